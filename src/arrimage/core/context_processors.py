@@ -1,0 +1,15 @@
+from django.conf import settings
+from django.http import HttpRequest
+
+
+def arrimage(request: HttpRequest) -> dict[str, object]:
+    user = getattr(request, "user", None)
+    memberships = []
+    if user is not None and user.is_authenticated:
+        memberships = list(user.memberships.select_related("organisation"))
+    return {
+        "is_demo": settings.ARRIMAGE_DEMO_BANNER,
+        "two_factor_relaxed": not settings.ARRIMAGE_REQUIRE_TWO_FACTOR,
+        "acting_membership": getattr(request, "membership", None),
+        "memberships": memberships,
+    }

@@ -1,0 +1,163 @@
+"""The synthetic demonstration coalition. Deterministic (fixed seeds), Faker fr_CA, no real
+person. Later parts of Arrimage add their own demonstration data after this one."""
+
+import random
+from dataclasses import dataclass
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from faker import Faker
+
+from arrimage.accounts.models import Membership, Role, User
+from arrimage.accounts.services import membership_add
+from arrimage.coalition.models import Coalition, CoalitionLevel, Organisation, Region
+from arrimage.coalition.services import coalition_member_add, organisation_create
+
+DEMO_PASSWORD = "Arrimage-demo-2026"
+DEMO_DOMAIN = "arrimage.example"
+SEED = 2026
+
+# Regions with a regional coalition, and how many organisations each has.
+DEMO_REGIONS = {"QC-06": 12, "QC-03": 8, "QC-07": 6, "QC-05": 6, "QC-15": 6, "QC-13": 4}
+
+# Every organisation type appears; the front line (community, shelters, health) most often.
+TYPE_CYCLE = [
+    "community", "shelter", "health_social", "legal_aid", "immigration_legal", "shelter",
+    "community", "police", "health_social", "border_enforcement", "prosecution", "government",
+    "research", "other",
+]
+
+NAME_PATTERNS = {
+    "community": "Centre d'entraide {name}",
+    "shelter": "Maison {name}",
+    "health_social": "CLSC {city}",
+    "legal_aid": "Aide juridique {city}",
+    "immigration_legal": "Clinique juridique pour personnes migrantes {name}",
+    "police": "Service de police de {city}",
+    "border_enforcement": "Bureau frontalier de {city}",
+    "prosecution": "Bureau des poursuites de {city}",
+    "government": "Direction régionale des services sociaux de {city}",
+    "research": "Observatoire {name} sur l'exploitation",
+    "other": "Fondation {name}",
+}
+
+MANDATES = {
+    "community": "Accueil, accompagnement et défense des droits des personnes exploitées.",
+    "shelter": "Hébergement d'urgence et de transition sécuritaire.",
+    "health_social": "Services de santé et services sociaux de première ligne.",
+    "legal_aid": "Représentation juridique en droit criminel, familial et du travail.",
+    "immigration_legal": "Conseil et représentation en immigration : PTR, asile, CH.",
+    "police": "Enquêtes en matière de traite de personnes.",
+    "border_enforcement": "Application de la loi à la frontière.",
+    "prosecution": "Poursuites criminelles.",
+    "government": "Financement et planification régionale des services.",
+    "research": "Recherche et données anonymisées sur la traite.",
+    "other": "Soutien financier et sensibilisation.",
+}
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    email: str
+    role: str
+    organisation: str
+
+
+# One login per role, and one in an enforcement organisation.
+DEMO_LOGINS = [
+    ("intervenante", Role.CASEWORKER, "community"),
+    ("hebergement", Role.SERVICE_STAFF, "shelter"),
+    ("coordination", Role.COORDINATOR, "community"),
+    ("analyste", Role.ANALYST, "research"),
+    ("admin", Role.ORGANISATION_ADMIN, "community"),
+    ("police", Role.CASEWORKER, "police"),
+]
+
+
+def demo_exists() -> bool:
+    return User.objects.filter(email=f"admin@{DEMO_DOMAIN}").exists()
+
+
+def demo_logins() -> list[DemoLogin]:
+    logins = []
+    for local, _role, _type in DEMO_LOGINS:
+        email = f"{local}@{DEMO_DOMAIN}"
+        for membership in Membership.objects.filter(user__email=email).select_related(
+            "organisation"
+        ):
+            logins.append(DemoLogin(email, membership.get_role_display(),
+                                    membership.organisation.name))
+    return logins
+
+
+@transaction.atomic
+def demo_coalition_build() -> None:
+    faker = Faker("fr_CA")
+    faker.seed_instance(SEED)
+    rng = random.Random(SEED)
+    password_hash = make_password(DEMO_PASSWORD)  # one argon2 hash, shared by the demo accounts
+
+    national = Coalition.objects.create(
+        name="Réseau pancanadien contre la traite (démo)", level=CoalitionLevel.NATIONAL
+    )
+    provincial = Coalition.objects.create(
+        name="Coalition québécoise contre la traite (démo)", level=CoalitionLevel.PROVINCIAL,
+        parent=national, province="QC",
+    )
+    organisations: list[Organisation] = []
+    type_index = 0
+    used_names: set[str] = set()
+    for code, count in DEMO_REGIONS.items():
+        region = Region.objects.get(code=code)
+        regional = Coalition.objects.create(
+            name=f"Table régionale {region.name_fr} (démo)", level=CoalitionLevel.REGIONAL,
+            parent=provincial, region=region, province="QC",
+        )
+        for _ in range(count):
+            org_type = TYPE_CYCLE[type_index % len(TYPE_CYCLE)]
+            type_index += 1
+            name = NAME_PATTERNS[org_type].format(name=faker.last_name(), city=region.name_fr)
+            while name in used_names:
+                name = NAME_PATTERNS[org_type].format(
+                    name=faker.last_name(), city=faker.city()
+                )
+            used_names.add(name)
+            organisation = organisation_create(
+                name=f"{name} (démo)", type=org_type, region=region,
+                mandate=MANDATES[org_type],
+            )
+            coalition_member_add(coalition=regional, organisation=organisation)
+            organisations.append(organisation)
+
+    def first_of(org_type: str) -> Organisation:
+        return next(o for o in organisations if o.type == org_type)
+
+    for local, role, org_type in DEMO_LOGINS:
+        name = faker.name()
+        membership, _new = membership_add(
+            actor=None, organisation=first_of(org_type),
+            email=f"{local}@{DEMO_DOMAIN}", full_name=name, role=role,
+        )
+        User.objects.filter(pk=membership.user_id).update(password=password_hash)
+    # The caseworker also works at a shelter: she switches organisation in the header.
+    membership_add(actor=None, organisation=first_of("shelter"),
+                   email=f"intervenante@{DEMO_DOMAIN}", full_name="", role=Role.CASEWORKER)
+
+    # Every organisation has an administrator and a few workers.
+    for organisation in organisations:
+        roles = [Role.ORGANISATION_ADMIN, Role.CASEWORKER]
+        if organisation.type == "shelter":
+            roles.append(Role.SERVICE_STAFF)
+        if organisation.type in {"community", "government"}:
+            roles.append(Role.COORDINATOR)
+        if organisation.type == "research":
+            roles.append(Role.ANALYST)
+        for role in roles:
+            first, last = faker.first_name(), faker.last_name()
+            email = f"{first}.{last}.{rng.randrange(1000)}@{DEMO_DOMAIN}".lower()
+            email = email.replace(" ", "").replace("'", "")
+            membership, _new = membership_add(
+                actor=None, organisation=organisation, email=email,
+                full_name=f"{first} {last}", role=role,
+            )
+            User.objects.filter(pk=membership.user_id).update(password=password_hash)

@@ -1,0 +1,36 @@
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+from arrimage.core import demo
+from arrimage.privacy.crypto import write_master_key_file
+
+
+class Command(BaseCommand):
+    help = "Create the database and load the synthetic demonstration coalition."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--quiet-logins", action="store_true")
+
+    def handle(self, *args: object, **options: object) -> None:
+        if not settings.ARRIMAGE_MASTER_KEY:
+            key_file = settings.DATA_DIR / "master.key"
+            if not key_file.exists():
+                write_master_key_file(key_file)
+                self.stdout.write(f"demonstration master key created: {key_file}")
+        call_command("migrate", interactive=False, verbosity=0)
+        if demo.demo_exists():
+            self.stdout.write("The demonstration data is already loaded.")
+        else:
+            self.stdout.write("Loading the demonstration coalition...")
+            demo.demo_coalition_build()
+        if not options["quiet_logins"]:
+            self.print_logins()
+
+    def print_logins(self) -> None:
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS("Demonstration logins (password for all: "
+                                             f"{demo.DEMO_PASSWORD})"))
+        for login in demo.demo_logins():
+            self.stdout.write(f"  {login.email:<32} {login.role:<28} {login.organisation}")
+        self.stdout.write("")

@@ -1,0 +1,28 @@
+import os
+import sys
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandParser
+
+
+class Command(BaseCommand):
+    help = "Serve Arrimage with gunicorn (the production web server)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--bind", default=os.environ.get("ARRIMAGE_BIND", "127.0.0.1:8000"))
+        parser.add_argument("--workers", type=int, default=2)
+        parser.add_argument("--threads", type=int, default=4)
+
+    def handle(self, *args: object, **options: object) -> None:
+        self.stdout.write(f"Arrimage: http://{options['bind']}/  (Ctrl+C to stop)")
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "arrimage.settings",
+               "ARRIMAGE_MODE": settings.MODE}
+        argv = [
+            sys.executable, "-m", "gunicorn", "arrimage.wsgi:application",
+            "--bind", str(options["bind"]),
+            "--workers", str(options["workers"]),
+            "--threads", str(options["threads"]),
+            "--access-logfile", "-",
+            "--forwarded-allow-ips", os.environ.get("ARRIMAGE_FORWARDED_ALLOW_IPS", "127.0.0.1"),
+        ]
+        os.execve(sys.executable, argv, env)

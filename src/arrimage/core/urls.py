@@ -1,0 +1,11 @@
+from django.urls import path
+
+from arrimage.core import views
+
+app_name = "core"
+
+urlpatterns = [
+    path("", views.welcome_view, name="welcome"),
+    path("tableau/", views.home_view, name="home"),
+    path("sante/", views.health_view, name="health"),
+]

@@ -1,0 +1,124 @@
+"""The one policy function. Every output path that shows personal data asks it.
+
+A reader sees a category of a person's record only if ALL hold (DESIGN.md):
+
+1. membership: the reader's role reads that category;
+2. firewall: immigration, health and location never reach police, border enforcement or
+   prosecution, whatever any setting or consent says;
+3. agreement: the coalition's information-sharing agreement allows the category between the two
+   organisation types, for the purpose;
+4. consent: the reader's organisation owns the record, or the person gave an express, unexpired,
+   unwithdrawn consent naming that organisation, the category and the purpose.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+from uuid import UUID
+
+from arrimage.privacy.categories import Category, Purpose
+
+ENFORCEMENT_TYPES: frozenset[str] = frozenset({"police", "border_enforcement", "prosecution"})
+FIREWALLED_CATEGORIES: frozenset[Category] = frozenset(
+    {Category.IMMIGRATION, Category.HEALTH, Category.LOCATION}
+)
+
+ROLE_CATEGORIES: dict[str, frozenset[Category]] = {
+    "caseworker": frozenset(Category),
+    "service_staff": frozenset(
+        {Category.IDENTITY, Category.CONTACT, Category.LOCATION, Category.HEALTH,
+         Category.COORDINATION}
+    ),
+    "coordinator": frozenset({Category.COORDINATION}),
+    "analyst": frozenset(),
+    "organisation_admin": frozenset(),
+}
+
+
+@dataclass(frozen=True)
+class Reader:
+    """Who asks: the organisation the user acts for, its type, and the user's role there."""
+
+    organisation_id: UUID
+    organisation_type: str
+    role: str
+
+
+class Agreement(Protocol):
+    def allows(
+        self, *, from_type: str, to_type: str, category: Category, purpose: Purpose
+    ) -> bool: ...
+
+
+class Consent(Protocol):
+    def covers(
+        self, *, recipient_id: UUID, category: Category, purpose: Purpose, at: datetime
+    ) -> bool: ...
+
+
+def is_firewalled(*, organisation_type: str, category: Category) -> bool:
+    """True when the category may never reach an organisation of this type."""
+    return organisation_type in ENFORCEMENT_TYPES and category in FIREWALLED_CATEGORIES
+
+
+def may_read(
+    *,
+    reader: Reader,
+    category: Category,
+    owner_organisation_id: UUID,
+    owner_organisation_type: str,
+    purpose: Purpose,
+    agreement: Agreement | None,
+    consents: Iterable[Consent],
+    at: datetime,
+) -> bool:
+    if category not in ROLE_CATEGORIES.get(reader.role, frozenset()):
+        return False
+    if is_firewalled(organisation_type=reader.organisation_type, category=category):
+        return False
+    if reader.organisation_id == owner_organisation_id:
+        return True
+    if agreement is None:
+        return False
+    if not agreement.allows(
+        from_type=owner_organisation_type,
+        to_type=reader.organisation_type,
+        category=category,
+        purpose=purpose,
+    ):
+        return False
+    return any(
+        consent.covers(
+            recipient_id=reader.organisation_id, category=category, purpose=purpose, at=at
+        )
+        for consent in consents
+    )
+
+
+def readable_categories(
+    *,
+    reader: Reader,
+    owner_organisation_id: UUID,
+    owner_organisation_type: str,
+    purpose: Purpose,
+    agreement: Agreement | None,
+    consents: Iterable[Consent],
+    at: datetime,
+) -> frozenset[Category]:
+    """Every category :func:`may_read` allows, for one record."""
+    consents = list(consents)
+    return frozenset(
+        category
+        for category in Category
+        if may_read(
+            reader=reader,
+            category=category,
+            owner_organisation_id=owner_organisation_id,
+            owner_organisation_type=owner_organisation_type,
+            purpose=purpose,
+            agreement=agreement,
+            consents=consents,
+            at=at,
+        )
+    )

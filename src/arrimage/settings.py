@@ -1,0 +1,284 @@
+"""Settings, all read from the environment.
+
+``ARRIMAGE_MODE`` picks the profile:
+
+- ``production`` (the default): every protection on; ``ARRIMAGE_SECRET_KEY`` and
+  ``ARRIMAGE_ALLOWED_HOSTS`` are required.
+- ``demo``: plain HTTP on 127.0.0.1, two-factor relaxed, a banner on every page.
+- ``test``: used by the test suite.
+
+``DATABASE_URL`` selects PostgreSQL; without it, SQLite (WAL) under ``ARRIMAGE_DATA_DIR``.
+"""
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+import dj_database_url
+from csp.constants import NONCE, SELF
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent
+
+MODE = os.environ.get("ARRIMAGE_MODE", "production")
+if MODE not in {"production", "demo", "test"}:
+    raise RuntimeError(f"ARRIMAGE_MODE must be production, demo or test, not {MODE!r}")
+IS_PRODUCTION = MODE == "production"
+IS_DEMO = MODE == "demo"
+
+DATA_DIR = Path(os.environ.get("ARRIMAGE_DATA_DIR", Path.cwd() / "var")).resolve()
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _secret_key() -> str:
+    key = os.environ.get("ARRIMAGE_SECRET_KEY")
+    if key:
+        return key
+    if IS_PRODUCTION:
+        raise RuntimeError("ARRIMAGE_SECRET_KEY must be set in production")
+    path = DATA_DIR / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    if MODE == "test":
+        return "test-only-" + "x" * 50
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(50)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+SECRET_KEY = _secret_key()
+DEBUG = _env_bool("ARRIMAGE_DEBUG", False)
+ALLOWED_HOSTS = [
+    host.strip()
+    for host in os.environ.get(
+        "ARRIMAGE_ALLOWED_HOSTS", "" if IS_PRODUCTION else "127.0.0.1,localhost,testserver"
+    ).split(",")
+    if host.strip()
+]
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "axes",
+    "csp",
+    "arrimage.core",
+    "arrimage.privacy",
+    "arrimage.accounts",
+    "arrimage.coalition",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "arrimage.accounts.middleware.SessionLifetimeMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "arrimage.accounts.middleware.ActingOrganisationMiddleware",
+    "arrimage.accounts.middleware.TwoFactorRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "arrimage.core.middleware.NoStoreMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "arrimage.urls"
+WSGI_APPLICATION = "arrimage.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "arrimage.core.context_processors.arrimage",
+            ],
+        },
+    },
+]
+
+# Database ------------------------------------------------------------------------------------
+if os.environ.get("DATABASE_URL"):
+    DATABASES = {"default": dj_database_url.config(conn_max_age=60, conn_health_checks=True)}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": DATA_DIR / "arrimage.sqlite3",
+            "OPTIONS": {
+                "timeout": 20,
+                "transaction_mode": "IMMEDIATE",
+                "init_command": (
+                    "PRAGMA journal_mode=WAL;"
+                    "PRAGMA synchronous=NORMAL;"
+                    "PRAGMA foreign_keys=ON;"
+                    "PRAGMA busy_timeout=20000;"
+                ),
+            },
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Accounts --------------------------------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+if MODE == "test":
+    # Argon2 all the same, at a cost that keeps the suite fast.
+    PASSWORD_HASHERS = ["arrimage.accounts.hashers.TestArgon2PasswordHasher"]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+# Two-factor is mandatory for every role that reads personal data, except where the demo
+# relaxes it (and says so on every page).
+# The test suite turns it on in the tests of two-factor itself.
+ARRIMAGE_REQUIRE_TWO_FACTOR = _env_bool("ARRIMAGE_REQUIRE_TWO_FACTOR", IS_PRODUCTION)
+OTP_TOTP_ISSUER = "Arrimage"
+
+# django-axes: lock on the username and IP pair, with a finite cool-off that grows with each
+# lockout, so an attacker cannot lock a real user out for good.
+AXES_FAILURE_LIMIT = int(os.environ.get("ARRIMAGE_LOGIN_FAILURE_LIMIT", "5"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_COOLOFF_TIME = "arrimage.accounts.lockout.cooloff_time"
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "arrimage.accounts.lockout.lockout_response"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_VERBOSE = False
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+
+# Sessions: 30 minutes idle, 12 hours at most.
+SESSION_COOKIE_AGE = 30 * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+ARRIMAGE_SESSION_ABSOLUTE_LIFETIME = timedelta(hours=12)
+SESSION_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "arrimage.core.views.csrf_failure_view"
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+
+# Transport and headers ---------------------------------------------------------------------------
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if IS_PRODUCTION:
+    SECURE_SSL_REDIRECT = _env_bool("ARRIMAGE_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = 63072000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    CSRF_TRUSTED_ORIGINS = [
+        origin.strip()
+        for origin in os.environ.get("ARRIMAGE_CSRF_TRUSTED_ORIGINS", "").split(",")
+        if origin.strip()
+    ]
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+    },
+}
+
+# Languages and time -----------------------------------------------------------------------------
+LANGUAGE_CODE = "fr-ca"
+LANGUAGES = [("fr-ca", _("French")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_NAME = "arrimage_language"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = "America/Toronto"
+
+# Static files --------------------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = None if MODE == "test" else DATA_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if IS_PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = not IS_PRODUCTION
+
+# Field encryption: the master key comes from the environment or a key file. The demo makes one.
+ARRIMAGE_MASTER_KEY = os.environ.get("ARRIMAGE_MASTER_KEY", "")
+if MODE == "test" and not ARRIMAGE_MASTER_KEY:
+    import base64
+
+    ARRIMAGE_MASTER_KEY = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+ARRIMAGE_MASTER_KEY_FILE = os.environ.get(
+    "ARRIMAGE_MASTER_KEY_FILE", "" if IS_PRODUCTION else str(DATA_DIR / "master.key")
+)
+
+# Mail: the demo writes messages to files under var/mail.
+if os.environ.get("ARRIMAGE_EMAIL_URL") == "smtp":
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ.get("ARRIMAGE_EMAIL_HOST", "localhost")
+    EMAIL_PORT = int(os.environ.get("ARRIMAGE_EMAIL_PORT", "25"))
+elif MODE == "test":
+    EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = DATA_DIR / "mail"
+DEFAULT_FROM_EMAIL = os.environ.get("ARRIMAGE_FROM_EMAIL", "arrimage@localhost")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("ARRIMAGE_LOG_LEVEL", "WARNING")},
+}
+
+ARRIMAGE_DEMO_BANNER = IS_DEMO

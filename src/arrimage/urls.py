@@ -1,0 +1,12 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("arrimage.core.urls")),
+    path("compte/", include("arrimage.accounts.urls")),
+    path("coalitions/", include("arrimage.coalition.urls")),
+]
+
+handler400 = "arrimage.core.views.error_400"
+handler403 = "arrimage.core.views.error_403"
+handler404 = "arrimage.core.views.error_404"
+handler500 = "arrimage.core.views.error_500"
