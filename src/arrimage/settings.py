@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "django_otp",
     "axes",
     "csp",
+    "ninja",
     "arrimage.core",
     "arrimage.privacy",
     "arrimage.accounts",

@@ -4,6 +4,7 @@
 - ``AUTHENTICATED``: any logged-in user; pages show only the acting organisation's data.
 - ``ORGANISATION_ADMIN``: administrators of the acting organisation, for that organisation only.
 - ``COALITION_MEMBER``: users whose acting organisation belongs to the coalition or one below it.
+- ``API``: the JSON API; it authenticates each request itself and answers 401 without a session.
 """
 
 from enum import StrEnum
@@ -14,6 +15,7 @@ class Access(StrEnum):
     AUTHENTICATED = "authenticated"
     ORGANISATION_ADMIN = "organisation_admin"
     COALITION_MEMBER = "coalition_member"
+    API = "api"
 
 
 URL_POLICY: dict[str, Access] = {
@@ -39,5 +41,10 @@ URL_POLICY: dict[str, Access] = {
     "accounts:member_role": Access.ORGANISATION_ADMIN,
     "accounts:member_remove": Access.ORGANISATION_ADMIN,
     "coalition:list": Access.AUTHENTICATED,
+    # The API answers 401 itself (session auth with CSRF, two-factor where required).
+    "api:api-root": Access.API,
+    "api:openapi-json": Access.API,
+    "api:openapi-view": Access.API,
+    "api:me": Access.API,
     "coalition:detail": Access.COALITION_MEMBER,
 }

@@ -1,6 +1,9 @@
 from django.urls import include, path
 
+from arrimage.api import api_urls
+
 urlpatterns = [
+    path("api/", api_urls()),
     path("", include("arrimage.core.urls")),
     path("compte/", include("arrimage.accounts.urls")),
     path("coalitions/", include("arrimage.coalition.urls")),
