@@ -43,8 +43,9 @@ URL_POLICY: dict[str, Access] = {
     "coalition:list": Access.AUTHENTICATED,
     # The API answers 401 itself (session auth with CSRF, two-factor where required).
     "api:api-root": Access.API,
-    "api:openapi-json": Access.API,
-    "api:openapi-view": Access.API,
+    # The API's description is public on purpose: it carries no data.
+    "api:openapi-json": Access.PUBLIC,
+    "api:openapi-view": Access.PUBLIC,
     "api:me": Access.API,
     "coalition:detail": Access.COALITION_MEMBER,
 }

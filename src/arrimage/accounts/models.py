@@ -107,10 +107,12 @@ class UserSession(models.Model):
 
 
 class TOTPDevice(ThrottlingMixin, Device):
-    """A time-based one-time-password app (RFC 6238). The seed is sealed with the instance key."""
+    """A time-based one-time-password app (RFC 6238). The seed is sealed with the instance key.
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    key_ciphertext = models.BinaryField()
+    django-otp needs integer ids, so the row is saved before its seed is sealed to it.
+    """
+
+    key_ciphertext = models.BinaryField(default=b"")
     last_t = models.BigIntegerField(default=-1)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -170,7 +172,6 @@ register_encrypted_field(TOTPDevice, "key_ciphertext", organisation_field=None)
 class RecoveryCodeDevice(ThrottlingMixin, Device):
     """Single-use recovery codes, kept only as SHA-256 digests."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     code_digests = models.JSONField(default=list)
 
     class Meta(Device.Meta):

@@ -96,9 +96,9 @@ def totp_device_start(*, user: User) -> TOTPDevice:
     """A new, unconfirmed authenticator for the user; replaces any unconfirmed one."""
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user, confirmed=False).delete()
-        device = TOTPDevice(user=user, name="Authenticator", confirmed=False)
+        device = TOTPDevice.objects.create(user=user, name="Authenticator", confirmed=False)
         device.set_seed(secrets.token_bytes(20))
-        device.save()
+        device.save(update_fields=["key_ciphertext"])
     return device
 
 
@@ -144,6 +144,13 @@ def two_factor_disable(*, user: User) -> None:
         TOTPDevice.objects.filter(user=user).delete()
         RecoveryCodeDevice.objects.filter(user=user).delete()
         audit_record(action="two_factor_disabled", actor_id=user.pk)
+
+
+def second_factor_throttled(*, user: User) -> bool:
+    """True while a recent wrong code makes every device of the user wait (1 s, doubling)."""
+    devices = [*TOTPDevice.objects.filter(user=user, confirmed=True),
+               *RecoveryCodeDevice.objects.filter(user=user, confirmed=True)]
+    return bool(devices) and all(not device.verify_is_allowed()[0] for device in devices)
 
 
 def second_factor_verify(*, user: User, token: str) -> TOTPDevice | RecoveryCodeDevice | None:

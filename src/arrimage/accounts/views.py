@@ -103,7 +103,10 @@ def login_code_view(request: HttpRequest) -> HttpResponseBase:
         messages.info(request, _("Please log in again."))
         return redirect("accounts:login")
     form = CodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and services.second_factor_throttled(user=user):
+        form.add_error("code", _("Too many tries in a row: wait a few seconds, then type the "
+                                 "new code."))
+    elif request.method == "POST" and form.is_valid():
         device = services.second_factor_verify(user=user, token=form.cleaned_data["code"])
         if device is not None:
             _clear_pending(request)
