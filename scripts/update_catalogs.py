@@ -19,10 +19,24 @@ PACKAGE = Path(__file__).resolve().parent.parent / "src" / "arrimage"
 
 def main() -> int:
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
-    subprocess.run(  # noqa: S603
-        [sys.executable, "-m", "django", "makemessages", "-l", "fr", "-l", "en",
-         "--no-obsolete", "--no-location", "--ignore", "*/migrations/*"],
-        cwd=PACKAGE, env=env, check=True,
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "django",
+            "makemessages",
+            "-l",
+            "fr",
+            "-l",
+            "en",
+            "--no-obsolete",
+            "--no-location",
+            "--ignore",
+            "*/migrations/*",
+        ],
+        cwd=PACKAGE,
+        env=env,
+        check=True,
     )
     english = polib.pofile(str(PACKAGE / "locale/en/LC_MESSAGES/django.po"))
     for entry in english:
@@ -33,18 +47,23 @@ def main() -> int:
         if "fuzzy" in entry.flags:
             entry.flags.remove("fuzzy")
     english.save()
-    missing = [e.msgid for e in polib.pofile(str(PACKAGE / "locale/fr/LC_MESSAGES/django.po"))
-               if not e.translated()]
+    missing = [
+        e.msgid
+        for e in polib.pofile(str(PACKAGE / "locale/fr/LC_MESSAGES/django.po"))
+        if not e.translated()
+    ]
     for language in ("fr", "en"):
         path = PACKAGE / f"locale/{language}/LC_MESSAGES/django.po"
         catalog = polib.pofile(str(path))
         catalog.metadata_is_fuzzy = False
-        catalog.metadata.update({
-            "Project-Id-Version": "Arrimage",
-            "Language": language,
-            "Language-Team": "Arrimage",
-            "Last-Translator": "Arrimage",
-        })
+        catalog.metadata.update(
+            {
+                "Project-Id-Version": "Arrimage",
+                "Language": language,
+                "Language-Team": "Arrimage",
+                "Last-Translator": "Arrimage",
+            }
+        )
         catalog.save()
         catalog.save_as_mofile(str(path.with_suffix(".mo")))
     print(f"{len(missing)} French entries to translate")

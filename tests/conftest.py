@@ -29,8 +29,13 @@ class Side:
         return self.users[role]
 
 
-def make_side(label: str, *, org_type: str = "community", region_code: str = "QC-06",
-              coalition: Coalition | None = None) -> Side:
+def make_side(
+    label: str,
+    *,
+    org_type: str = "community",
+    region_code: str = "QC-06",
+    coalition: Coalition | None = None,
+) -> Side:
     region = Region.objects.get(code=region_code)
     organisation = Organisation.objects.create(
         name=f"Organisation {label}", type=org_type, region=region, mandate="Accompagnement"
@@ -40,7 +45,8 @@ def make_side(label: str, *, org_type: str = "community", region_code: str = "QC
     users = {}
     for role in Role.values:
         user = User.objects.create_user(
-            email=f"{role}.{label.lower()}@example.org", password=PASSWORD,
+            email=f"{role}.{label.lower()}@example.org",
+            password=PASSWORD,
             full_name=f"{role.title()} {label}",
         )
         Membership.objects.create(user=user, organisation=organisation, role=role)
@@ -51,11 +57,16 @@ def make_side(label: str, *, org_type: str = "community", region_code: str = "QC
 @pytest.fixture
 def coalition(db) -> Coalition:
     national = Coalition.objects.create(name="Nationale", level=CoalitionLevel.NATIONAL)
-    provincial = Coalition.objects.create(name="Québec", level=CoalitionLevel.PROVINCIAL,
-                                          parent=national, province="QC")
-    return Coalition.objects.create(name="Montréal", level=CoalitionLevel.REGIONAL,
-                                    parent=provincial, province="QC",
-                                    region=Region.objects.get(code="QC-06"))
+    provincial = Coalition.objects.create(
+        name="Québec", level=CoalitionLevel.PROVINCIAL, parent=national, province="QC"
+    )
+    return Coalition.objects.create(
+        name="Montréal",
+        level=CoalitionLevel.REGIONAL,
+        parent=provincial,
+        province="QC",
+        region=Region.objects.get(code="QC-06"),
+    )
 
 
 @pytest.fixture
@@ -66,8 +77,12 @@ def side_a(db, coalition) -> Side:
 @pytest.fixture
 def side_b(db) -> Side:
     """Same shape as side A, in another regional coalition."""
-    other = Coalition.objects.create(name="Estrie", level=CoalitionLevel.REGIONAL,
-                                     province="QC", region=Region.objects.get(code="QC-05"))
+    other = Coalition.objects.create(
+        name="Estrie",
+        level=CoalitionLevel.REGIONAL,
+        province="QC",
+        region=Region.objects.get(code="QC-05"),
+    )
     return make_side("B", coalition=other)
 
 

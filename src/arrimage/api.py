@@ -55,5 +55,6 @@ def api_urls() -> list[Any]:
 
     patterns, app_name, namespace = api.urls
     for pattern in patterns:
-        pattern.callback = login_not_required(pattern.callback)
+        if pattern.callback is not None:
+            pattern.callback = login_not_required(pattern.callback)
     return (patterns, app_name, namespace)  # type: ignore[return-value]

@@ -22,16 +22,19 @@ def test_password_is_hashed_with_argon2(side_a):
 
 
 def test_production_hasher_is_argon2():
+    from pathlib import Path
+
     from arrimage import settings as app_settings
 
-    source = open(app_settings.__file__).read()
+    source = Path(app_settings.__file__).read_text()
     assert '"django.contrib.auth.hashers.Argon2PasswordHasher",\n    "django.contrib.auth' in source
 
 
 def test_login_by_email_is_case_insensitive_and_audited(client, side_a):
     user = side_a.user("caseworker")
-    response = client.post("/compte/connexion/",
-                           {"username": user.email.upper(), "password": PASSWORD})
+    response = client.post(
+        "/compte/connexion/", {"username": user.email.upper(), "password": PASSWORD}
+    )
     assert response.status_code == 302
     assert client.session[SESSION_KEY] == str(user.pk)
     assert AuditEvent.objects.filter(action="login", actor_id=user.pk).exists()
@@ -41,7 +44,7 @@ def test_wrong_password_gets_a_clear_message_and_is_audited(client, side_a):
     user = side_a.user("caseworker")
     response = client.post("/compte/connexion/", {"username": user.email, "password": "nope"})
     assert response.status_code == 200
-    assert "This email address and password do not match." in response.content.decode()
+    assert "Cette adresse courriel et ce mot de passe ne correspondent pas." in response.content.decode()
     assert SESSION_KEY not in client.session
     event = AuditEvent.objects.get(action="login_failed")
     assert event.target_id == str(user.pk)
@@ -52,8 +55,9 @@ def test_malformed_and_oversized_fields_are_refused_cleanly(client, db):
     response = client.post("/compte/connexion/", {"username": "not-an-email", "password": "x"})
     assert response.status_code == 200
     assert "Saisissez une adresse de courriel valide." in response.content.decode()
-    response = client.post("/compte/connexion/",
-                           {"username": "a" * 5000 + "@x.org", "password": "p" * 10000})
+    response = client.post(
+        "/compte/connexion/", {"username": "a" * 5000 + "@x.org", "password": "p" * 10000}
+    )
     assert response.status_code == 200
     assert b"Traceback" not in response.content
 
@@ -68,8 +72,9 @@ def test_logout_is_post_only_and_audited(client, side_a):
 
 
 def fail(client, email: str, ip: str = "10.0.0.1"):
-    return client.post("/compte/connexion/", {"username": email, "password": "wrong"},
-                       REMOTE_ADDR=ip)
+    return client.post(
+        "/compte/connexion/", {"username": email, "password": "wrong"}, REMOTE_ADDR=ip
+    )
 
 
 def test_lockout_on_username_and_ip_with_translated_page(client, side_a, settings):
@@ -78,14 +83,16 @@ def test_lockout_on_username_and_ip_with_translated_page(client, side_a, setting
         assert fail(client, user.email).status_code == 200
     response = fail(client, user.email)
     assert response.status_code == 429
-    assert "Too many attempts" in response.content.decode()
+    assert "Trop de tentatives" in response.content.decode()
     # Even the right password is refused from that address while locked.
-    response = client.post("/compte/connexion/", {"username": user.email, "password": PASSWORD},
-                           REMOTE_ADDR="10.0.0.1")
+    response = client.post(
+        "/compte/connexion/", {"username": user.email, "password": PASSWORD}, REMOTE_ADDR="10.0.0.1"
+    )
     assert response.status_code == 429
     # The worker at their own desk (another address) is not locked out.
-    response = client.post("/compte/connexion/", {"username": user.email, "password": PASSWORD},
-                           REMOTE_ADDR="10.0.0.2")
+    response = client.post(
+        "/compte/connexion/", {"username": user.email, "password": PASSWORD}, REMOTE_ADDR="10.0.0.2"
+    )
     assert response.status_code == 302
 
 
@@ -94,8 +101,9 @@ def test_lockout_ends_after_the_cool_off(client, side_a, settings):
     for _ in range(settings.AXES_FAILURE_LIMIT):
         fail(client, user.email)
     AccessAttempt.objects.update(attempt_time=timezone.now() - BASE_COOLOFF - timedelta(minutes=1))
-    response = client.post("/compte/connexion/", {"username": user.email, "password": PASSWORD},
-                           REMOTE_ADDR="10.0.0.1")
+    response = client.post(
+        "/compte/connexion/", {"username": user.email, "password": PASSWORD}, REMOTE_ADDR="10.0.0.1"
+    )
     assert response.status_code == 302
 
 
@@ -108,9 +116,14 @@ def test_cool_off_escalates_and_stays_finite(side_a, rf):
     assert cooloff_time(request) == BASE_COOLOFF
     durations = []
     for _ in range(12):
-        AccessFailureLog.objects.create(username=user.email, ip_address="10.0.0.1",
-                                        locked_out=True, user_agent="t", http_accept="t",
-                                        path_info="/")
+        AccessFailureLog.objects.create(
+            username=user.email,
+            ip_address="10.0.0.1",
+            locked_out=True,
+            user_agent="t",
+            http_accept="t",
+            path_info="/",
+        )
         durations.append(cooloff_time(request))
     assert durations[0] == BASE_COOLOFF
     assert durations[1] == BASE_COOLOFF * 2
@@ -156,6 +169,8 @@ def test_disabled_user_sessions_end_at_once(client, side_a):
 
 def test_open_redirect_is_refused(client, side_a):
     user = side_a.user("caseworker")
-    response = client.post("/compte/connexion/?next=https://evil.example/",
-                           {"username": user.email, "password": PASSWORD})
+    response = client.post(
+        "/compte/connexion/?next=https://evil.example/",
+        {"username": user.email, "password": PASSWORD},
+    )
     assert response["Location"] == "/tableau/"

@@ -31,8 +31,10 @@ def test_other_roles_cannot_manage_members(client, side_a, role):
     login(client, side_a.user(role))
     before = snapshot()
     assert client.get("/compte/membres/").status_code == 403
-    response = client.post("/compte/membres/", {"email": "new@example.org",
-                                                 "full_name": "Nouvelle", "role": "caseworker"})
+    response = client.post(
+        "/compte/membres/",
+        {"email": "new@example.org", "full_name": "Nouvelle", "role": "caseworker"},
+    )
     assert response.status_code == 403
     target = member(side_a, "caseworker")
     assert client.post(f"/compte/membres/{target.pk}/retirer/").status_code == 403
@@ -44,8 +46,7 @@ def test_admin_cannot_touch_another_organisations_members(client, side_a, side_b
     before = snapshot()
     audit_before = AuditEvent.objects.count()
     target = member(side_b, "caseworker")
-    assert client.post(f"/compte/membres/{target.pk}/role/",
-                       {"role": "analyst"}).status_code == 404
+    assert client.post(f"/compte/membres/{target.pk}/role/", {"role": "analyst"}).status_code == 404
     assert client.post(f"/compte/membres/{target.pk}/retirer/").status_code == 404
     assert client.post("/compte/membres/999999/retirer/").status_code == 404
     assert snapshot() == before
@@ -54,9 +55,15 @@ def test_admin_cannot_touch_another_organisations_members(client, side_a, side_b
 
 def test_acting_organisation_comes_from_the_session_not_the_form(client, side_a, side_b):
     login(client, side_a.user("organisation_admin"))
-    client.post("/compte/membres/", {"email": "new@example.org", "full_name": "Nouvelle Personne",
-                                     "role": "caseworker",
-                                     "organisation": str(side_b.organisation.pk)})
+    client.post(
+        "/compte/membres/",
+        {
+            "email": "new@example.org",
+            "full_name": "Nouvelle Personne",
+            "role": "caseworker",
+            "organisation": str(side_b.organisation.pk),
+        },
+    )
     new = Membership.objects.get(user__email="new@example.org")
     assert new.organisation == side_a.organisation
 
@@ -64,16 +71,18 @@ def test_acting_organisation_comes_from_the_session_not_the_form(client, side_a,
 def test_admin_adds_a_new_member_who_gets_a_password_link(client, side_a):
     admin = side_a.user("organisation_admin")
     login(client, admin)
-    response = client.post("/compte/membres/", {"email": "Nouvelle@Example.org",
-                                                "full_name": "Nouvelle Personne",
-                                                "role": "caseworker"})
+    response = client.post(
+        "/compte/membres/",
+        {"email": "Nouvelle@Example.org", "full_name": "Nouvelle Personne", "role": "caseworker"},
+    )
     assert response.status_code == 302
     user = User.objects.get(email="nouvelle@example.org")
     assert not user.has_usable_password()
     assert len(mail.outbox) == 1
     assert "/compte/mot-de-passe/nouveau/" in mail.outbox[0].body
-    event = AuditEvent.objects.get(action="membership_added", target_id=str(
-        Membership.objects.get(user=user).pk))
+    event = AuditEvent.objects.get(
+        action="membership_added", target_id=str(Membership.objects.get(user=user).pk)
+    )
     assert event.actor_id == admin.pk
     assert "nouvelle" not in str(event.details)
 
@@ -94,9 +103,9 @@ def test_invalid_role_and_last_admin_are_refused_with_a_message(client, side_a):
     admin = member(side_a, "organisation_admin")
     login(client, side_a.user("organisation_admin"))
     response = client.post(f"/compte/membres/{admin.pk}/role/", {"role": "king"}, follow=True)
-    assert "Choose a role from the list." in response.content.decode()
+    assert "Choisissez un rôle dans la liste." in response.content.decode()
     response = client.post(f"/compte/membres/{admin.pk}/retirer/", follow=True)
-    assert "at least one administrator" in response.content.decode()
+    assert "au moins une personne" in response.content.decode()
     assert Membership.objects.filter(pk=admin.pk).exists()
 
 
@@ -112,8 +121,9 @@ def test_removed_member_loses_the_acting_organisation_at_once(client, side_a):
 
 def test_switching_organisation_only_to_ones_own_memberships(client, side_a, side_b):
     user = side_a.user("caseworker")
-    second = Membership.objects.create(user=user, organisation=side_b.organisation,
-                                       role="caseworker")
+    second = Membership.objects.create(
+        user=user, organisation=side_b.organisation, role="caseworker"
+    )
     login(client, user)
     client.post("/compte/organisation/", {"membership_id": second.pk})
     assert client.get("/tableau/").context["acting_membership"] == second

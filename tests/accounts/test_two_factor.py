@@ -25,8 +25,9 @@ def enrol(client, user) -> list[str]:
     assert response.status_code == 200
     assert b"data:image/svg+xml" in response.content
     device = TOTPDevice.objects.get(user=user, confirmed=False)
-    response = client.post("/compte/double-authentification/activer/",
-                           {"code": current_code(device)})
+    response = client.post(
+        "/compte/double-authentification/activer/", {"code": current_code(device)}
+    )
     assert response.status_code == 200
     return re.findall(r"<li>([0-9A-F]{6}-[0-9A-F]{6})</li>", response.content.decode())
 
@@ -58,7 +59,7 @@ def test_wrong_enrolment_code_is_refused_with_a_message(client, side_a):
     client.get("/compte/double-authentification/activer/")
     response = client.post("/compte/double-authentification/activer/", {"code": "000000"})
     assert response.status_code == 200
-    assert "This code is not valid" in response.content.decode()
+    assert "est pas valide" in response.content.decode()
     assert not TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
@@ -75,11 +76,11 @@ def test_login_with_two_factor_asks_for_the_code(client, side_a):
     assert client.get("/tableau/").status_code == 302
 
     response = client.post("/compte/connexion/code/", {"code": "123456"})
-    assert "This code is not valid" in response.content.decode()
+    assert "est pas valide" in response.content.decode()
     assert SESSION_KEY not in client.session
     device = TOTPDevice.objects.get(user=user)
     response = client.post("/compte/connexion/code/", {"code": current_code(device, 1)})
-    assert "wait a few seconds" in response.content.decode(), "throttled right after a failure"
+    assert "attendez quelques secondes" in response.content.decode(), "throttled right after a failure"
     assert SESSION_KEY not in client.session
 
     # Past the throttle that follows a wrong code (1 s, doubling with each failure).

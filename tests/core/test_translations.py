@@ -17,8 +17,9 @@ from django.utils import translation
 PACKAGE = Path(__file__).resolve().parents[2] / "src" / "arrimage"
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]|\{(\w+)\}")
 
-pytestmark = pytest.mark.skipif(shutil.which("xgettext") is None,
-                                 reason="GNU gettext (xgettext) is not installed")
+pytestmark = pytest.mark.skipif(
+    shutil.which("xgettext") is None, reason="GNU gettext (xgettext) is not installed"
+)
 
 
 @pytest.fixture(scope="module")
@@ -27,12 +28,29 @@ def fresh_catalogs(tmp_path_factory) -> dict[str, polib.POFile]:
     shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
     subprocess.run(
-        [sys.executable, "-m", "django", "makemessages", "-l", "fr", "-l", "en",
-         "--no-obsolete", "--no-location", "--ignore", "*/migrations/*"],
-        cwd=copy, env=env, check=True, capture_output=True,
+        [
+            sys.executable,
+            "-m",
+            "django",
+            "makemessages",
+            "-l",
+            "fr",
+            "-l",
+            "en",
+            "--no-obsolete",
+            "--no-location",
+            "--ignore",
+            "*/migrations/*",
+        ],
+        cwd=copy,
+        env=env,
+        check=True,
+        capture_output=True,
     )
-    return {lang: polib.pofile(str(copy / f"locale/{lang}/LC_MESSAGES/django.po"))
-            for lang in ("fr", "en")}
+    return {
+        lang: polib.pofile(str(copy / f"locale/{lang}/LC_MESSAGES/django.po"))
+        for lang in ("fr", "en")
+    }
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])
@@ -48,7 +66,9 @@ def test_translations_keep_their_placeholders(fresh_catalogs, language):
     for entry in fresh_catalogs[language]:
         expected = set(PLACEHOLDER.findall(entry.msgid))
         translations = entry.msgstr_plural.values() if entry.msgid_plural else [entry.msgstr]
-        wrong += [entry.msgid for text in translations if set(PLACEHOLDER.findall(text)) != expected]
+        wrong += [
+            entry.msgid for text in translations if set(PLACEHOLDER.findall(text)) != expected
+        ]
     assert not wrong, wrong[:20]
 
 

@@ -29,8 +29,12 @@ def _sample(converter: object) -> str:
     return "sample"
 
 
-def _routes(resolver: URLResolver, prefix: str = "", namespace: str = "",
-            samples: dict[str, str] | None = None) -> Iterator[Route]:
+def _routes(
+    resolver: URLResolver,
+    prefix: str = "",
+    namespace: str = "",
+    samples: dict[str, str] | None = None,
+) -> Iterator[Route]:
     for entry in resolver.url_patterns:
         pattern = entry.pattern
         part = str(pattern)
@@ -38,8 +42,11 @@ def _routes(resolver: URLResolver, prefix: str = "", namespace: str = "",
         values = dict(samples or {})
         values.update({key: _sample(conv) for key, conv in converters.items()})
         if isinstance(entry, URLResolver):
-            child_ns = f"{namespace}:{entry.namespace}" if namespace and entry.namespace else (
-                entry.namespace or namespace)
+            child_ns = (
+                f"{namespace}:{entry.namespace}"
+                if namespace and entry.namespace
+                else (entry.namespace or namespace)
+            )
             yield from _routes(entry, prefix + part, child_ns, values)
         elif isinstance(entry, URLPattern):
             name = f"{namespace}:{entry.name}" if namespace else str(entry.name)
@@ -76,8 +83,11 @@ def test_url_is_public_on_purpose_or_refuses_anonymous(client, route):
     for method in ("get", "post"):
         response = getattr(client, method)(route.url)
         if access == Access.API:
-            assert response.status_code in {401, 404, 405}, (route.url, method,
-                                                              response.status_code)
+            assert response.status_code in {401, 404, 405}, (
+                route.url,
+                method,
+                response.status_code,
+            )
         else:
             assert not is_marked_public, f"{route.name} is marked public but listed as {access}"
             assert response.status_code == 302, (route.url, method, response.status_code)

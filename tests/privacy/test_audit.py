@@ -12,8 +12,7 @@ pytestmark = pytest.mark.django_db
 
 def record_events(count: int = 5) -> list[AuditEvent]:
     return [
-        audit_record(action="test_event", target_type="thing", target_id=str(i),
-                     details={"n": i})
+        audit_record(action="test_event", target_type="thing", target_id=str(i), details={"n": i})
         for i in range(count)
     ]
 
@@ -106,8 +105,13 @@ def test_inserted_event_is_caught():
     for event in reversed(events[1:]):
         AuditEvent.objects.filter(pk=event.pk).update(sequence=event.sequence + 1)
     AuditEvent.objects.create(
-        sequence=2, occurred_at=events[1].occurred_at, action="forged",
-        target_type="thing", target_id="x", details={}, previous_hash=events[0].hash,
+        sequence=2,
+        occurred_at=events[1].occurred_at,
+        action="forged",
+        target_type="thing",
+        target_id="x",
+        details={},
+        previous_hash=events[0].hash,
         hash="f" * 64,
     )
     _checked, problem = audit_verify()

@@ -1,7 +1,10 @@
+from typing import cast
 from uuid import UUID
 
 from django.http import HttpRequest
 from ninja import Router, Schema
+
+from arrimage.accounts.models import User
 
 router = Router(tags=["accounts"])
 
@@ -25,17 +28,23 @@ class MeOut(Schema):
 
 @router.get("/me", response=MeOut, summary="The logged-in user and the organisation they act for")
 def me(request: HttpRequest) -> MeOut:
-    user = request.user
+    user = cast(User, request.user)
     memberships = [
         MembershipOut(
-            id=m.pk, organisation_id=m.organisation_id, organisation_name=m.organisation.name,
-            organisation_type=m.organisation.type, role=m.role,
+            id=m.pk,
+            organisation_id=m.organisation_id,
+            organisation_name=m.organisation.name,
+            organisation_type=m.organisation.type,
+            role=m.role,
         )
-        for m in user.memberships.select_related("organisation")  # type: ignore[union-attr]
+        for m in user.memberships.select_related("organisation")
     ]
     acting = getattr(request, "membership", None)
     return MeOut(
-        id=user.pk, email=user.email, full_name=user.full_name,  # type: ignore[union-attr]
-        preferred_language=user.preferred_language,  # type: ignore[union-attr]
-        acting_membership_id=acting.pk if acting else None, memberships=memberships,
+        id=user.pk,
+        email=user.email,
+        full_name=user.full_name,
+        preferred_language=user.preferred_language,
+        acting_membership_id=acting.pk if acting else None,
+        memberships=memberships,
     )

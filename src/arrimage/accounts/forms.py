@@ -6,20 +6,23 @@ from arrimage.accounts.models import Role, User
 
 class LoginForm(forms.Form):
     username = forms.EmailField(
-        label=_("Email address"), max_length=254,
+        label=_("Email address"),
+        max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "username", "autofocus": True}),
     )
     password = forms.CharField(
-        label=_("Password"), max_length=256, strip=False,
+        label=_("Password"),
+        max_length=256,
+        strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
 
 class CodeForm(forms.Form):
     code = forms.CharField(
-        label=_("Code"), max_length=32,
-        help_text=_("The 6 digits shown by your authenticator app, or one of your recovery "
-                    "codes."),
+        label=_("Code"),
+        max_length=32,
+        help_text=_("The 6 digits shown by your authenticator app, or one of your recovery codes."),
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}
         ),
@@ -28,7 +31,9 @@ class CodeForm(forms.Form):
 
 class PasswordConfirmForm(forms.Form):
     password = forms.CharField(
-        label=_("Your current password"), max_length=256, strip=False,
+        label=_("Your current password"),
+        max_length=256,
+        strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 

@@ -5,7 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from arrimage.accounts.models import Membership
 from arrimage.accounts.services import user_has_two_factor, user_requires_two_factor
 
-ViewFunc = Callable[..., HttpResponse]
+ViewFunc = Callable[..., HttpResponseBase]
 
 
 def two_factor_exempt(view: ViewFunc) -> ViewFunc:
@@ -53,7 +53,12 @@ class ActingOrganisationMiddleware:
             memberships = Membership.objects.select_related("organisation").filter(
                 user=request.user
             )
-            chosen = memberships.filter(pk=request.session.get("membership_id")).first()
+            membership_id = request.session.get("membership_id")
+            chosen = (
+                memberships.filter(pk=membership_id).first()
+                if isinstance(membership_id, int)
+                else None
+            )
             if chosen is None:
                 chosen = memberships.order_by("organisation__name", "role").first()
                 request.session["membership_id"] = chosen.pk if chosen else None
@@ -83,7 +88,7 @@ class TwoFactorRequiredMiddleware:
             return None
         if getattr(view_func, "login_required", True) is False:
             return None
-        if user.is_verified():  # type: ignore[union-attr]
+        if user.is_verified():  # type: ignore[union-attr,attr-defined]
             return None
         if not user_requires_two_factor(user):  # type: ignore[arg-type]
             return None

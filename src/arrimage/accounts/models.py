@@ -37,7 +37,9 @@ class User(AbstractBaseUser):
     email = models.EmailField(_("email address"), unique=True, max_length=254)
     full_name = models.CharField(_("full name"), max_length=150)
     preferred_language = models.CharField(
-        _("preferred language"), max_length=8, default="fr-ca",
+        _("preferred language"),
+        max_length=8,
+        default="fr-ca",
         choices=[("fr-ca", "Français"), ("en", "English")],
     )
     is_active = models.BooleanField(_("active"), default=True)
@@ -104,6 +106,9 @@ class UserSession(models.Model):
     session_key = models.CharField(max_length=40, primary_key=True)
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sessions")
     started_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"session of {self.user_id}"
 
 
 class TOTPDevice(ThrottlingMixin, Device):

@@ -37,7 +37,9 @@ def user_has_two_factor(user: User) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
-def session_start(*, request: HttpRequest, user: User, device: TOTPDevice | RecoveryCodeDevice | None) -> None:
+def session_start(
+    *, request: HttpRequest, user: User, device: TOTPDevice | RecoveryCodeDevice | None
+) -> None:
     """Log the user in (after password and, where enrolled, a second factor) and audit it."""
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     if device is not None:
@@ -55,8 +57,13 @@ def session_start(*, request: HttpRequest, user: User, device: TOTPDevice | Reco
 
 
 def login_failure_record(*, user_id: UUID | None, stage: str) -> None:
-    audit_record(action="login_failed", actor_id=None, target_type="user",
-                 target_id=user_id or "", details={"stage": stage})
+    audit_record(
+        action="login_failed",
+        actor_id=None,
+        target_type="user",
+        target_id=user_id or "",
+        details={"stage": stage},
+    )
 
 
 def session_end(*, request: HttpRequest) -> None:
@@ -77,16 +84,18 @@ def user_disable(*, actor_id: UUID | None, user: User) -> None:
         keys = list(UserSession.objects.filter(user=user).values_list("session_key", flat=True))
         Session.objects.filter(session_key__in=keys).delete()
         UserSession.objects.filter(user=user).delete()
-        audit_record(action="user_disabled", actor_id=actor_id, target_type="user",
-                     target_id=user.pk)
+        audit_record(
+            action="user_disabled", actor_id=actor_id, target_type="user", target_id=user.pk
+        )
 
 
 def user_enable(*, actor_id: UUID | None, user: User) -> None:
     with transaction.atomic():
         user.is_active = True
         user.save(update_fields=["is_active"])
-        audit_record(action="user_enabled", actor_id=actor_id, target_type="user",
-                     target_id=user.pk)
+        audit_record(
+            action="user_enabled", actor_id=actor_id, target_type="user", target_id=user.pk
+        )
 
 
 # Two-factor ------------------------------------------------------------------------------------
@@ -108,25 +117,37 @@ def totp_device_confirm(
     """Confirm enrolment with a first code. Returns the new recovery codes, or None if the code
     is wrong."""
     if not device.verify_token(token):
-        audit_record(action="two_factor_enrolment_failed", actor_id=device.user_id,
-                     target_type="totp_device", target_id=device.pk)
+        audit_record(
+            action="two_factor_enrolment_failed",
+            actor_id=device.user_id,
+            target_type="totp_device",
+            target_id=device.pk,
+        )
         return None
     with transaction.atomic():
         TOTPDevice.objects.filter(user=device.user).exclude(pk=device.pk).delete()
         device.confirmed = True
         device.save(update_fields=["confirmed"])
         codes = _recovery_codes_replace(user=device.user)
-        audit_record(action="two_factor_enabled", actor_id=device.user_id,
-                     target_type="totp_device", target_id=device.pk)
+        audit_record(
+            action="two_factor_enabled",
+            actor_id=device.user_id,
+            target_type="totp_device",
+            target_id=device.pk,
+        )
     otp_login(request, device)
     return codes
 
 
 def _recovery_codes_replace(*, user: User) -> list[str]:
-    codes = ["-".join(secrets.token_hex(3).upper() for _ in range(2)) for _ in range(RECOVERY_CODE_COUNT)]
+    codes = [
+        "-".join(secrets.token_hex(3).upper() for _ in range(2)) for _ in range(RECOVERY_CODE_COUNT)
+    ]
     RecoveryCodeDevice.objects.filter(user=user).delete()
     RecoveryCodeDevice.objects.create(
-        user=user, name="Recovery codes", confirmed=True,
+        user=user,
+        name="Recovery codes",
+        confirmed=True,
         code_digests=[RecoveryCodeDevice.digest(code) for code in codes],
     )
     return codes
@@ -148,8 +169,10 @@ def two_factor_disable(*, user: User) -> None:
 
 def second_factor_throttled(*, user: User) -> bool:
     """True while a recent wrong code makes every device of the user wait (1 s, doubling)."""
-    devices = [*TOTPDevice.objects.filter(user=user, confirmed=True),
-               *RecoveryCodeDevice.objects.filter(user=user, confirmed=True)]
+    devices = [
+        *TOTPDevice.objects.filter(user=user, confirmed=True),
+        *RecoveryCodeDevice.objects.filter(user=user, confirmed=True),
+    ]
     return bool(devices) and all(not device.verify_is_allowed()[0] for device in devices)
 
 
@@ -160,8 +183,11 @@ def second_factor_verify(*, user: User, token: str) -> TOTPDevice | RecoveryCode
             return device
     for recovery in RecoveryCodeDevice.objects.filter(user=user, confirmed=True):
         if recovery.verify_token(token):
-            audit_record(action="recovery_code_used", actor_id=user.pk,
-                         details={"remaining": len(recovery.code_digests)})
+            audit_record(
+                action="recovery_code_used",
+                actor_id=user.pk,
+                details={"remaining": len(recovery.code_digests)},
+            )
             return recovery
     return None
 
@@ -182,16 +208,23 @@ def membership_add(
         membership, _new = Membership.objects.get_or_create(
             user=user, organisation=organisation, role=role
         )
-        audit_record(action="membership_added", actor_id=actor.pk if actor else None,
-                     organisation_id=organisation.pk, target_type="membership",
-                     target_id=membership.pk, details={"user_id": str(user.pk), "role": role})
+        audit_record(
+            action="membership_added",
+            actor_id=actor.pk if actor else None,
+            organisation_id=organisation.pk,
+            target_type="membership",
+            target_id=membership.pk,
+            details={"user_id": str(user.pk), "role": role},
+        )
     return membership, created
 
 
 def membership_get(*, organisation: Organisation, membership_id: int) -> Membership:
-    membership = Membership.objects.select_related("user").filter(
-        organisation=organisation, pk=membership_id
-    ).first()
+    membership = (
+        Membership.objects.select_related("user")
+        .filter(organisation=organisation, pk=membership_id)
+        .first()
+    )
     if membership is None:
         raise NotFound
     return membership
@@ -224,17 +257,26 @@ def membership_change_role(*, actor: User, membership: Membership, role: str) ->
         previous = membership.role
         membership.role = role
         membership.save(update_fields=["role"])
-        audit_record(action="membership_changed", actor_id=actor.pk,
-                     organisation_id=membership.organisation_id, target_type="membership",
-                     target_id=membership.pk, details={"from": previous, "to": role})
+        audit_record(
+            action="membership_changed",
+            actor_id=actor.pk,
+            organisation_id=membership.organisation_id,
+            target_type="membership",
+            target_id=membership.pk,
+            details={"from": previous, "to": role},
+        )
     return membership
 
 
 def membership_remove(*, actor: User, membership: Membership) -> None:
     _last_admin_guard(membership)
     with transaction.atomic():
-        audit_record(action="membership_removed", actor_id=actor.pk,
-                     organisation_id=membership.organisation_id, target_type="membership",
-                     target_id=membership.pk,
-                     details={"user_id": str(membership.user_id), "role": membership.role})
+        audit_record(
+            action="membership_removed",
+            actor_id=actor.pk,
+            organisation_id=membership.organisation_id,
+            target_type="membership",
+            target_id=membership.pk,
+            details={"user_id": str(membership.user_id), "role": membership.role},
+        )
         membership.delete()

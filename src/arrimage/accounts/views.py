@@ -48,8 +48,10 @@ def _safe_next(request: HttpRequest) -> str:
 
 def _with_language(response: HttpResponseBase, user: User) -> HttpResponseBase:
     response.set_cookie(
-        settings.LANGUAGE_COOKIE_NAME, user.preferred_language,
-        max_age=settings.LANGUAGE_COOKIE_AGE, samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        settings.LANGUAGE_COOKIE_NAME,
+        user.preferred_language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        samesite="Lax",
         secure=getattr(settings, "LANGUAGE_COOKIE_SECURE", False),
     )
     return response
@@ -104,8 +106,9 @@ def login_code_view(request: HttpRequest) -> HttpResponseBase:
         return redirect("accounts:login")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid() and services.second_factor_throttled(user=user):
-        form.add_error("code", _("Too many tries in a row: wait a few seconds, then type the "
-                                 "new code."))
+        form.add_error(
+            "code", _("Too many tries in a row: wait a few seconds, then type the new code.")
+        )
     elif request.method == "POST" and form.is_valid():
         device = services.second_factor_verify(user=user, token=form.cleaned_data["code"])
         if device is not None:
@@ -119,8 +122,9 @@ def login_code_view(request: HttpRequest) -> HttpResponseBase:
             _clear_pending(request)
             messages.error(request, _("Too many wrong codes. Please log in again."))
             return redirect("accounts:login")
-        form.add_error("code", _("This code is not valid. Check the time on your phone and "
-                                 "try again."))
+        form.add_error(
+            "code", _("This code is not valid. Check the time on your phone and try again.")
+        )
     return render(request, "accounts/login_code.html", {"form": form, "next": _safe_next(request)})
 
 
@@ -149,16 +153,21 @@ def profile_view(request: HttpRequest) -> HttpResponseBase:
     form = ProfileForm(request.POST or None, instance=user)
     if request.method == "POST" and form.is_valid():
         form.save()
-        audit_record(action="profile_changed", actor_id=user.pk, target_type="user",
-                     target_id=user.pk)
+        audit_record(
+            action="profile_changed", actor_id=user.pk, target_type="user", target_id=user.pk
+        )
         translation.activate(user.preferred_language)
         messages.success(request, _("Your profile is saved."))
         return _with_language(redirect("accounts:profile"), user)
-    return render(request, "accounts/profile.html", {
-        "form": form,
-        "memberships": user.memberships.select_related("organisation", "organisation__region"),
-        "has_two_factor": services.user_has_two_factor(user),
-    })
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "form": form,
+            "memberships": user.memberships.select_related("organisation", "organisation__region"),
+            "has_two_factor": services.user_has_two_factor(user),
+        },
+    )
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -179,13 +188,18 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 def two_factor_view(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     recovery = RecoveryCodeDevice.objects.filter(user=user, confirmed=True).first()
-    return render(request, "accounts/two_factor.html", {
-        "has_two_factor": services.user_has_two_factor(user),
-        "required": settings.ARRIMAGE_REQUIRE_TWO_FACTOR and services.user_requires_two_factor(user),
-        "recovery_remaining": len(recovery.code_digests) if recovery else 0,
-        "codes_form": PasswordConfirmForm(user=user, auto_id="codes-%s"),
-        "disable_form": PasswordConfirmForm(user=user, auto_id="off-%s"),
-    })
+    return render(
+        request,
+        "accounts/two_factor.html",
+        {
+            "has_two_factor": services.user_has_two_factor(user),
+            "required": settings.ARRIMAGE_REQUIRE_TWO_FACTOR
+            and services.user_requires_two_factor(user),
+            "recovery_remaining": len(recovery.code_digests) if recovery else 0,
+            "codes_form": PasswordConfirmForm(user=user, auto_id="codes-%s"),
+            "disable_form": PasswordConfirmForm(user=user, auto_id="off-%s"),
+        },
+    )
 
 
 @two_factor_exempt
@@ -204,16 +218,22 @@ def two_factor_enrol_view(request: HttpRequest) -> HttpResponse:
         if codes is not None:
             messages.success(request, _("Two-factor login is on."))
             return render(request, "accounts/recovery_codes.html", {"codes": codes})
-        form.add_error("code", _("This code is not valid. Check the time on your phone and "
-                                 "try again."))
+        form.add_error(
+            "code", _("This code is not valid. Check the time on your phone and try again.")
+        )
     url = device.config_url()
     qr = segno.make(url, error="m")
-    return render(request, "accounts/two_factor_enrol.html", {
-        "form": form,
-        "qr_svg": qr.svg_data_uri(scale=5, title=_("QR code to scan")),
-        "manual_key": " ".join(url.split("secret=")[1].split("&")[0][i:i + 4]
-                               for i in range(0, 32, 4)).strip(),
-    })
+    return render(
+        request,
+        "accounts/two_factor_enrol.html",
+        {
+            "form": form,
+            "qr_svg": qr.svg_data_uri(scale=5, title=_("QR code to scan")),
+            "manual_key": " ".join(
+                url.split("secret=")[1].split("&")[0][i : i + 4] for i in range(0, 32, 4)
+            ).strip(),
+        },
+    )
 
 
 @require_POST
@@ -251,15 +271,20 @@ def organisation_switch_view(request: HttpRequest) -> HttpResponse:
         membership_id = int(request.POST.get("membership_id", ""))
     except ValueError:
         membership_id = 0
-    membership = Membership.objects.filter(user=request.user, pk=membership_id).first()
+    membership = Membership.objects.filter(user_id=str(request.user.pk), pk=membership_id).first()
     if membership is None:
         messages.error(request, _("You are not a member of that organisation."))
     else:
         request.session["membership_id"] = membership.pk
-        audit_record(action="organisation_switched", actor_id=request.user.pk,
-                     organisation_id=membership.organisation_id)
-        messages.success(request, _("You now act for %(organisation)s.")
-                         % {"organisation": membership.organisation.name})
+        audit_record(
+            action="organisation_switched",
+            actor_id=request.user.pk,
+            organisation_id=membership.organisation_id,
+        )
+        messages.success(
+            request,
+            _("You now act for %(organisation)s.") % {"organisation": membership.organisation.name},
+        )
     return redirect(_safe_next(request))
 
 
@@ -274,14 +299,20 @@ def _admin_membership(request: HttpRequest) -> Membership:
 
 
 def _send_welcome(request: HttpRequest, user: User) -> None:
-    path = reverse("accounts:password_reset_confirm", kwargs={
-        "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-        "token": default_token_generator.make_token(user),
-    })
+    path = reverse(
+        "accounts:password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
     with translation.override(user.preferred_language):
-        body = render_to_string("accounts/email/welcome.txt", {
-            "link": request.build_absolute_uri(path),
-        })
+        body = render_to_string(
+            "accounts/email/welcome.txt",
+            {
+                "link": request.build_absolute_uri(path),
+            },
+        )
         send_mail(_("Your Arrimage account"), body, None, [user.email])
 
 
@@ -298,35 +329,45 @@ def members_view(request: HttpRequest) -> HttpResponse:
         )
         if created:
             _send_welcome(request, membership.user)
-            messages.success(request, _("Account created. An email invites the person to "
-                                        "choose a password."))
+            messages.success(
+                request, _("Account created. An email invites the person to choose a password.")
+            )
         else:
             messages.success(request, _("Member added."))
         return redirect("accounts:members")
     members = (
         Membership.objects.filter(organisation=admin.organisation)
-        .select_related("user").order_by("user__full_name", "role")
+        .select_related("user")
+        .order_by("user__full_name", "role")
     )
-    return render(request, "accounts/members.html", {
-        "organisation": admin.organisation,
-        "members": members,
-        "form": form,
-        "roles": Role.choices,
-    })
+    return render(
+        request,
+        "accounts/members.html",
+        {
+            "organisation": admin.organisation,
+            "members": members,
+            "form": form,
+            "roles": Role.choices,
+        },
+    )
 
 
 @require_POST
 def member_role_view(request: HttpRequest, membership_id: int) -> HttpResponse:
     admin = _admin_membership(request)
-    membership = services.membership_get(organisation=admin.organisation,
-                                         membership_id=membership_id)
+    membership = services.membership_get(
+        organisation=admin.organisation, membership_id=membership_id
+    )
     form = MemberRoleForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a role from the list."))
         return redirect("accounts:members")
     try:
-        services.membership_change_role(actor=request.user,  # type: ignore[arg-type]
-                                        membership=membership, role=form.cleaned_data["role"])
+        services.membership_change_role(
+            actor=request.user,  # type: ignore[arg-type]
+            membership=membership,
+            role=form.cleaned_data["role"],
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -337,11 +378,14 @@ def member_role_view(request: HttpRequest, membership_id: int) -> HttpResponse:
 @require_POST
 def member_remove_view(request: HttpRequest, membership_id: int) -> HttpResponse:
     admin = _admin_membership(request)
-    membership = services.membership_get(organisation=admin.organisation,
-                                         membership_id=membership_id)
+    membership = services.membership_get(
+        organisation=admin.organisation, membership_id=membership_id
+    )
     try:
-        services.membership_remove(actor=request.user,  # type: ignore[arg-type]
-                                   membership=membership)
+        services.membership_remove(
+            actor=request.user,  # type: ignore[arg-type]
+            membership=membership,
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

@@ -1,9 +1,8 @@
 import uuid
 
 from django.db import models
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 
 class Region(models.Model):
@@ -37,7 +36,11 @@ class Coalition(models.Model):
     name = models.CharField(_("name"), max_length=200)
     level = models.CharField(_("level"), max_length=16, choices=CoalitionLevel.choices)
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
         verbose_name=_("parent coalition"),
     )
     region = models.ForeignKey(Region, on_delete=models.PROTECT, null=True, blank=True)
@@ -99,3 +102,6 @@ class CoalitionMembership(models.Model):
                 fields=["coalition", "organisation"], name="coalition_membership_unique"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} · {self.coalition}"

@@ -13,15 +13,20 @@ def coalitions_visible(*, membership: Membership | None) -> QuerySet[Coalition]:
         return Coalition.objects.none()
     ids: set[UUID] = set()
     frontier = set(
-        Coalition.objects.filter(organisations=membership.organisation_id)
-        .values_list("id", flat=True)
+        Coalition.objects.filter(organisations=membership.organisation_id).values_list(
+            "id", flat=True
+        )
     )
     while frontier:
         ids |= frontier
-        frontier = set(
-            Coalition.objects.filter(id__in=frontier, parent__isnull=False)
-            .values_list("parent_id", flat=True)
-        ) - ids
+        frontier = (
+            set(
+                Coalition.objects.filter(id__in=frontier, parent__isnull=False).values_list(
+                    "parent_id", flat=True
+                )
+            )
+            - ids
+        )
     return Coalition.objects.filter(id__in=ids).select_related("parent", "region")
 
 

@@ -13,7 +13,7 @@ from arrimage.accounts.services import membership_add
 from arrimage.coalition.models import Coalition, CoalitionLevel, Organisation, Region
 from arrimage.coalition.services import coalition_member_add, organisation_create
 
-DEMO_PASSWORD = "Arrimage-demo-2026"
+DEMO_PASSWORD = "Arrimage-demo-2026"  # noqa: S105  (printed by make demo, demo data only)
 DEMO_DOMAIN = "arrimage.example"
 SEED = 2026
 
@@ -22,9 +22,20 @@ DEMO_REGIONS = {"QC-06": 12, "QC-03": 8, "QC-07": 6, "QC-05": 6, "QC-15": 6, "QC
 
 # Every organisation type appears; the front line (community, shelters, health) most often.
 TYPE_CYCLE = [
-    "community", "shelter", "health_social", "legal_aid", "immigration_legal", "shelter",
-    "community", "police", "health_social", "border_enforcement", "prosecution", "government",
-    "research", "other",
+    "community",
+    "shelter",
+    "health_social",
+    "legal_aid",
+    "immigration_legal",
+    "shelter",
+    "community",
+    "police",
+    "health_social",
+    "border_enforcement",
+    "prosecution",
+    "government",
+    "research",
+    "other",
 ]
 
 NAME_PATTERNS = {
@@ -85,8 +96,9 @@ def demo_logins() -> list[DemoLogin]:
         for membership in Membership.objects.filter(user__email=email).select_related(
             "organisation"
         ):
-            logins.append(DemoLogin(email, membership.get_role_display(),
-                                    membership.organisation.name))
+            logins.append(
+                DemoLogin(email, membership.get_role_display(), membership.organisation.name)
+            )
     return logins
 
 
@@ -94,15 +106,17 @@ def demo_logins() -> list[DemoLogin]:
 def demo_coalition_build() -> None:
     faker = Faker("fr_CA")
     faker.seed_instance(SEED)
-    rng = random.Random(SEED)
+    rng = random.Random(SEED)  # noqa: S311  (deterministic synthetic data)
     password_hash = make_password(DEMO_PASSWORD)  # one argon2 hash, shared by the demo accounts
 
     national = Coalition.objects.create(
         name="Réseau pancanadien contre la traite (démo)", level=CoalitionLevel.NATIONAL
     )
     provincial = Coalition.objects.create(
-        name="Coalition québécoise contre la traite (démo)", level=CoalitionLevel.PROVINCIAL,
-        parent=national, province="QC",
+        name="Coalition québécoise contre la traite (démo)",
+        level=CoalitionLevel.PROVINCIAL,
+        parent=national,
+        province="QC",
     )
     organisations: list[Organisation] = []
     type_index = 0
@@ -110,20 +124,23 @@ def demo_coalition_build() -> None:
     for code, count in DEMO_REGIONS.items():
         region = Region.objects.get(code=code)
         regional = Coalition.objects.create(
-            name=f"Table régionale {region.name_fr} (démo)", level=CoalitionLevel.REGIONAL,
-            parent=provincial, region=region, province="QC",
+            name=f"Table régionale {region.name_fr} (démo)",
+            level=CoalitionLevel.REGIONAL,
+            parent=provincial,
+            region=region,
+            province="QC",
         )
         for _ in range(count):
             org_type = TYPE_CYCLE[type_index % len(TYPE_CYCLE)]
             type_index += 1
             name = NAME_PATTERNS[org_type].format(name=faker.last_name(), city=region.name_fr)
             while name in used_names:
-                name = NAME_PATTERNS[org_type].format(
-                    name=faker.last_name(), city=faker.city()
-                )
+                name = NAME_PATTERNS[org_type].format(name=faker.last_name(), city=faker.city())
             used_names.add(name)
             organisation = organisation_create(
-                name=f"{name} (démo)", type=org_type, region=region,
+                name=f"{name} (démo)",
+                type=org_type,
+                region=region,
                 mandate=MANDATES[org_type],
             )
             coalition_member_add(coalition=regional, organisation=organisation)
@@ -135,13 +152,21 @@ def demo_coalition_build() -> None:
     for local, role, org_type in DEMO_LOGINS:
         name = faker.name()
         membership, _new = membership_add(
-            actor=None, organisation=first_of(org_type),
-            email=f"{local}@{DEMO_DOMAIN}", full_name=name, role=role,
+            actor=None,
+            organisation=first_of(org_type),
+            email=f"{local}@{DEMO_DOMAIN}",
+            full_name=name,
+            role=role,
         )
         User.objects.filter(pk=membership.user_id).update(password=password_hash)
     # The caseworker also works at a shelter: she switches organisation in the header.
-    membership_add(actor=None, organisation=first_of("shelter"),
-                   email=f"intervenante@{DEMO_DOMAIN}", full_name="", role=Role.CASEWORKER)
+    membership_add(
+        actor=None,
+        organisation=first_of("shelter"),
+        email=f"intervenante@{DEMO_DOMAIN}",
+        full_name="",
+        role=Role.CASEWORKER,
+    )
 
     # Every organisation has an administrator and a few workers.
     for organisation in organisations:
@@ -157,7 +182,10 @@ def demo_coalition_build() -> None:
             email = f"{first}.{last}.{rng.randrange(1000)}@{DEMO_DOMAIN}".lower()
             email = email.replace(" ", "").replace("'", "")
             membership, _new = membership_add(
-                actor=None, organisation=organisation, email=email,
-                full_name=f"{first} {last}", role=role,
+                actor=None,
+                organisation=organisation,
+                email=email,
+                full_name=f"{first} {last}",
+                role=role,
             )
             User.objects.filter(pk=membership.user_id).update(password=password_hash)

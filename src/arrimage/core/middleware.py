@@ -13,9 +13,7 @@ class NoStoreMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         user = getattr(request, "user", None)
-        if (user is not None and user.is_authenticated) or request.session.get(
-            "pending_user_id"
-        ):
+        if (user is not None and user.is_authenticated) or request.session.get("pending_user_id"):
             add_never_cache_headers(response)
             patch_cache_control(response, no_store=True, private=True)
         return response

@@ -30,37 +30,63 @@ def health_view(request: HttpRequest) -> JsonResponse:
 @two_factor_exempt
 @requires_csrf_token
 def csrf_failure_view(request: HttpRequest, reason: str = "") -> HttpResponse:
-    return render(request, "core/error.html", {
-        "title": _("This form has expired"),
-        "message": _("Go back, reload the page and try again. Nothing was saved."),
-    }, status=403)
+    return render(
+        request,
+        "core/error.html",
+        {
+            "title": _("This form has expired"),
+            "message": _("Go back, reload the page and try again. Nothing was saved."),
+        },
+        status=403,
+    )
 
 
 def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "core/error.html", {
-        "title": _("Page not found"),
-        "message": _("This page does not exist, or you do not have access to it."),
-    }, status=404)
+    return render(
+        request,
+        "core/error.html",
+        {
+            "title": _("Page not found"),
+            "message": _("This page does not exist, or you do not have access to it."),
+        },
+        status=404,
+    )
 
 
 def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "core/error.html", {
-        "title": _("Access refused"),
-        "message": _("Your role in this organisation does not give access to this page."),
-    }, status=403)
+    return render(
+        request,
+        "core/error.html",
+        {
+            "title": _("Access refused"),
+            "message": _("Your role in this organisation does not give access to this page."),
+        },
+        status=403,
+    )
 
 
 def error_400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "core/error.html", {
-        "title": _("Request not understood"),
-        "message": _("Something in this request was not valid. Nothing was saved."),
-    }, status=400)
+    return render(
+        request,
+        "core/error.html",
+        {
+            "title": _("Request not understood"),
+            "message": _("Something in this request was not valid. Nothing was saved."),
+        },
+        status=400,
+    )
 
 
 @requires_csrf_token
 def error_500(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/error.html", {
-        "title": _("Something went wrong"),
-        "message": _("The error is recorded. Nothing half-written was kept: try again in a "
-                     "moment."),
-    }, status=500)
+    return render(
+        request,
+        "core/error.html",
+        {
+            "title": _("Something went wrong"),
+            "message": _(
+                "The error is recorded. Nothing half-written was kept: try again in a moment."
+            ),
+        },
+        status=500,
+    )

@@ -27,9 +27,16 @@ def canonical_json(payload: dict[str, object]) -> bytes:
 
 
 def _payload(
-    *, sequence: int, occurred_at: datetime, action: str, actor_id: UUID | None,
-    organisation_id: UUID | None, target_type: str, target_id: str,
-    details: dict[str, object], previous_hash: str,
+    *,
+    sequence: int,
+    occurred_at: datetime,
+    action: str,
+    actor_id: UUID | None,
+    organisation_id: UUID | None,
+    target_type: str,
+    target_id: str,
+    details: dict[str, object],
+    previous_hash: str,
 ) -> dict[str, object]:
     return {
         "sequence": sequence,
@@ -130,12 +137,14 @@ def audit_verify() -> tuple[int, AuditProblem | None]:
     for event in _events():
         if event.sequence > expected_sequence:
             return checked, AuditProblem(
-                expected_sequence, "deleted",
+                expected_sequence,
+                "deleted",
                 f"event {expected_sequence} is missing: deleted",
             )
         if event.sequence < expected_sequence or event.previous_hash != previous_hash:
             return checked, AuditProblem(
-                event.sequence, "inserted",
+                event.sequence,
+                "inserted",
                 f"event {event.sequence} does not follow event {expected_sequence - 1}: "
                 "inserted or reordered",
             )
@@ -151,7 +160,8 @@ def audit_verify() -> tuple[int, AuditProblem | None]:
     head_hash = head.hash if head else GENESIS_HASH
     if head_sequence != expected_sequence - 1 or head_hash != previous_hash:
         return checked, AuditProblem(
-            expected_sequence, "deleted",
+            expected_sequence,
+            "deleted",
             f"the log ends at event {expected_sequence - 1} but its head says "
             f"{head_sequence}: events deleted from the end",
         )

@@ -67,9 +67,7 @@ def master_key() -> MasterKey:
     path = settings.ARRIMAGE_MASTER_KEY_FILE
     if path and Path(path).exists():
         return parse_master_key(Path(path).read_text())
-    raise MasterKeyMissing(
-        "no master key: set ARRIMAGE_MASTER_KEY or ARRIMAGE_MASTER_KEY_FILE"
-    )
+    raise MasterKeyMissing("no master key: set ARRIMAGE_MASTER_KEY or ARRIMAGE_MASTER_KEY_FILE")
 
 
 def write_master_key_file(path: Path) -> None:
@@ -153,7 +151,11 @@ def associated_data(*, table: str, row_id: object, field: str, scope: str) -> by
 
 
 def encrypt(
-    plaintext: str, *, table: str, row_id: object, field: str,
+    plaintext: str,
+    *,
+    table: str,
+    row_id: object,
+    field: str,
     organisation_id: UUID | str | None,
 ) -> bytes:
     scope = scope_for(organisation_id)
@@ -168,7 +170,11 @@ def encrypt(
 
 
 def decrypt(
-    ciphertext: bytes, *, table: str, row_id: object, field: str,
+    ciphertext: bytes,
+    *,
+    table: str,
+    row_id: object,
+    field: str,
     organisation_id: UUID | str | None,
 ) -> str:
     ciphertext = bytes(ciphertext)
@@ -241,8 +247,11 @@ def _spec(model: type[models.Model], field: str) -> EncryptedField:
     raise LookupError(f"{model.__name__}.{field} is not a registered encrypted field")
 
 
-def _organisation_of(instance: models.Model, spec: EncryptedField) -> object:
-    return getattr(instance, spec.organisation_field) if spec.organisation_field else None
+def _organisation_of(instance: models.Model, spec: EncryptedField) -> UUID | str | None:
+    if spec.organisation_field is None:
+        return None
+    value = getattr(instance, spec.organisation_field)
+    return value if isinstance(value, UUID | str) else None
 
 
 def rotate_data_keys() -> int:

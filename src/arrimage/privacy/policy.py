@@ -27,8 +27,13 @@ FIREWALLED_CATEGORIES: frozenset[Category] = frozenset(
 ROLE_CATEGORIES: dict[str, frozenset[Category]] = {
     "caseworker": frozenset(Category),
     "service_staff": frozenset(
-        {Category.IDENTITY, Category.CONTACT, Category.LOCATION, Category.HEALTH,
-         Category.COORDINATION}
+        {
+            Category.IDENTITY,
+            Category.CONTACT,
+            Category.LOCATION,
+            Category.HEALTH,
+            Category.COORDINATION,
+        }
     ),
     "coordinator": frozenset({Category.COORDINATION}),
     "analyst": frozenset(),

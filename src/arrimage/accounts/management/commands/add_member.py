@@ -20,17 +20,23 @@ class Command(BaseCommand):
         parser.add_argument("--base-url", default="http://127.0.0.1:8000")
 
     def handle(self, *args: object, **options: object) -> None:
-        organisation = Organisation.objects.filter(pk=options["organisation"]).first()
+        organisation = Organisation.objects.filter(pk=str(options["organisation"])).first()
         if organisation is None:
             raise CommandError("unknown organisation")
         membership, created = membership_add(
-            actor=None, organisation=organisation, email=str(options["email"]),
-            full_name=str(options["name"]), role=str(options["role"]),
+            actor=None,
+            organisation=organisation,
+            email=str(options["email"]),
+            full_name=str(options["name"]),
+            role=str(options["role"]),
         )
         if created:
             user = membership.user
-            path = reverse("accounts:password_reset_confirm", kwargs={
-                "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-                "token": default_token_generator.make_token(user),
-            })
+            path = reverse(
+                "accounts:password_reset_confirm",
+                kwargs={
+                    "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+                    "token": default_token_generator.make_token(user),
+                },
+            )
             self.stdout.write(f"{options['base_url']}{path}")

@@ -21,12 +21,14 @@ class Command(BaseCommand):
             raise CommandError("unknown region code")
         coalition = None
         if options["coalition"]:
-            coalition = Coalition.objects.filter(pk=options["coalition"]).first()
+            coalition = Coalition.objects.filter(pk=str(options["coalition"])).first()
             if coalition is None:
                 raise CommandError("unknown coalition")
         with transaction.atomic():
             organisation = organisation_create(
-                name=str(options["name"]), type=str(options["type"]), region=region,
+                name=str(options["name"]),
+                type=str(options["type"]),
+                region=region,
                 mandate=str(options["mandate"]),
             )
             if coalition is not None:

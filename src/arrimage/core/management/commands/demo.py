@@ -29,8 +29,9 @@ class Command(BaseCommand):
 
     def print_logins(self) -> None:
         self.stdout.write("")
-        self.stdout.write(self.style.SUCCESS("Demonstration logins (password for all: "
-                                             f"{demo.DEMO_PASSWORD})"))
+        self.stdout.write(
+            self.style.SUCCESS(f"Demonstration logins (password for all: {demo.DEMO_PASSWORD})")
+        )
         for login in demo.demo_logins():
             self.stdout.write(f"  {login.email:<32} {login.role:<28} {login.organisation}")
         self.stdout.write("")

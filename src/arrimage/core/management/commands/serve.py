@@ -15,14 +15,25 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, **options: object) -> None:
         self.stdout.write(f"Arrimage: http://{options['bind']}/  (Ctrl+C to stop)")
-        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "arrimage.settings",
-               "ARRIMAGE_MODE": settings.MODE}
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "arrimage.settings",
+            "ARRIMAGE_MODE": settings.MODE,
+        }
         argv = [
-            sys.executable, "-m", "gunicorn", "arrimage.wsgi:application",
-            "--bind", str(options["bind"]),
-            "--workers", str(options["workers"]),
-            "--threads", str(options["threads"]),
-            "--access-logfile", "-",
-            "--forwarded-allow-ips", os.environ.get("ARRIMAGE_FORWARDED_ALLOW_IPS", "127.0.0.1"),
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "arrimage.wsgi:application",
+            "--bind",
+            str(options["bind"]),
+            "--workers",
+            str(options["workers"]),
+            "--threads",
+            str(options["threads"]),
+            "--access-logfile",
+            "-",
+            "--forwarded-allow-ips",
+            os.environ.get("ARRIMAGE_FORWARDED_ALLOW_IPS", "127.0.0.1"),
         ]
-        os.execve(sys.executable, argv, env)
+        os.execve(sys.executable, argv, env)  # noqa: S606  (fixed argv, no shell)

@@ -15,7 +15,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--new-master-key-file", type=Path)
         parser.add_argument(
-            "--generate", action="store_true",
+            "--generate",
+            action="store_true",
             help="create the new master key file (it must not exist yet)",
         )
 
@@ -26,13 +27,19 @@ class Command(BaseCommand):
                 if options["generate"]:
                     crypto.write_master_key_file(new_file)
                 count = crypto.rewrap_master_key(crypto.parse_master_key(new_file.read_text()))
-                self.stdout.write(self.style.SUCCESS(
-                    f"{count} data keys re-wrapped under the new master key. "
-                    f"Set ARRIMAGE_MASTER_KEY_FILE={new_file} and keep the old key offline."
-                ))
+                self.stdout.write(
+                    self.style.SUCCESS(
+                        f"{count} data keys re-wrapped under the new master key. "
+                        f"Set ARRIMAGE_MASTER_KEY_FILE={new_file} and keep the old key offline."
+                    )
+                )
                 return
             count = crypto.rotate_data_keys()
-        except (crypto.MasterKeyMissing, crypto.DecryptionError, FileExistsError,
-                FileNotFoundError) as error:
+        except (
+            crypto.MasterKeyMissing,
+            crypto.DecryptionError,
+            FileExistsError,
+            FileNotFoundError,
+        ) as error:
             raise CommandError(str(error)) from error
         self.stdout.write(self.style.SUCCESS(f"new data keys; {count} values re-encrypted"))
