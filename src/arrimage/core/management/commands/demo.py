@@ -19,6 +19,7 @@ class Command(BaseCommand):
                 write_master_key_file(key_file)
                 self.stdout.write(f"demonstration master key created: {key_file}")
         call_command("migrate", interactive=False, verbosity=0)
+        call_command("collectstatic", interactive=False, verbosity=0)
         if demo.demo_exists():
             self.stdout.write("The demonstration data is already loaded.")
         else:
