@@ -21,8 +21,11 @@ demo: install
 	ARRIMAGE_MODE=demo $(BIN)/arrimage demo
 	ARRIMAGE_MODE=demo $(BIN)/arrimage serve
 
+# `make test` runs the whole suite, browser tests included (skipped, with the reason in the
+# summary, where /usr/bin/chromium is missing). More pytest options: make test PYTEST_ARGS="-x".
+PYTEST_ARGS ?=
 test: install
-	ARRIMAGE_MODE=test $(BIN)/pytest -n 2 --dist loadfile
+	ARRIMAGE_MODE=test $(BIN)/pytest -n 2 --dist loadfile -rs $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check src tests bench

@@ -1,14 +1,87 @@
-"""Shared fixtures. Every authorisation test uses two organisations with identical data."""
+"""Shared fixtures. Every authorisation test uses two organisations with identical data.
 
+Transactional tests (``transaction=True``, ``transactional_db``, ``live_server``) end with the
+database emptied. Two things make that safe here: the emptying passes the audit log's
+append-only triggers (it drops them, empties the tables and creates them again, in one
+transaction), and the data the migrations loaded (regions, taxonomies, the audit head) is put
+back at once, because pytest-xdist may run ordinary tests after it in the same worker.
+"""
+
+import importlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
+from django.db import connections, transaction
 
 from arrimage.accounts.models import Membership, Role, User
 from arrimage.coalition.models import Coalition, CoalitionLevel, Organisation, Region
 from arrimage.privacy.crypto import clear_key_cache
 
 PASSWORD = "correct horse battery staple"
+
+
+_AUDIT_MIGRATION = "arrimage.privacy.migrations.0002_audit_append_only"
+
+
+def _audit_trigger_sql(vendor: str) -> tuple[list[str], list[str]]:
+    """The statements that remove and that create the audit log's triggers, for the vendor."""
+    migration = importlib.import_module(_AUDIT_MIGRATION)
+    if vendor == "postgresql":
+        return migration.POSTGRESQL_REVERSE, migration.POSTGRESQL
+    return migration.SQLITE_REVERSE, migration.SQLITE
+
+
+def _flush_through_audit_triggers(connection: Any) -> None:
+    ops = connection.ops
+    if getattr(ops, "_arrimage_flush_wrapped", False):
+        return
+    original: Callable[[list[str]], None] = ops.execute_sql_flush
+
+    def execute_sql_flush(sql_list: list[str]) -> None:
+        remove, create = _audit_trigger_sql(connection.vendor)
+        with transaction.atomic(using=connection.alias):
+            with connection.cursor() as cursor:
+                for statement in remove:
+                    cursor.execute(statement)
+            original(sql_list)
+            with connection.cursor() as cursor:
+                for statement in create:
+                    cursor.execute(statement)
+            restore = getattr(ops, "_arrimage_restore_after_flush", False)
+            ops._arrimage_restore_after_flush = False
+            contents = getattr(connection, "_test_serialized_contents", None)
+            if restore and contents:
+                connection.creation.deserialize_db_from_string(contents)
+
+    ops.execute_sql_flush = execute_sql_flush
+    ops._arrimage_flush_wrapped = True
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _migration_data_snapshot(django_db_setup: None, django_db_blocker: Any) -> None:
+    """Keep what the migrations loaded, to load it back after a transactional test."""
+    with django_db_blocker.unblock():
+        for alias in connections:
+            connection = connections[alias]
+            if not getattr(connection, "_test_serialized_contents", None):
+                connection._test_serialized_contents = connection.creation.serialize_db_to_string()
+
+
+@pytest.fixture(autouse=True)
+def _transactional_tests_leave_migrated_data(request: pytest.FixtureRequest) -> Iterator[None]:
+    marker = request.node.get_closest_marker("django_db")
+    kwargs = marker.kwargs if marker else {}
+    transactional = bool(kwargs.get("transaction")) or bool(
+        {"transactional_db", "live_server"} & set(request.fixturenames)
+    )
+    for alias in connections:
+        _flush_through_audit_triggers(connections[alias])
+    yield
+    if transactional and kwargs.get("available_apps") is None:
+        for alias in connections:
+            connections[alias].ops._arrimage_restore_after_flush = True
 
 
 @pytest.fixture(autouse=True)

@@ -4,4 +4,4 @@ import os
 
 os.environ["ARRIMAGE_MODE"] = "test"
 
-from arrimage.settings import *  # noqa: E402, F403
+from arrimage.settings import *  # noqa: F403

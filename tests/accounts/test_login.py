@@ -54,7 +54,7 @@ def test_wrong_password_gets_a_clear_message_and_is_audited(client, side_a):
 def test_malformed_and_oversized_fields_are_refused_cleanly(client, db):
     response = client.post("/compte/connexion/", {"username": "not-an-email", "password": "x"})
     assert response.status_code == 200
-    assert "Saisissez une adresse de courriel valide." in response.content.decode()
+    assert "Entrez une adresse courriel valide." in response.content.decode()
     response = client.post(
         "/compte/connexion/", {"username": "a" * 5000 + "@x.org", "password": "p" * 10000}
     )
