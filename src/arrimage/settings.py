@@ -184,7 +184,14 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "arrimage.accounts.lockout.lockout_response"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_VERBOSE = False
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# Behind a reverse proxy, REMOTE_ADDR is the proxy: the client address is then the last one the
+# trusted proxies added to X-Forwarded-For (ARRIMAGE_TRUSTED_PROXIES: how many proxies).
+ARRIMAGE_TRUSTED_PROXIES = int(os.environ.get("ARRIMAGE_TRUSTED_PROXIES", "0"))
+if ARRIMAGE_TRUSTED_PROXIES:
+    AXES_IPWARE_PROXY_COUNT = ARRIMAGE_TRUSTED_PROXIES
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 
 # Sessions: 30 minutes idle, 12 hours at most.
 SESSION_COOKIE_AGE = 30 * 60
@@ -285,3 +292,17 @@ LOGGING = {
 }
 
 ARRIMAGE_DEMO_BANNER = IS_DEMO
+
+# Law 25 ------------------------------------------------------------------------------------------
+# Closed cases are anonymised after this many days (seven years unless set); an organisation
+# admin may choose another time for their organisation.
+ARRIMAGE_RETENTION_DAYS = int(os.environ.get("ARRIMAGE_RETENTION_DAYS", str(7 * 365)))
+if not 30 <= ARRIMAGE_RETENTION_DAYS <= 36500:
+    raise RuntimeError("ARRIMAGE_RETENTION_DAYS must be between 30 and 36500")
+# The instance operator and its person in charge of the protection of personal information,
+# shown on the public privacy page.
+ARRIMAGE_OPERATOR_NAME = os.environ.get("ARRIMAGE_OPERATOR_NAME", "")
+ARRIMAGE_PRIVACY_OFFICER_NAME = os.environ.get("ARRIMAGE_PRIVACY_OFFICER_NAME", "")
+ARRIMAGE_PRIVACY_OFFICER_TITLE = os.environ.get("ARRIMAGE_PRIVACY_OFFICER_TITLE", "")
+ARRIMAGE_PRIVACY_OFFICER_EMAIL = os.environ.get("ARRIMAGE_PRIVACY_OFFICER_EMAIL", "")
+ARRIMAGE_PRIVACY_OFFICER_PHONE = os.environ.get("ARRIMAGE_PRIVACY_OFFICER_PHONE", "")

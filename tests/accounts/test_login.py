@@ -174,3 +174,12 @@ def test_open_redirect_is_refused(client, side_a):
         {"username": user.email, "password": PASSWORD},
     )
     assert response["Location"] == "/tableau/"
+
+
+def test_audit_verify_prints_the_head_to_anchor_outside(capsys, side_a, client):
+    from arrimage.privacy.models import AuditHead
+
+    login(client, side_a.user("caseworker"))
+    call_command("audit_verify")
+    head = AuditHead.objects.get()
+    assert f"head: sequence {head.sequence}, hash {head.hash}" in capsys.readouterr().out
