@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class DirectoryConfig(AppConfig):
+    name = "arrimage.directory"
+    label = "directory"
+    verbose_name = "Directory"
+    default_auto_field = "django.db.models.BigAutoField"

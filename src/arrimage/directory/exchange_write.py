@@ -1,0 +1,181 @@
+"""Export: an HSDS JSON document and a CSV data package, both through :class:`HsdsWriter`,
+so the same confidentiality rule applies as on the API."""
+
+import copy
+import csv
+import io
+import json
+import zipfile
+from typing import Any
+
+from arrimage.directory import schema
+from arrimage.directory.exchange_read import (
+    CAPACITY_FIELDS,
+    CAPACITY_PATH,
+    EXTENSION_FIELDS,
+    Bundle,
+    csv_layout,
+    flatten,
+)
+from arrimage.directory.hsds import (
+    HsdsWriter,
+    organizations_full_queryset,
+    profile_meta,
+    service_doc,
+    services_full_queryset,
+    taxonomy_doc,
+    taxonomy_term_doc,
+)
+from arrimage.directory.models import Attribute, Service, Taxonomy, TaxonomyTerm
+
+CHUNK = 500
+
+
+def export_document(*, writer: HsdsWriter, base_url: str) -> dict[str, Any]:
+    """Everything in the directory as one HSDS JSON document (profile: docs/hsds-profile.md)."""
+    service_ids = list(Service.objects.order_by("id").values_list("id", flat=True))
+    services: list[dict[str, Any]] = []
+    for start in range(0, len(service_ids), CHUNK):
+        chunk = service_ids[start : start + CHUNK]
+        queryset = services_full_queryset().filter(pk__in=chunk).order_by("id")
+        batch = list(queryset)
+        linked = [s.pk for s in batch]
+        for service in batch:
+            linked += [sal.pk for sal in service.service_at_locations.all()]
+            linked += [sal.location_id for sal in service.service_at_locations.all()]
+        writer.attributes_load(linked)
+        services += [writer.service_full(s) for s in batch]
+    by_org: dict[Any, list[dict[str, Any]]] = {}
+    for service in Service.objects.order_by("id").only(
+        "id",
+        "organization_id",
+        "name_fr",
+        "name_en",
+        "status",
+        "description_fr",
+        "description_en",
+        "last_modified",
+    ):
+        by_org.setdefault(service.organization_id, []).append(
+            {
+                k: v
+                for k, v in service_doc(service).items()
+                if k in {"id", "organization_id", "name", "status"}
+            }
+        )
+    organizations = []
+    for org in organizations_full_queryset().order_by("id"):
+        writer.attributes_load([org.pk, *[loc.pk for loc in org.locations.all()]])
+        organizations.append(writer.organization_full(org, by_org.get(org.pk, [])))
+    used_terms = set(Attribute.objects.values_list("taxonomy_term_id", flat=True))
+    terms = TaxonomyTerm.objects.filter(pk__in=used_terms) | TaxonomyTerm.objects.filter(
+        taxonomy__isnull=False
+    )
+    return {
+        **profile_meta(base_url),
+        "organizations": organizations,
+        "taxonomies": [taxonomy_doc(t) for t in Taxonomy.objects.order_by("id")],
+        "taxonomy_terms": [taxonomy_term_doc(t) for t in terms.distinct().order_by("id")],
+        "services": services,
+    }
+
+
+def export_json(*, writer: HsdsWriter, base_url: str) -> bytes:
+    document = export_document(writer=writer, base_url=base_url)
+    return json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return ""
+    return str(value)
+
+
+def descriptor(base_url: str, written: list[str]) -> dict[str, Any]:
+    """HSDS's datapackage.json, with the profile's extension columns and capacity resource."""
+    package = copy.deepcopy(schema.datapackage())
+    resources = []
+    for resource in package["resources"]:
+        if resource["path"] not in written:
+            continue
+        for name in EXTENSION_FIELDS.get(resource["name"], []):
+            resource["schema"]["fields"].append(
+                {
+                    "name": name,
+                    "type": "boolean" if name == "confidential" else "string",
+                    "description": "Arrimage profile extension (docs/hsds-profile.md)",
+                    "constraints": {"required": False, "unique": False},
+                }
+            )
+        resources.append(resource)
+    if CAPACITY_PATH in written:
+        resources.append(
+            {
+                "name": "service_capacity",
+                "path": CAPACITY_PATH,
+                "format": "csv",
+                "mediatype": "text/csv",
+                "profile": "tabular-data-resource",
+                "description": "HSDS 3.1 service_capacity, as an Arrimage profile extension.",
+                "schema": {
+                    "primaryKey": "id",
+                    "fields": [
+                        {
+                            "name": n,
+                            "type": "number" if n in {"available", "maximum"} else "string",
+                            "constraints": {
+                                "required": n in {"id", "service_id", "unit", "available"}
+                            },
+                        }
+                        for n in CAPACITY_FIELDS
+                    ],
+                },
+            }
+        )
+    package["resources"] = resources
+    package["version"] = "3.0.0"
+    package["profile"] = "tabular-data-package"
+    package["arrimage_profile"] = profile_meta(base_url)["profile"]
+    return package
+
+
+def export_package_files(*, writer: HsdsWriter, base_url: str) -> dict[str, bytes]:
+    """The CSV data package as file name -> bytes (UTF-8, one CSV per HSDS object)."""
+    document = export_document(writer=writer, base_url=base_url)
+    bundle = Bundle()
+    for key, entity in (
+        ("taxonomies", "taxonomy"),
+        ("taxonomy_terms", "taxonomy_term"),
+        ("organizations", "organization"),
+        ("services", "service"),
+    ):
+        for index, item in enumerate(document[key], start=1):
+            flatten(bundle, entity, item, file=key, row=index, path=key)
+    files: dict[str, bytes] = {}
+    for entity, (path, fields, _types) in csv_layout().items():
+        rows: dict[str, dict[str, Any]] = {}
+        for record in bundle.records.get(entity, []):
+            key = str(record.values["id"])
+            rows[key] = {**rows.get(key, {}), **record.values}
+        if not rows:
+            continue
+        out = io.StringIO()
+        writer_csv = csv.writer(out, lineterminator="\n")
+        writer_csv.writerow(fields)
+        for key in sorted(rows):
+            writer_csv.writerow([_cell(rows[key].get(name)) for name in fields])
+        files[path] = out.getvalue().encode("utf-8")
+    files["datapackage.json"] = json.dumps(
+        descriptor(base_url, list(files)), ensure_ascii=False, indent=1
+    ).encode("utf-8")
+    return files
+
+
+def export_package_zip(*, writer: HsdsWriter, base_url: str) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in sorted(export_package_files(writer=writer, base_url=base_url).items()):
+            archive.writestr(name, data)
+    return buffer.getvalue()

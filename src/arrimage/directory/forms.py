@@ -1,0 +1,163 @@
+from functools import cache
+from typing import Any, cast
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from arrimage.coalition.models import OrganisationType, Region
+from arrimage.directory.models import ServiceStatus
+from arrimage.directory.search import SearchParams
+from arrimage.directory.taxonomy import (
+    CATEGORIES,
+    ELIGIBILITY,
+    GENDERS,
+    LANGUAGES,
+    SAFETY,
+    STATUSES,
+)
+from arrimage.directory.taxonomy import Term as TaxonomyTermDef
+from arrimage.privacy.policy import ENFORCEMENT_TYPES
+
+RADII = [
+    (0, pgettext_lazy("radius", "Only this municipality")),
+    (10, "10 km"),
+    (25, "25 km"),
+    (50, "50 km"),
+    (100, "100 km"),
+]
+
+
+def _term_choices(terms: tuple[TaxonomyTermDef, ...], language: str) -> list[tuple[str, str]]:
+    return [(t.code, t.name_en if language.startswith("en") else t.name_fr) for t in terms]
+
+
+@cache
+def _region_choices(english: bool) -> list[tuple[str, str]]:
+    """Regions change only with a migration: read once per process."""
+    return [
+        (r.code, r.name_en if english else r.name_fr)
+        for r in Region.objects.filter(province="QC").order_by("code")
+    ]
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("What are you looking for?"), required=False, max_length=200)
+    category = forms.ChoiceField(label=_("Category"), required=False)
+    region = forms.ChoiceField(label=_("Region"), required=False)
+    municipality = forms.CharField(label=_("Municipality"), required=False, max_length=100)
+    radius = forms.TypedChoiceField(
+        label=_("Within"), required=False, choices=RADII, coerce=int, empty_value=None
+    )
+    language = forms.ChoiceField(label=_("Language spoken"), required=False)
+    gender = forms.ChoiceField(label=_("Gender served"), required=False)
+    age = forms.IntegerField(
+        label=_("Age of the person"), required=False, min_value=0, max_value=120
+    )
+    status = forms.ChoiceField(label=_("Immigration status accepted"), required=False)
+    available = forms.BooleanField(
+        label=_("Available now (updated in the last 24 h)"), required=False
+    )
+    safety = forms.MultipleChoiceField(
+        label=_("Safety"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    page = forms.IntegerField(
+        required=False, min_value=1, max_value=10_000, widget=forms.HiddenInput
+    )
+
+    def __init__(self, *args: Any, language: str = "fr", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        english = language.startswith("en")
+        anything: list[tuple[str, Any]] = [("", _("Any"))]
+        cast(forms.ChoiceField, self.fields["category"]).choices = anything + _term_choices(
+            CATEGORIES, language
+        )
+        cast(forms.ChoiceField, self.fields["region"]).choices = anything + _region_choices(english)
+        cast(forms.ChoiceField, self.fields["language"]).choices = anything + sorted(
+            ((code, names[1] if english else names[0]) for code, names in LANGUAGES.items()),
+            key=lambda c: c[1],
+        )
+        cast(forms.ChoiceField, self.fields["gender"]).choices = anything + _term_choices(
+            GENDERS, language
+        )
+        cast(forms.ChoiceField, self.fields["status"]).choices = anything + _term_choices(
+            STATUSES, language
+        )
+        cast(forms.ChoiceField, self.fields["safety"]).choices = _term_choices(SAFETY, language)
+
+    def params(self) -> SearchParams:
+        data = self.cleaned_data if self.is_valid() else {}
+        return SearchParams(
+            q=data.get("q") or "",
+            category=data.get("category") or "",
+            region=data.get("region") or "",
+            municipality=data.get("municipality") or "",
+            radius_km=data.get("radius") or 0,
+            language=data.get("language") or "",
+            gender=data.get("gender") or "",
+            age=data.get("age"),
+            status=data.get("status") or "",
+            available_now=bool(data.get("available")),
+            safety=tuple(data.get("safety") or ()),
+            page=data.get("page") or 1,
+        )
+
+
+class CapacityForm(forms.Form):
+    action = forms.ChoiceField(choices=[("plus", "+1"), ("minus", "-1"), ("set", "set")])
+    available = forms.IntegerField(
+        label=_("Available units"), required=False, min_value=0, max_value=100_000
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("action") == "set" and data.get("available") is None:
+            self.add_error("available", _("Enter the number of available units."))
+        return data
+
+
+class ServiceForm(forms.Form):
+    name_fr = forms.CharField(label=_("Name in French"), required=False, max_length=300)
+    name_en = forms.CharField(label=_("Name in English"), required=False, max_length=300)
+    description_fr = forms.CharField(
+        label=_("Description in French"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    description_en = forms.CharField(
+        label=_("Description in English"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    status = forms.ChoiceField(label=_("Status"), choices=ServiceStatus.choices)
+    minimum_age = forms.IntegerField(
+        label=_("Minimum age"), required=False, min_value=0, max_value=120
+    )
+    maximum_age = forms.IntegerField(
+        label=_("Maximum age"), required=False, min_value=0, max_value=120
+    )
+    categories = forms.MultipleChoiceField(
+        label=_("Categories"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    eligibility = forms.MultipleChoiceField(
+        label=_("Eligibility"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, language: str = "fr", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["categories"]).choices = _term_choices(
+            CATEGORIES, language
+        )
+        cast(forms.ChoiceField, self.fields["eligibility"]).choices = _term_choices(
+            ELIGIBILITY, language
+        )
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("HSDS JSON file or zipped CSV data package"))
+    dry_run = forms.BooleanField(label=_("Check only, write nothing"), required=False)
+
+
+class SharingForm(forms.Form):
+    types = forms.MultipleChoiceField(
+        label=_("Organisation types that see confidential addresses"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[c for c in OrganisationType.choices if c[0] not in ENFORCEMENT_TYPES],
+    )

@@ -1,0 +1,86 @@
+"""Offline geocoding: Quebec municipalities (data/municipalities.csv) and postal-code prefixes
+(data/postal_prefixes.csv), shipped with Arrimage. Nothing is fetched at run time."""
+
+import csv
+import math
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from arrimage.directory.text import normalise
+
+DATA = Path(__file__).resolve().parent / "data"
+EARTH_RADIUS_KM = 6371.0
+
+
+@dataclass(frozen=True)
+class Municipality:
+    code: str
+    name: str
+    region_code: str
+    latitude: float
+    longitude: float
+
+
+@cache
+def municipalities() -> dict[str, Municipality]:
+    with (DATA / "municipalities.csv").open(encoding="utf-8") as handle:
+        return {
+            row["code"]: Municipality(
+                row["code"],
+                row["name"],
+                row["region_code"],
+                float(row["latitude"]),
+                float(row["longitude"]),
+            )
+            for row in csv.DictReader(handle)
+        }
+
+
+@cache
+def _by_name() -> dict[str, Municipality]:
+    return {normalise(m.name): m for m in municipalities().values()}
+
+
+@cache
+def _postal_prefixes() -> dict[str, str]:
+    with (DATA / "postal_prefixes.csv").open(encoding="utf-8") as handle:
+        return {row["prefix"]: row["municipality_code"] for row in csv.DictReader(handle)}
+
+
+def municipality_get(code: str) -> Municipality | None:
+    return municipalities().get(code)
+
+
+def municipality_find(name: str) -> Municipality | None:
+    """A municipality by code or by name, accents and case ignored."""
+    return municipalities().get(name) or _by_name().get(normalise(name))
+
+
+def municipality_for_postcode(postcode: str) -> Municipality | None:
+    """The municipality of a Canadian postal code, from its first two characters (coarse)."""
+    prefix = postcode.replace(" ", "").upper()[:2]
+    code = _postal_prefixes().get(prefix)
+    return municipalities().get(code) if code else None
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(a))
+
+
+def municipalities_within(centre: Municipality, radius_km: float) -> list[Municipality]:
+    return [
+        m
+        for m in municipalities().values()
+        if distance_km(centre.latitude, centre.longitude, m.latitude, m.longitude) <= radius_km
+    ]
+
+
+def bounding_box(lat: float, lon: float, radius_km: float) -> tuple[float, float, float, float]:
+    dlat = math.degrees(radius_km / EARTH_RADIUS_KM)
+    dlon = math.degrees(radius_km / (EARTH_RADIUS_KM * max(math.cos(math.radians(lat)), 0.01)))
+    return lat - dlat, lat + dlat, lon - dlon, lon + dlon

@@ -1,0 +1,462 @@
+"""The public HSDS 3.0 API under /hsds/ (api_reference.md of the standard).
+
+Lists use the Page envelope with ``page`` and ``per_page``; ``modified_after``, ``minimal`` and
+``format=ndjson`` (every result, one per line, no envelope) are supported, and every endpoint
+also answers POST with the same parameters in a form or JSON body, so that search terms stay out
+of URLs and logs. Confidential addresses are never shown: the feed is public.
+"""
+
+import json
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from functools import wraps
+from typing import Any
+from uuid import UUID
+
+from django.contrib.auth.decorators import login_not_required
+from django.db.models import Q, QuerySet
+from django.http import (
+    FileResponse,
+    HttpRequest,
+    JsonResponse,
+    QueryDict,
+    StreamingHttpResponse,
+)
+from django.http.response import HttpResponseBase
+from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from arrimage.directory import geo
+from arrimage.directory.hsds import (
+    HsdsWriter,
+    location_queryset,
+    organization_doc,
+    organizations_full_queryset,
+    profile_meta,
+    public_reveal,
+    service_doc,
+    services_full_queryset,
+    taxonomy_doc,
+    taxonomy_term_doc,
+)
+from arrimage.directory.models import (
+    Attribute,
+    DirectoryOrganization,
+    Location,
+    Service,
+    ServiceAtLocation,
+    Taxonomy,
+    TaxonomyTerm,
+)
+from arrimage.directory.schema import SCHEMA_DIR
+from arrimage.directory.search import matching_service_ids
+from arrimage.directory.text import normalise
+
+MAX_PER_PAGE = 200
+SEARCH_LIMIT = 5000  # services a text search of the feed returns at most
+DEFAULT_PER_PAGE = 50
+
+
+class BadRequest(Exception):
+    pass
+
+
+def _params(request: HttpRequest) -> QueryDict | dict[str, Any]:
+    if request.method == "POST":
+        if request.content_type == "application/json":
+            try:
+                body = json.loads(request.body or b"{}")
+            except json.JSONDecodeError:
+                raise BadRequest("the body is not JSON") from None
+            if not isinstance(body, dict):
+                raise BadRequest("the body must be a JSON object")
+            return {k: str(v) if not isinstance(v, str) else v for k, v in body.items()}
+        return request.POST
+    return request.GET
+
+
+def _int(params: Any, name: str, default: int, lower: int, upper: int) -> int:
+    raw = params.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise BadRequest(f"{name} must be a whole number") from None
+    return max(lower, min(upper, value))
+
+
+def _bool(params: Any, name: str) -> bool:
+    return str(params.get(name, "")).lower() in {"1", "true", "yes"}
+
+
+def _uuid(params: Any, name: str) -> UUID | None:
+    raw = params.get(name)
+    if not raw:
+        return None
+    try:
+        return UUID(str(raw))
+    except ValueError:
+        raise BadRequest(f"{name} must be a UUID") from None
+
+
+def _modified_after(params: Any) -> datetime | None:
+    raw = params.get("modified_after")
+    if not raw:
+        return None
+    try:
+        value = datetime.fromisoformat(str(raw).replace("Z", "+00:00"))
+    except ValueError:
+        raise BadRequest("modified_after must be an ISO 8601 date and time") from None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def hsds_endpoint(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        try:
+            response = view(request, *args, **kwargs)
+        except BadRequest as error:
+            return JsonResponse({"error": str(error)}, status=400)
+        response["Access-Control-Allow-Origin"] = "*"
+        return response
+
+    return login_not_required(csrf_exempt(require_http_methods(["GET", "POST"])(wrapped)))
+
+
+def _page(
+    request: HttpRequest,
+    items: list[Any] | QuerySet[Any],
+    render: Callable[[list[Any]], list[dict[str, Any]]],
+) -> HttpResponseBase:
+    params = _params(request)
+    if params.get("format") == "ndjson":
+        return _ndjson(items, render)
+    if params.get("format") not in (None, "", "json"):
+        raise BadRequest("format must be json or ndjson")
+    per_page = _int(params, "per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
+    total = len(items) if isinstance(items, list) else items.count()
+    pages = max(1, -(-total // per_page))
+    number = _int(params, "page", 1, 1, 10**9)
+    start = (number - 1) * per_page
+    contents = render(list(items[start : start + per_page]))
+    return JsonResponse(
+        {
+            "total_items": total,
+            "total_pages": pages,
+            "page_number": number,
+            "size": len(contents),
+            "first_page": number == 1,
+            "last_page": number >= pages,
+            "empty": total == 0,
+            "contents": contents,
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+def _ndjson(
+    items: list[Any] | QuerySet[Any], render: Callable[[list[Any]], list[dict[str, Any]]]
+) -> HttpResponseBase:
+    def lines() -> Iterator[bytes]:
+        batch: list[Any] = []
+        source = items if isinstance(items, list) else items.iterator(chunk_size=500)
+        for item in source:
+            batch.append(item)
+            if len(batch) == 500:
+                yield from (
+                    json.dumps(d, ensure_ascii=False).encode() + b"\n" for d in render(batch)
+                )
+                batch = []
+        yield from (json.dumps(d, ensure_ascii=False).encode() + b"\n" for d in render(batch))
+
+    return StreamingHttpResponse(lines(), content_type="application/x-ndjson")
+
+
+@hsds_endpoint
+def root_view(request: HttpRequest) -> HttpResponseBase:
+    base = request.build_absolute_uri("/")
+    return JsonResponse(
+        {**profile_meta(base), "openapi_url": request.build_absolute_uri(reverse("hsds:openapi"))}
+    )
+
+
+@hsds_endpoint
+def openapi_view(request: HttpRequest) -> HttpResponseBase:
+    return FileResponse((SCHEMA_DIR / "openapi.json").open("rb"), content_type="application/json")
+
+
+@hsds_endpoint
+def profile_view(request: HttpRequest) -> HttpResponseBase:
+    """The profile: JSON merge patches over the HSDS 3.0 schemas (docs/hsds-profile.md)."""
+    from arrimage.directory.profile import PROFILE
+
+    return JsonResponse(PROFILE, json_dumps_params={"ensure_ascii": False})
+
+
+def _service_filter(params: Any) -> QuerySet[Service]:
+    queryset = Service.objects.select_related("organization").order_by("id")
+    search = str(params.get("search") or "").strip()
+    if search:
+        queryset = queryset.filter(pk__in=matching_service_ids(q=search, limit=SEARCH_LIMIT))
+    term_id = _uuid(params, "taxonomy_term_id")
+    if term_id:
+        queryset = queryset.filter(
+            pk__in=Attribute.objects.filter(link_entity="service", taxonomy_term_id=term_id).values(
+                "link_id"
+            )
+        )
+    taxonomy_id = _uuid(params, "taxonomy_id")
+    if taxonomy_id:
+        queryset = queryset.filter(
+            pk__in=Attribute.objects.filter(
+                link_entity="service", taxonomy_term__taxonomy_id=taxonomy_id
+            ).values("link_id")
+        )
+    organization_id = _uuid(params, "organization_id")
+    if organization_id:
+        queryset = queryset.filter(organization_id=organization_id)
+    modified_after = _modified_after(params)
+    if modified_after:
+        queryset = queryset.filter(last_modified__gte=modified_after)
+    return queryset
+
+
+def _full_services(ids: list[UUID]) -> list[dict[str, Any]]:
+    writer = HsdsWriter(reveal=public_reveal)
+    services = list(services_full_queryset().filter(pk__in=ids))
+    order = {pk: i for i, pk in enumerate(ids)}
+    services.sort(key=lambda s: order[s.pk])
+    linked = [s.pk for s in services] + [
+        x
+        for s in services
+        for sal in s.service_at_locations.all()
+        for x in (sal.pk, sal.location_id)
+    ]
+    writer.attributes_load(linked)
+    return [writer.service_full(s) for s in services]
+
+
+@hsds_endpoint
+def services_view(request: HttpRequest) -> HttpResponseBase:
+    params = _params(request)
+    queryset = _service_filter(params)
+    if _bool(params, "minimal"):
+        # Just the id and modification date, plus the two fields the schema requires.
+        minimal = queryset.select_related(None).only(
+            "id", "name_fr", "name_en", "status", "last_modified"
+        )
+        return _page(
+            request,
+            minimal,
+            lambda batch: [
+                {
+                    "id": str(s.id),
+                    "name": s.name_fr or s.name_en,
+                    "status": s.status,
+                    "last_modified": s.last_modified.isoformat(),
+                }
+                for s in batch
+            ],
+        )
+    if _bool(params, "full"):
+        return _page(request, queryset, lambda batch: _full_services([s.pk for s in batch]))
+    return _page(
+        request,
+        queryset,
+        lambda batch: [
+            service_doc(s) | {"organization": organization_doc(s.organization)} for s in batch
+        ],
+    )
+
+
+@hsds_endpoint
+def service_view(request: HttpRequest, service_id: UUID) -> HttpResponseBase:
+    found = _full_services([service_id])
+    if not found:
+        return JsonResponse({"error": "not found"}, status=404)
+    return JsonResponse(found[0], json_dumps_params={"ensure_ascii": False})
+
+
+def _organization_filter(params: Any) -> QuerySet[DirectoryOrganization]:
+    queryset = DirectoryOrganization.objects.order_by("id")
+    search = normalise(str(params.get("search") or ""))
+    if search:
+        queryset = queryset.filter(name__icontains=search.split()[0]) | queryset.filter(
+            name__icontains=str(params.get("search")).strip()
+        )
+    return queryset
+
+
+def _organizations_full(
+    orgs: list[DirectoryOrganization], full_service: bool
+) -> list[dict[str, Any]]:
+    writer = HsdsWriter(reveal=public_reveal)
+    ids = [o.pk for o in orgs]
+    full = {o.pk: o for o in organizations_full_queryset().filter(pk__in=ids)}
+    services: dict[UUID, list[dict[str, Any]]] = {pk: [] for pk in ids}
+    if full_service:
+        service_ids = list(
+            Service.objects.filter(organization_id__in=ids)
+            .order_by("id")
+            .values_list("id", flat=True)
+        )
+        for doc in _full_services(service_ids):
+            services[UUID(doc["organization_id"])].append(doc)
+    else:
+        for s in Service.objects.filter(organization_id__in=ids).order_by("id"):
+            services[s.organization_id].append(service_doc(s))
+    writer.attributes_load([*ids, *[loc.pk for o in full.values() for loc in o.locations.all()]])
+    return [writer.organization_full(full[pk], services[pk]) for pk in ids]
+
+
+@hsds_endpoint
+def organizations_view(request: HttpRequest) -> HttpResponseBase:
+    params = _params(request)
+    queryset = _organization_filter(params)
+    if _bool(params, "full") or _bool(params, "full_service"):
+        return _page(
+            request,
+            queryset,
+            lambda batch: _organizations_full(batch, _bool(params, "full_service")),
+        )
+    return _page(request, queryset, lambda batch: [organization_doc(o) for o in batch])
+
+
+@hsds_endpoint
+def organization_view(request: HttpRequest, organization_id: UUID) -> HttpResponseBase:
+    org = DirectoryOrganization.objects.filter(pk=organization_id).first()
+    if org is None:
+        return JsonResponse({"error": "not found"}, status=404)
+    doc = _organizations_full([org], _bool(_params(request), "full_service"))[0]
+    return JsonResponse(doc, json_dumps_params={"ensure_ascii": False})
+
+
+@hsds_endpoint
+def taxonomies_view(request: HttpRequest) -> HttpResponseBase:
+    params = _params(request)
+    queryset = Taxonomy.objects.order_by("id")
+    if params.get("search"):
+        queryset = queryset.filter(name__icontains=str(params["search"]))
+    return _page(request, queryset, lambda batch: [taxonomy_doc(t) for t in batch])
+
+
+@hsds_endpoint
+def taxonomy_view(request: HttpRequest, taxonomy_id: UUID) -> HttpResponseBase:
+    taxonomy = Taxonomy.objects.filter(pk=taxonomy_id).first()
+    if taxonomy is None:
+        return JsonResponse({"error": "not found"}, status=404)
+    return JsonResponse(taxonomy_doc(taxonomy), json_dumps_params={"ensure_ascii": False})
+
+
+@hsds_endpoint
+def taxonomy_terms_view(request: HttpRequest) -> HttpResponseBase:
+    params = _params(request)
+    queryset = TaxonomyTerm.objects.order_by("id")
+    if params.get("search"):
+        text = str(params["search"])
+        queryset = queryset.filter(
+            Q(name_fr__icontains=text) | Q(name_en__icontains=text) | Q(code__icontains=text)
+        )
+    taxonomy_id = _uuid(params, "taxonomy_id")
+    if taxonomy_id:
+        queryset = queryset.filter(taxonomy_id=taxonomy_id)
+    parent_id = _uuid(params, "parent_id")
+    if parent_id:
+        queryset = queryset.filter(parent_id=parent_id)
+    if _bool(params, "top_only"):
+        queryset = queryset.filter(parent__isnull=True)
+    return _page(request, queryset, lambda batch: [taxonomy_term_doc(t) for t in batch])
+
+
+@hsds_endpoint
+def taxonomy_term_view(request: HttpRequest, term_id: UUID) -> HttpResponseBase:
+    term = TaxonomyTerm.objects.filter(pk=term_id).first()
+    if term is None:
+        return JsonResponse({"error": "not found"}, status=404)
+    return JsonResponse(taxonomy_term_doc(term), json_dumps_params={"ensure_ascii": False})
+
+
+def _public_point(location: Location) -> tuple[float, float] | None:
+    """Where proximity is measured from: the exact point, or for a confidential location its
+    municipality's centre (so that distances do not reveal the address)."""
+    if location.is_confidential or location.latitude is None or location.longitude is None:
+        municipality = geo.municipality_get(location.municipality_code)
+        return (municipality.latitude, municipality.longitude) if municipality else None
+    return (location.latitude, location.longitude)
+
+
+@hsds_endpoint
+def service_at_locations_view(request: HttpRequest) -> HttpResponseBase:
+    params = _params(request)
+    services = _service_filter(params)
+    queryset = (
+        ServiceAtLocation.objects.filter(service__in=services.values("id"))
+        .select_related("service", "location__region")
+        .prefetch_related(
+            *[
+                f"location__{p}"
+                for p in (
+                    "languages",
+                    "addresses",
+                    "contacts__phones__languages",
+                    "accessibility",
+                    "phones__languages",
+                    "schedules",
+                )
+            ]
+        )
+        .order_by("id")
+    )
+    postcode = str(params.get("postcode") or "").strip()
+    proximity = params.get("proximity")
+    items: list[Any] | QuerySet[ServiceAtLocation] = queryset
+    if postcode:
+        centre = geo.municipality_for_postcode(postcode)
+        if centre is None:
+            raise BadRequest("unknown postcode")
+        radius_km = 10.0
+        if proximity not in (None, ""):
+            try:
+                radius_km = float(str(proximity)) / 1000
+            except ValueError:
+                raise BadRequest("proximity must be a distance in metres") from None
+        south, north, west, east = geo.bounding_box(centre.latitude, centre.longitude, radius_km)
+        nearby = {m.code for m in geo.municipalities_within(centre, radius_km)}
+        candidates = queryset.filter(
+            Q(location__latitude__range=(south, north), location__longitude__range=(west, east))
+            | Q(location__municipality_code__in=nearby)
+        )
+        kept = []
+        for sal in candidates:
+            point = _public_point(sal.location)
+            if point and geo.distance_km(centre.latitude, centre.longitude, *point) <= radius_km:
+                kept.append(sal)
+        items = kept
+    elif proximity not in (None, ""):
+        raise BadRequest("proximity needs a postcode")
+    writer = HsdsWriter(reveal=public_reveal)
+
+    def render(batch: list[ServiceAtLocation]) -> list[dict[str, Any]]:
+        writer.attributes_load([x for s in batch for x in (s.pk, s.location_id)])
+        return [
+            writer.service_at_location_doc(s, full=_bool(params, "full"), service=True)
+            for s in batch
+        ]
+
+    return _page(request, items, render)
+
+
+@hsds_endpoint
+def service_at_location_view(request: HttpRequest, sal_id: UUID) -> HttpResponseBase:
+    sal = (
+        ServiceAtLocation.objects.select_related("service", "location__region")
+        .filter(pk=sal_id)
+        .first()
+    )
+    if sal is None:
+        return JsonResponse({"error": "not found"}, status=404)
+    sal.location = location_queryset().get(pk=sal.location_id)
+    doc = HsdsWriter(reveal=public_reveal).service_at_location_doc(sal, service=True)
+    return JsonResponse(doc, json_dumps_params={"ensure_ascii": False})

@@ -1,0 +1,215 @@
+"""Builds the denormalised search rows (:class:`SearchEntry`) from the HSDS objects.
+
+Called after every write that changes what search shows: service edits, imports, availability.
+Works in batches so that an import of thousands of services costs a handful of queries each.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from uuid import UUID
+
+from django.db import transaction
+
+from arrimage.coalition.models import Region
+from arrimage.directory import geo
+from arrimage.directory.models import (
+    Attribute,
+    Language,
+    Phone,
+    SearchEntry,
+    Service,
+    ServiceAtLocation,
+    ServiceCapacity,
+    ServiceStatus,
+    TaxonomyTerm,
+)
+from arrimage.directory.taxonomy import (
+    CATEGORY_CODES,
+    ELIGIBILITY_CODES,
+    GENDERS,
+    LANGUAGES,
+)
+from arrimage.directory.text import normalise, token
+
+BATCH = 500
+
+
+def _regions() -> dict[int, Region]:
+    return {r.pk: r for r in Region.objects.all()}
+
+
+def _entry_values(
+    service: Service,
+    *,
+    terms: list[TaxonomyTerm],
+    languages: list[str],
+    places: list[dict[str, object]],
+    phone: str,
+    capacities: list[ServiceCapacity],
+    regions_by_code: dict[str, Region],
+) -> dict[str, object]:
+    categories = [t.code for t in terms if t.code in CATEGORY_CODES]
+    eligibility = [t.code for t in terms if t.code in ELIGIBILITY_CODES]
+    words: list[str] = [
+        service.name_fr,
+        service.name_en,
+        service.alternate_name,
+        service.description_fr,
+        service.description_en,
+        service.eligibility_description_fr,
+        service.eligibility_description_en,
+        service.organization.name,
+    ]
+    tokens: list[str] = []
+    for term in terms:
+        words += [term.name_fr, term.name_en, term.words]
+        kind = "c" if term.code in CATEGORY_CODES else "e"
+        if term.code:
+            tokens.append(token(kind, term.code))
+    if not any(code.startswith("gender_") for code in eligibility):
+        tokens += [token("e", g.code) for g in GENDERS]
+    for code in languages:
+        words += list(LANGUAGES.get(code, (code,)))
+        tokens.append(token("l", code))
+    for place in places:
+        region = regions_by_code.get(str(place["region"]))
+        words.append(str(place["municipality"]))
+        if region is not None:
+            words += [region.name_fr, region.name_en]
+            tokens.append(token("r", region.code))
+        if place["municipality_code"]:
+            tokens.append(token("m", str(place["municipality_code"])))
+    doc = " ".join([normalise(" ".join(w for w in words if w)), *sorted(set(tokens))])
+    available = sum(c.available for c in capacities) if capacities else None
+    updated = min((c.updated for c in capacities), default=None)
+    summary = {
+        "organization": service.organization.name,
+        "categories": categories,
+        "eligibility": eligibility,
+        "languages": languages,
+        "places": [{k: v for k, v in p.items() if k != "municipality_code"} for p in places],
+        "phone": phone,
+        "minimum_age": service.minimum_age,
+        "maximum_age": service.maximum_age,
+        "capacities": [
+            {
+                "unit": c.unit,
+                "available": c.available,
+                "maximum": c.maximum,
+                "updated": c.updated.isoformat(),
+            }
+            for c in capacities
+        ],
+    }
+    return {
+        "doc": doc,
+        "sort_name": normalise(service.name_fr or service.name_en)[:300],
+        "name_fr": service.name_fr[:300],
+        "name_en": service.name_en[:300],
+        "name_words": normalise(f"{service.name_fr} {service.name_en}")[:700],
+        "summary": summary,
+        "minimum_age": service.minimum_age,
+        "maximum_age": service.maximum_age,
+        "available": available,
+        "capacity_updated": updated,
+        "is_active": service.status == ServiceStatus.ACTIVE,
+        "owner_id": service.organization.owner_id,
+    }
+
+
+def _batches(ids: list[UUID]) -> Iterable[list[UUID]]:
+    for start in range(0, len(ids), BATCH):
+        yield ids[start : start + BATCH]
+
+
+@transaction.atomic
+def search_entries_refresh(*, service_ids: Iterable[UUID]) -> int:
+    """Rebuild the search rows of these services (and drop those of deleted services)."""
+    ids = list(dict.fromkeys(service_ids))
+    regions = _regions()
+    regions_by_code = {r.code: r for r in regions.values()}
+    count = 0
+    for batch in _batches(ids):
+        services = {
+            s.pk: s for s in Service.objects.filter(pk__in=batch).select_related("organization")
+        }
+        SearchEntry.objects.filter(service_id__in=set(batch) - set(services)).delete()
+        terms: dict[UUID, list[TaxonomyTerm]] = defaultdict(list)
+        for attribute in Attribute.objects.filter(
+            link_entity="service", link_id__in=list(services)
+        ).select_related("taxonomy_term"):
+            terms[attribute.link_id].append(attribute.taxonomy_term)
+        languages: dict[UUID, list[str]] = defaultdict(list)
+        for service_id, code in (
+            Language.objects.filter(service_id__in=list(services))
+            .order_by("code")
+            .values_list("service_id", "code")
+        ):
+            if code and code not in languages[service_id]:
+                languages[service_id].append(code)
+        places: dict[UUID, list[dict[str, object]]] = defaultdict(list)
+        location_ids: dict[UUID, list[UUID]] = defaultdict(list)
+        for sal in (
+            ServiceAtLocation.objects.filter(service_id__in=list(services))
+            .select_related("location")
+            .order_by("location__name", "location_id")
+        ):
+            location = sal.location
+            municipality = geo.municipality_get(location.municipality_code)
+            region = regions.get(location.region_id) if location.region_id else None
+            places[sal.service_id].append(
+                {
+                    "municipality": municipality.name if municipality else "",
+                    "municipality_code": location.municipality_code,
+                    "region": region.code if region else "",
+                    "region_fr": region.name_fr if region else "",
+                    "region_en": region.name_en if region else "",
+                    "confidential": location.is_confidential,
+                }
+            )
+            location_ids[sal.service_id].append(location.pk)
+        phones: dict[UUID, str] = {}
+        for phone in Phone.objects.filter(service_id__in=list(services)).order_by("number"):
+            phones.setdefault(phone.service_id, phone.number)  # type: ignore[arg-type]
+        location_phone: dict[UUID, str] = {}
+        all_locations = [lid for lids in location_ids.values() for lid in lids]
+        for phone in Phone.objects.filter(location_id__in=all_locations).order_by("number"):
+            location_phone.setdefault(phone.location_id, phone.number)  # type: ignore[arg-type]
+        capacities: dict[UUID, list[ServiceCapacity]] = defaultdict(list)
+        for capacity in ServiceCapacity.objects.filter(service_id__in=list(services)):
+            capacities[capacity.service_id].append(capacity)
+        existing = {
+            e.service_id: e for e in SearchEntry.objects.filter(service_id__in=list(services))
+        }
+        to_create, to_update = [], []
+        for service_id, service in services.items():
+            intake = phones.get(service_id) or next(
+                (location_phone[lid] for lid in location_ids[service_id] if lid in location_phone),
+                "",
+            )
+            values = _entry_values(
+                service,
+                terms=terms[service_id],
+                languages=languages[service_id],
+                places=places[service_id],
+                phone=intake,
+                capacities=capacities[service_id],
+                regions_by_code=regions_by_code,
+            )
+            entry = existing.get(service_id)
+            if entry is None:
+                to_create.append(SearchEntry(service_id=service_id, **values))
+            else:
+                for key, value in values.items():
+                    setattr(entry, key, value)
+                to_update.append(entry)
+        SearchEntry.objects.bulk_create(to_create)
+        if to_update:
+            SearchEntry.objects.bulk_update(to_update, fields=list(values))
+        count += len(services)
+    return count
+
+
+def search_entries_rebuild() -> int:
+    """Every service's search row, from scratch."""
+    return search_entries_refresh(service_ids=Service.objects.values_list("pk", flat=True))

@@ -1,0 +1,374 @@
+"""Directory pages: public search and service pages, availability for service staff, service
+editing, import and export, and the confidential-address sharing setting."""
+
+from typing import Any
+from uuid import UUID
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from arrimage.accounts.models import Role
+from arrimage.coalition.models import Coalition
+from arrimage.core.errors import NotFound
+from arrimage.directory import selectors
+from arrimage.directory.exchange_apply import ImportFailed, bundle_apply
+from arrimage.directory.exchange_read import read_upload
+from arrimage.directory.exchange_write import export_json, export_package_zip
+from arrimage.directory.forms import (
+    CapacityForm,
+    ImportForm,
+    SearchForm,
+    ServiceForm,
+    SharingForm,
+)
+from arrimage.directory.hsds import HsdsWriter, public_reveal
+from arrimage.directory.models import DirectorySharing
+from arrimage.directory.presentation import (
+    age_label,
+    freshness,
+    glance,
+    is_stale,
+    language_label,
+    term_label,
+    unit_label,
+)
+from arrimage.directory.query import search_params_parse
+from arrimage.directory.search import RANK_LIMIT, directory_search
+from arrimage.directory.services import (
+    CAPACITY_ROLES,
+    SHARING_ROLES,
+    capacity_update,
+    service_update,
+    sharing_set,
+)
+from arrimage.directory.taxonomy import CATEGORY_CODES
+from arrimage.privacy.audit import audit_record
+
+EXCHANGE_ROLES = frozenset({Role.ORGANISATION_ADMIN, Role.COORDINATOR})
+MAX_UPLOAD = 20 * 1024 * 1024
+
+
+def _membership(request: HttpRequest) -> Any:
+    return getattr(request, "membership", None)
+
+
+def _search(request: HttpRequest) -> tuple[SearchForm, Any]:
+    form = SearchForm(request.GET or None, language=get_language() or "fr")
+    page = (
+        directory_search(actor=_membership(request), params=form.params())
+        if form.is_bound and form.is_valid()
+        else None
+    )
+    return form, page
+
+
+@login_not_required
+@require_GET
+def search_view(request: HttpRequest) -> HttpResponse:
+    """The directory search page. Public: results carry no confidential data."""
+    form, page = _search(request)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "directory/search.html",
+        {
+            "form": form,
+            "page": page,
+            "results": [(hit, glance(hit)) for hit in page.hits] if page else [],
+            "query": query.urlencode(),
+            "rank_limit": RANK_LIMIT,
+        },
+    )
+
+
+@login_not_required
+@require_GET
+def search_json_view(request: HttpRequest) -> JsonResponse:
+    """The same search as JSON (public fields only)."""
+    params, errors = search_params_parse(request.GET)
+    if errors:
+        return JsonResponse({"errors": errors}, status=400)
+    page = directory_search(actor=_membership(request), params=params)
+    return JsonResponse(
+        {
+            "total": page.total,
+            "total_is_lower_bound": page.is_broad,
+            "page": page.page,
+            "has_next": page.has_next,
+            "results": [
+                {
+                    "id": str(hit.service_id),
+                    "name_fr": hit.name_fr,
+                    "name_en": hit.name_en,
+                    "available": hit.available,
+                    "updated": hit.capacity_updated.isoformat() if hit.capacity_updated else None,
+                    "stale": hit.is_stale,
+                    **hit.summary,
+                }
+                for hit in page.hits
+            ],
+        }
+    )
+
+
+@login_not_required
+@require_GET
+def service_view(request: HttpRequest, service_id: UUID) -> HttpResponse:
+    view = selectors.service_view_get(actor=_membership(request), service_id=service_id)
+    service = view.service
+    now = timezone.now()
+    return render(
+        request,
+        "directory/service.html",
+        {
+            "view": view,
+            "service": service,
+            "categories": [term_label(c) for c in view.term_codes if c in CATEGORY_CODES],
+            "eligibility": [term_label(c) for c in view.term_codes if c not in CATEGORY_CODES],
+            "accepts_no_status": "status_none" in view.term_codes,
+            "ages": age_label(service.minimum_age, service.maximum_age),
+            "languages": [language_label(x.code) for x in service.languages.all()],
+            "capacities": [
+                {
+                    "capacity": c,
+                    "unit": unit_label(c.unit),
+                    "freshness": freshness(c.updated, now),
+                    "stale": is_stale(c.updated, now),
+                }
+                for c in service.capacities.all()
+            ],
+        },
+    )
+
+
+def availability_view(request: HttpRequest) -> HttpResponse:
+    """Service staff see their own services' capacities and change them in one tap."""
+    actor = _membership(request)
+    if actor is None or actor.role not in CAPACITY_ROLES:
+        raise NotFound
+    capacities = list(selectors.capacities_for_staff(actor=actor))
+    history = selectors.capacity_history(actor=actor, capacity_ids=[c.pk for c in capacities])
+    now = timezone.now()
+    return render(
+        request,
+        "directory/availability.html",
+        {
+            "rows": [
+                {
+                    "capacity": c,
+                    "unit": unit_label(c.unit),
+                    "freshness": freshness(c.updated, now),
+                    "stale": is_stale(c.updated, now),
+                    "history": history.get(c.pk, []),
+                }
+                for c in capacities
+            ],
+        },
+    )
+
+
+@require_POST
+def availability_update_view(request: HttpRequest, capacity_id: UUID) -> HttpResponse:
+    actor = _membership(request)
+    if actor is None or actor.role not in CAPACITY_ROLES:
+        raise NotFound
+    form = CapacityForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+        return redirect("directory:availability")
+    action = form.cleaned_data["action"]
+    try:
+        capacity = capacity_update(
+            actor=actor,
+            capacity_id=capacity_id,
+            delta={"plus": 1, "minus": -1}.get(action),
+            available=form.cleaned_data["available"] if action == "set" else None,
+        )
+    except ValidationError as error:
+        for text in error.messages:
+            messages.error(request, text)
+    else:
+        messages.success(
+            request,
+            _("%(service)s: %(available)s %(unit)s available.")
+            % {
+                "service": capacity.service.name,
+                "available": capacity.available,
+                "unit": unit_label(capacity.unit).lower(),
+            },
+        )
+    return redirect(reverse("directory:availability") + f"#capacity-{capacity_id}")
+
+
+@require_http_methods(["GET", "POST"])
+def service_edit_view(request: HttpRequest, service_id: UUID) -> HttpResponse:
+    actor = _membership(request)
+    service = selectors.service_for_edit(actor=actor, service_id=service_id)
+    language = get_language() or "fr"
+    codes = selectors.service_view_get(actor=actor, service_id=service_id).term_codes
+    if request.method == "POST":
+        form = ServiceForm(request.POST, language=language)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                service_update(
+                    actor=actor,
+                    service_id=service.pk,
+                    name_fr=data["name_fr"],
+                    name_en=data["name_en"],
+                    description_fr=data["description_fr"],
+                    description_en=data["description_en"],
+                    status=data["status"],
+                    minimum_age=data["minimum_age"],
+                    maximum_age=data["maximum_age"],
+                    term_codes=set(data["categories"]) | set(data["eligibility"]),
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("The service is saved."))
+                return redirect("directory:service", service_id=service.pk)
+    else:
+        form = ServiceForm(
+            language=language,
+            initial={
+                "name_fr": service.name_fr,
+                "name_en": service.name_en,
+                "description_fr": service.description_fr,
+                "description_en": service.description_en,
+                "status": service.status,
+                "minimum_age": service.minimum_age,
+                "maximum_age": service.maximum_age,
+                "categories": [c for c in codes if c in CATEGORY_CODES],
+                "eligibility": [c for c in codes if c not in CATEGORY_CODES],
+            },
+        )
+    return render(request, "directory/service_edit.html", {"form": form, "service": service})
+
+
+def _exchange_actor(request: HttpRequest) -> Any:
+    actor = _membership(request)
+    if actor is None or actor.role not in EXCHANGE_ROLES:
+        raise NotFound
+    return actor
+
+
+@require_http_methods(["GET", "POST"])
+def exchange_view(request: HttpRequest) -> HttpResponse:
+    """Import (admins and coordinators, into their own organisation) and export."""
+    actor = _exchange_actor(request)
+    report = None
+    problems: list[Any] = []
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD:
+            form.add_error("file", _("The file is larger than 20 MB."))
+        else:
+            bundle = read_upload(upload.name, upload.read())
+            try:
+                report = bundle_apply(
+                    bundle=bundle, actor=actor, dry_run=form.cleaned_data["dry_run"], source="web"
+                )
+            except ImportFailed as failure:
+                problems = failure.errors[:200]
+                messages.error(
+                    request,
+                    _("Nothing was imported: %(count)s problem(s) found.")
+                    % {"count": len(failure.errors)},
+                )
+            else:
+                messages.success(
+                    request,
+                    _("%(created)s created, %(updated)s updated, %(unchanged)s unchanged.")
+                    % {
+                        "created": sum(report.created.values()),
+                        "updated": sum(report.updated.values()),
+                        "unchanged": sum(report.unchanged.values()),
+                    },
+                )
+    return render(
+        request,
+        "directory/exchange.html",
+        {
+            "form": form,
+            "report": report,
+            "problems": problems,
+        },
+    )
+
+
+@require_GET
+def export_view(request: HttpRequest, fmt: str) -> HttpResponse:
+    actor = _exchange_actor(request)
+    writer = HsdsWriter(reveal=public_reveal)
+    base = request.build_absolute_uri("/")
+    stamp = timezone.now().strftime("%Y%m%d")
+    if fmt == "json":
+        response = HttpResponse(
+            export_json(writer=writer, base_url=base), content_type="application/json"
+        )
+        name = f"arrimage-hsds-{stamp}.json"
+    elif fmt == "csv":
+        response = HttpResponse(
+            export_package_zip(writer=writer, base_url=base), content_type="application/zip"
+        )
+        name = f"arrimage-hsds-{stamp}.zip"
+    else:
+        raise NotFound
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    audit_record(
+        action="directory_exported",
+        actor_id=actor.user_id,
+        organisation_id=actor.organisation_id,
+        target_type="directory",
+        details={"format": fmt},
+    )
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def sharing_view(request: HttpRequest) -> HttpResponse:
+    """Coordinators set, per coalition, who sees members' confidential addresses."""
+    actor = _membership(request)
+    if actor is None or actor.role not in SHARING_ROLES:
+        raise NotFound
+    coalitions = list(
+        Coalition.objects.filter(organisations=actor.organisation_id).order_by("name")
+    )
+    current = {
+        s.coalition_id: s.confidential_address_types
+        for s in DirectorySharing.objects.filter(coalition__in=coalitions)
+    }
+    if request.method == "POST":
+        form = SharingForm(request.POST)
+        try:
+            coalition_id = UUID(request.POST.get("coalition", ""))
+        except ValueError:
+            raise NotFound from None
+        if form.is_valid():
+            try:
+                sharing_set(
+                    actor=actor, coalition_id=coalition_id, types=form.cleaned_data["types"]
+                )
+            except ValidationError as error:
+                messages.error(request, "; ".join(error.messages))
+            else:
+                messages.success(request, _("The setting is saved."))
+            return redirect("directory:sharing")
+    rows = [
+        (c, SharingForm(initial={"types": current.get(c.pk, [])}, auto_id=f"c{i}_%s"))
+        for i, c in enumerate(coalitions)
+    ]
+    return render(request, "directory/sharing.html", {"rows": rows})
