@@ -1,0 +1,190 @@
+"""The policy applied to cases. Every output path asks :func:`case_grants`, which asks the one
+policy function (:func:`arrimage.privacy.policy.readable_categories`) with the membership,
+the agreement between the two organisations and the person's consents naming the reader.
+
+A case whose readable categories are empty does not exist for the reader: selectors raise
+``NotFound``, lists leave it out.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+from django.db import connection
+from django.utils import timezone
+
+from arrimage.accounts.models import Membership
+from arrimage.cases.models import Case, CaseAccess
+from arrimage.core.errors import NotFound
+from arrimage.privacy.agreements import AgreementResolver
+from arrimage.privacy.audit import audit_record
+from arrimage.privacy.categories import Category, Purpose
+from arrimage.privacy.consent import consents_active_for_recipient
+from arrimage.privacy.models import ConsentRecord
+from arrimage.privacy.policy import readable_categories
+
+
+@dataclass(frozen=True)
+class CaseGrant:
+    """A case and what the acting organisation may read of it."""
+
+    case: Case
+    readable: frozenset[Category]
+    is_lead: bool
+
+    def may(self, category: str | Category) -> bool:
+        return Category(category) in self.readable
+
+
+def case_grants(
+    *,
+    actor_membership: Membership,
+    cases: Sequence[Case],
+    purpose: Purpose = Purpose.COORDINATION,
+    at: datetime | None = None,
+) -> list[CaseGrant]:
+    """One grant per case, in the same order; the cases need ``lead_organisation`` loaded."""
+    at = at or timezone.now()
+    reader = actor_membership.reader
+    others = [c for c in cases if c.lead_organisation_id != reader.organisation_id]
+    consents: dict[UUID, list[ConsentRecord]] = defaultdict(list)
+    resolver = AgreementResolver(reader.organisation_id)
+    if others:
+        for consent in consents_active_for_recipient(
+            recipient_id=reader.organisation_id,
+            purpose=purpose,
+            at=at,
+            person_ids={c.person_id for c in others},
+        ):
+            consents[consent.person_id].append(consent)
+        resolver.prime({c.lead_organisation_id for c in others if consents.get(c.person_id)})
+    grants = []
+    # For the reader's own cases every input of the policy is the same: ask it once.
+    own_readable: frozenset[Category] | None = None
+    for case in cases:
+        is_lead = case.lead_organisation_id == reader.organisation_id
+        person_consents = consents.get(case.person_id, [])
+        if not is_lead and not person_consents:
+            readable: frozenset[Category] = frozenset()
+        elif is_lead and own_readable is not None:
+            readable = own_readable
+        else:
+            readable = readable_categories(
+                reader=reader,
+                owner_organisation_id=case.lead_organisation_id,
+                owner_organisation_type=case.lead_organisation.type,
+                purpose=purpose,
+                agreement=None if is_lead else resolver.agreement_for(case.lead_organisation_id),
+                consents=person_consents,
+                at=at,
+            )
+            if is_lead:
+                own_readable = readable
+        grants.append(CaseGrant(case=case, readable=readable, is_lead=is_lead))
+    return grants
+
+
+def case_grant(
+    *,
+    actor_membership: Membership | None,
+    case_id: UUID | str,
+    purpose: Purpose = Purpose.COORDINATION,
+    require: Category | None = None,
+    for_update: bool = False,
+) -> CaseGrant:
+    """The grant for one case. Missing, unreadable, or (with ``require``) lacking that
+    category: ``NotFound``, all alike."""
+    if actor_membership is None:
+        raise NotFound
+    try:
+        case_uuid = UUID(str(case_id))
+    except ValueError as error:
+        raise NotFound from error
+    queryset = Case.objects.select_related("lead_organisation", "person")
+    if for_update:
+        queryset = queryset.select_for_update(of=("self",))
+    case = queryset.filter(pk=case_uuid).first()
+    if case is None:
+        raise NotFound
+    grant = case_grants(actor_membership=actor_membership, cases=[case], purpose=purpose)[0]
+    if not grant.readable:
+        raise NotFound
+    if require is not None and not grant.may(require):
+        raise NotFound
+    return grant
+
+
+def _access_insert(rows: list[CaseAccess]) -> None:
+    """One multi-row INSERT of access-log lines, without the per-object work of
+    ``bulk_create`` (the worklist writes 25 of them on every view)."""
+    fields = [
+        CaseAccess._meta.get_field(name)
+        for name in ("case", "actor", "organisation", "action", "path", "categories", "occurred_at")
+    ]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)  # type: ignore[union-attr,arg-type]
+    values = [
+        tuple(
+            f.get_db_prep_save(getattr(row, f.attname), connection)  # type: ignore[union-attr]
+            for f in fields
+        )
+        for row in rows
+    ]
+    placeholders = ", ".join(["(" + ", ".join(["%s"] * len(fields)) + ")"] * len(values))
+    table = connection.ops.quote_name(CaseAccess._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) VALUES {placeholders}",  # noqa: S608
+            [value for row in values for value in row],
+        )
+
+
+def access_record(
+    *,
+    actor_membership: Membership | None,
+    grants: Iterable[CaseGrant],
+    action: str,
+    path: str,
+    categories: Iterable[Category] | None = None,
+) -> None:
+    """Audit a read or a write of cases: one event in the hash-chained log, and one line per
+    case in each case's access log. Ids and category codes only."""
+    if actor_membership is None:
+        raise NotFound
+    rows = []
+    case_ids = []
+    now = timezone.now()
+    for grant in grants:
+        shown = sorted(
+            str(c)
+            for c in (categories if categories is not None else grant.readable)
+            if c in grant.readable
+        )
+        rows.append(
+            CaseAccess(
+                case_id=grant.case.pk,
+                actor_id=actor_membership.user_id,
+                organisation_id=actor_membership.organisation_id,
+                action=action,
+                path=path,
+                categories=",".join(shown),
+                occurred_at=now,
+            )
+        )
+        case_ids.append(str(grant.case.pk))
+    if not rows:
+        return
+    _access_insert(rows)
+    audit_record(
+        action=action,
+        actor_id=actor_membership.user_id,
+        organisation_id=actor_membership.organisation_id,
+        target_type="case",
+        target_id=case_ids[0] if len(case_ids) == 1 else "",
+        details={
+            "path": path,
+            "case_ids": ",".join(case_ids),
+            "categories": rows[0].categories if len(rows) == 1 else None,
+        },
+    )

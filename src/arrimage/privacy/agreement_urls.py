@@ -1,0 +1,9 @@
+from django.urls import path
+
+from arrimage.privacy import agreement_views
+
+app_name = "agreements"
+
+urlpatterns = [
+    path("<uuid:coalition_id>/", agreement_views.agreement_view, name="detail"),
+]
