@@ -19,10 +19,11 @@ class DataKey(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["scope", "version"], name="data_key_unique_version"
-            )
+            models.UniqueConstraint(fields=["scope", "version"], name="data_key_unique_version")
         ]
+
+    def __str__(self) -> str:
+        return f"data key {self.scope} v{self.version}"
 
 
 class AuditEvent(models.Model):
@@ -47,6 +48,9 @@ class AuditEvent(models.Model):
             models.Index(fields=["actor_id", "occurred_at"]),
         ]
 
+    def __str__(self) -> str:
+        return f"audit event {self.sequence}: {self.action}"
+
 
 class AuditHead(models.Model):
     """The last sequence number and hash; updating it first serialises appends."""
@@ -54,3 +58,21 @@ class AuditHead(models.Model):
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     sequence = models.BigIntegerField(default=0)
     hash = models.CharField(max_length=64, default="0" * 64)
+
+    def __str__(self) -> str:
+        return f"audit head at {self.sequence}"
+
+
+# Consent records and information-sharing agreements (issue 4, cases and policy).
+from arrimage.privacy.sharing_models import (  # noqa: E402, F401
+    ConsentMethod,
+    ConsentRecord,
+    SharingAgreement,
+    SharingRule,
+)
+
+# isort: split
+# Law 25 duties and operations (issue 4): incident register, privacy officers, retention.
+from arrimage.privacy.incidents_models import ConfidentialityIncident, RiskLevel  # noqa: E402, F401
+from arrimage.privacy.officer_models import PrivacyOfficer  # noqa: E402, F401
+from arrimage.privacy.retention_models import RetentionOverride  # noqa: E402, F401

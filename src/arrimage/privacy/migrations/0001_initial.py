@@ -4,55 +4,83 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='AuditHead',
+            name="AuditHead",
             fields=[
-                ('id', models.PositiveSmallIntegerField(default=1, primary_key=True, serialize=False)),
-                ('sequence', models.BigIntegerField(default=0)),
-                ('hash', models.CharField(default='0000000000000000000000000000000000000000000000000000000000000000', max_length=64)),
+                (
+                    "id",
+                    models.PositiveSmallIntegerField(default=1, primary_key=True, serialize=False),
+                ),
+                ("sequence", models.BigIntegerField(default=0)),
+                (
+                    "hash",
+                    models.CharField(
+                        default="0000000000000000000000000000000000000000000000000000000000000000",
+                        max_length=64,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sequence', models.BigIntegerField(unique=True)),
-                ('occurred_at', models.DateTimeField()),
-                ('action', models.CharField(max_length=64)),
-                ('actor_id', models.UUIDField(null=True)),
-                ('organisation_id', models.UUIDField(null=True)),
-                ('target_type', models.CharField(blank=True, max_length=64)),
-                ('target_id', models.CharField(blank=True, max_length=64)),
-                ('details', models.JSONField(default=dict)),
-                ('previous_hash', models.CharField(max_length=64)),
-                ('hash', models.CharField(max_length=64, unique=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sequence", models.BigIntegerField(unique=True)),
+                ("occurred_at", models.DateTimeField()),
+                ("action", models.CharField(max_length=64)),
+                ("actor_id", models.UUIDField(null=True)),
+                ("organisation_id", models.UUIDField(null=True)),
+                ("target_type", models.CharField(blank=True, max_length=64)),
+                ("target_id", models.CharField(blank=True, max_length=64)),
+                ("details", models.JSONField(default=dict)),
+                ("previous_hash", models.CharField(max_length=64)),
+                ("hash", models.CharField(max_length=64, unique=True)),
             ],
             options={
-                'verbose_name': 'audit event',
-                'ordering': ['sequence'],
-                'indexes': [models.Index(fields=['target_type', 'target_id'], name='privacy_aud_target__837504_idx'), models.Index(fields=['actor_id', 'occurred_at'], name='privacy_aud_actor_i_87b7dc_idx')],
+                "verbose_name": "audit event",
+                "ordering": ["sequence"],
+                "indexes": [
+                    models.Index(
+                        fields=["target_type", "target_id"], name="privacy_aud_target__837504_idx"
+                    ),
+                    models.Index(
+                        fields=["actor_id", "occurred_at"], name="privacy_aud_actor_i_87b7dc_idx"
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='DataKey',
+            name="DataKey",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('scope', models.CharField(max_length=36)),
-                ('version', models.PositiveIntegerField()),
-                ('wrapped_key', models.BinaryField()),
-                ('master_key_id', models.CharField(max_length=16)),
-                ('is_active', models.BooleanField(default=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("scope", models.CharField(max_length=36)),
+                ("version", models.PositiveIntegerField()),
+                ("wrapped_key", models.BinaryField()),
+                ("master_key_id", models.CharField(max_length=16)),
+                ("is_active", models.BooleanField(default=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('scope', 'version'), name='data_key_unique_version')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("scope", "version"), name="data_key_unique_version"
+                    )
+                ],
             },
         ),
     ]

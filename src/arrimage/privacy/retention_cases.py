@@ -1,0 +1,40 @@
+"""The retention anonymiser of cases: the bridge between the schedule
+(:mod:`arrimage.privacy.retention`) and :func:`arrimage.cases.services.case_anonymise`.
+
+A person is anonymised once every one of their cases is closed and was closed before the
+retention time of the organisation that recorded them: a person with an open case, or a case
+closed recently, keeps their identity for that case. Registered in ``privacy/tasks.py``.
+"""
+
+from datetime import datetime
+from uuid import UUID
+
+from django.db.models import Exists, OuterRef, Q
+
+
+def case_retention_anonymise(
+    *, organisation_id: UUID, closed_before: datetime, limit: int
+) -> list[UUID]:
+    """Anonymise the cases of at most ``limit`` persons of this organisation whose cases are
+    all closed before ``closed_before``; return the ids of the cases anonymised."""
+    from arrimage.cases import vocabularies as v
+    from arrimage.cases.models import Case, Person
+    from arrimage.cases.services import case_anonymise
+
+    closed = [v.CaseStatus.CLOSED, v.CaseStatus.CLOSED_REFERRED]
+    still_kept = Case.objects.filter(person=OuterRef("pk")).filter(
+        ~Q(status__in=closed) | Q(closed_at__isnull=True) | Q(closed_at__gte=closed_before)
+    )
+    has_case = Case.objects.filter(person=OuterRef("pk"))
+    persons = list(
+        Person.objects.filter(organisation_id=organisation_id, is_anonymised=False)
+        .filter(Exists(has_case))
+        .exclude(Exists(still_kept))
+        .order_by("created_at", "id")
+        .values_list("id", flat=True)[:limit]
+    )
+    anonymised: list[UUID] = []
+    for case in Case.objects.filter(person_id__in=persons).order_by("person_id", "opened_at"):
+        case_anonymise(case=case)
+        anonymised.append(case.pk)
+    return anonymised
