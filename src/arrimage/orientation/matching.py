@@ -1,0 +1,431 @@
+"""Needs-based matching over the directory's search index (docs/matching.md).
+
+For each need: the services of the need's categories near the person are read from the
+directory's denormalised search rows (``SearchEntry`` and its full-text index), never the whole
+directory. Eligibility is a hard filter; eligible services are ranked by a weighted score of
+availability, distance, language, safety fit, freshness and past response rate; each option
+carries the reasons it fits and each excluded service the reasons it does not, as short
+translated phrases.
+
+Eligibility a search row proves by its tokens (gender, safety needs, children, accessibility)
+is asked of the index; the rest (immigration status, exploitation, age bounds, full units) is
+checked on the rows read. Reads are bounded: rings of places nearest first, ``SAMPLE`` rows a
+read, so that the cost does not grow with the size of the directory.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from functools import lru_cache
+from typing import Any
+from uuid import UUID
+
+from django.utils import timezone
+
+from arrimage.directory import geo
+from arrimage.directory.text import token
+from arrimage.orientation.index import (
+    Row,
+    eligibility_conditions,
+    index_rows,
+    place_rings,
+    required_tokens,
+    response_stats,
+)
+from arrimage.orientation.models import ServiceResponseStats, UnmetReason
+from arrimage.orientation.needs import (
+    EXPLOITATION_TYPES,
+    GENDERS,
+    HOUSING_NEEDS,
+    NEED_CATEGORIES,
+    NEED_LABELS,
+    STATUSES,
+    NeedsProfile,
+)
+from arrimage.orientation.reasons import (
+    STALE,
+    Reason,
+    exclusion_reason,
+    fit_reasons,
+    response_rate,
+)
+
+EXCLUDED_SAMPLE = 12
+
+
+EXCLUDED_SHOWN = 6
+
+
+OPTIONS_SHOWN = 10
+
+
+SAMPLE = 12
+
+
+DISTANCE_SCALE_KM = 100.0
+
+
+FRESH = timedelta(hours=6)
+
+
+FRESHNESS_ZERO = timedelta(hours=72)
+
+
+WEIGHTS: dict[str, float] = {
+    "availability": 35.0,
+    "distance": 20.0,
+    "language": 15.0,
+    "safety": 10.0,
+    "freshness": 10.0,
+    "response": 10.0,
+}
+
+
+SAFETY_CODES = ("safety_confidential_address", "safety_staff_24_7", "safety_security_measures")
+
+
+@dataclass
+class Option:
+    service_id: UUID
+    name: str
+    organisation: str
+    score: float
+    reasons: list[Reason]
+    available: int | None
+    capacities: list[dict[str, Any]]
+    capacity_updated: datetime | None
+    distance_km: float | None
+    place: str
+    phone: str
+    response_rate: float | None
+    components: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def holdable_units(self) -> list[str]:
+        return [str(c["unit"]) for c in self.capacities if int(c.get("available") or 0) > 0]
+
+
+@dataclass
+class Exclusion:
+    service_id: UUID
+    name: str
+    organisation: str
+    reasons: list[Reason]
+
+
+@dataclass
+class NeedResult:
+    need: str
+    label: str
+    options: list[Option]
+    excluded: list[Exclusion]
+    eligible_count: int
+    unmet_reason: str | None
+
+
+@dataclass
+class MatchResult:
+    profile: NeedsProfile
+    needs: list[NeedResult]
+
+
+# Reading the directory's index -------------------------------------------------------------
+
+
+def _codes(row: Row) -> frozenset[str]:
+    return row.codes
+
+
+def exclusion_codes(row: Row, profile: NeedsProfile, need: str) -> list[str]:
+    """Why a service does not fit this need (empty: eligible). One rule per line, so that a
+    test covers each."""
+    codes = _codes(row)
+    found: list[str] = []
+    genders = {c for c in codes if c.startswith("gender_")}
+    if profile.gender and genders and GENDERS[profile.gender][1] not in genders:
+        found.append(f"gender_{profile.gender}_excluded")
+    if (
+        profile.age is not None and row.minimum_age is not None and profile.age < row.minimum_age
+    ) or (
+        profile.age is not None and row.maximum_age is not None and profile.age > row.maximum_age
+    ):
+        found.append("age_excluded")
+    statuses = {c for c in codes if c.startswith("status_")}
+    if profile.status and statuses and STATUSES[profile.status][1] not in statuses:
+        found.append("status_excluded")
+    kinds = {c for c in codes if c.startswith("exploitation_")}
+    if profile.exploitation and kinds and EXPLOITATION_TYPES[profile.exploitation][1] not in kinds:
+        found.append("exploitation_excluded")
+    if profile.wheelchair and "accessibility_wheelchair" not in codes:
+        found.append("not_accessible")
+    if need in HOUSING_NEEDS:
+        if profile.children > 0 and "children_accepted" not in codes:
+            found.append("no_children")
+        if profile.must_be_confidential and "safety_confidential_address" not in codes:
+            found.append("not_confidential")
+        if profile.staff_24_7 and "safety_staff_24_7" not in codes:
+            found.append("no_staff_24_7")
+        if row.summary.get("capacities") and not (row.available or 0) > 0:
+            found.append("full")
+    return found
+
+
+def assess(row: Row, profile: NeedsProfile, need: str) -> tuple[list[Reason], bool]:
+    """The exclusion reasons of a service for this need (empty: eligible), and whether it is
+    full."""
+    found = exclusion_codes(row, profile, need)
+    return [exclusion_reason(code, row, profile) for code in found], "full" in found
+
+
+@lru_cache(maxsize=4096)
+def _place_of(name: str) -> geo.Municipality | None:
+    return geo.municipality_find(name)
+
+
+def _nearest(row: Row, centre: geo.Municipality | None) -> tuple[float | None, str]:
+    places = row.summary.get("places") or []
+    best: float | None = None
+    label = ""
+    for place in places:
+        name = str(place.get("municipality") or "")
+        region = str(place.get("region_fr") or place.get("region_en") or "")
+        label = label or name or region
+        if centre is None or not name:
+            continue
+        found = _place_of(name)
+        if found is None:
+            continue
+        distance = geo.distance_km(
+            centre.latitude, centre.longitude, found.latitude, found.longitude
+        )
+        if best is None or distance < best:
+            best, label = distance, name
+    return best, label
+
+
+def score_components(
+    row: Row,
+    profile: NeedsProfile,
+    need: str,
+    *,
+    distance: float | None,
+    stats: ServiceResponseStats | None,
+    now: datetime,
+) -> dict[str, float]:
+    """Each factor between 0 and 1 (docs/matching.md)."""
+    codes = _codes(row)
+    has_capacity = bool(row.summary.get("capacities"))
+    if has_capacity and (row.available or 0) > 0:
+        stale = row.capacity_updated is None or now - row.capacity_updated > STALE
+        availability = 0.6 if stale else 1.0
+    elif has_capacity:
+        availability = 0.0
+    else:
+        availability = 0.4
+    distance_score = 0.5 if distance is None else max(0.0, 1 - distance / DISTANCE_SCALE_KM)
+    spoken = set(str(c) for c in row.summary.get("languages") or [])
+    wanted = set(profile.languages)
+    if not wanted:
+        language = 0.5
+    elif wanted - {"fr", "en"} and (wanted - {"fr", "en"}) & spoken:
+        language = 1.0
+    elif wanted & spoken:
+        language = 0.7
+    else:
+        language = 0.0
+    if need in HOUSING_NEEDS:
+        safety = sum(1 for code in SAFETY_CODES if code in codes) / len(SAFETY_CODES)
+    else:
+        safety = 0.5
+    if not has_capacity or row.capacity_updated is None:
+        freshness = 0.5
+    else:
+        age = now - row.capacity_updated
+        if age <= FRESH:
+            freshness = 1.0
+        else:
+            span = (FRESHNESS_ZERO - FRESH).total_seconds()
+            freshness = max(0.0, 1 - (age - FRESH).total_seconds() / span)
+    if stats is None:
+        response = 0.5
+    else:
+        response = (stats.answered_in_time + 1) / (stats.answered + stats.expired + 2)
+    return {
+        "availability": availability,
+        "distance": distance_score,
+        "language": language,
+        "safety": safety,
+        "freshness": freshness,
+        "response": response,
+    }
+
+
+def score(components: dict[str, float]) -> float:
+    return round(sum(WEIGHTS[name] * value for name, value in components.items()), 2)
+
+
+def _name(row: Row, english: bool) -> str:
+    if english:
+        return row.name_en or row.name_fr
+    return row.name_fr or row.name_en
+
+
+def need_rows(profile: NeedsProfile, need: str) -> tuple[list[Row], list[Row]]:
+    """(candidates, others) for one need. Candidates are eligible: every rule is asked of the
+    index and the row (tokens and :func:`eligibility_conditions`), and checked again on the
+    row read. They are read ring by ring, nearest first, free and fresh units first,
+    ``SAMPLE`` rows a read, until ``SAMPLE`` are found; so an empty answer means no eligible
+    service at all. Then, for housing with no free option, a few eligible but full services
+    (to tell "all full" from "no option"); and a few services of the need's categories and
+    place that fail a rule, to show why they are excluded."""
+    category_group = [token("c", code) for code in NEED_CATEGORIES[need]]
+    required = required_tokens(profile, need)
+    rings = place_rings(profile)
+    since = timezone.now() - STALE
+    conditions = eligibility_conditions(profile, need)
+    seen: dict[UUID, Row] = {}
+    for ring in rings:
+        groups = [category_group] + ([ring] if ring else []) + required
+        reads: list[datetime | None] = [since] if need in HOUSING_NEEDS else []
+        reads.append(None)
+        for available_since in reads:
+            for row in index_rows(
+                groups=groups,
+                age=profile.age,
+                limit=SAMPLE,
+                skip=seen,
+                available_since=available_since,
+                conditions=conditions,
+            ):
+                row.exclusions = exclusion_codes(row, profile, need)
+                seen[row.service_id] = row
+        if len(seen) >= SAMPLE:
+            break
+    place = [t for ring in rings for t in ring]
+    base = [category_group] + ([place] if place else [])
+    others: list[Row] = []
+    if need in HOUSING_NEEDS and not seen:
+        others = index_rows(
+            groups=base + required,
+            age=profile.age,
+            limit=EXCLUDED_SAMPLE,
+            conditions=eligibility_conditions(profile, need, units="full"),
+        )
+    skip = {**seen, **{row.service_id: row for row in others}}
+    others += index_rows(groups=base, age=None, limit=EXCLUDED_SAMPLE, skip=skip)
+    return list(seen.values()), others
+
+
+def match_need(
+    profile: NeedsProfile,
+    need: str,
+    *,
+    now: datetime,
+    rows: tuple[list[Row], list[Row]] | None = None,
+    stats_for: dict[UUID, ServiceResponseStats] | None = None,
+    english: bool = False,
+) -> NeedResult:
+    centre = geo.municipality_find(profile.municipality) if profile.municipality else None
+    candidates, others = rows if rows is not None else need_rows(profile, need)
+    if stats_for is None:
+        stats_for = response_stats({r.service_id for r in candidates})
+    ranked: list[tuple[float, float, str, str, Row, float | None, str, dict[str, float]]] = []
+    excluded: list[tuple[Row, list[str]]] = []
+    full_count = 0
+    for row in [*candidates, *others]:
+        found = (
+            row.exclusions if row.exclusions is not None else exclusion_codes(row, profile, need)
+        )
+        if found:
+            full_count += found == ["full"]
+            excluded.append((row, found))
+            continue
+        distance, place = _nearest(row, centre)
+        components = score_components(
+            row, profile, need, distance=distance, stats=stats_for.get(row.service_id), now=now
+        )
+        name = _name(row, english)
+        ranked.append(
+            (
+                -score(components),
+                distance if distance is not None else 1e9,
+                name,
+                str(row.service_id),
+                row,
+                distance,
+                place,
+                components,
+            )
+        )
+    ranked.sort(key=lambda item: item[:4])
+    options = []
+    for negative, _d, name, _id, row, distance, place, components in ranked[:OPTIONS_SHOWN]:
+        stats = stats_for.get(row.service_id)
+        options.append(
+            Option(
+                service_id=row.service_id,
+                name=name,
+                organisation=str(row.summary.get("organization") or ""),
+                score=-negative,
+                reasons=fit_reasons(
+                    row, profile, need, distance=distance, place=place, stats=stats, now=now
+                ),
+                available=row.available,
+                capacities=list(row.summary.get("capacities") or []),
+                capacity_updated=row.capacity_updated,
+                distance_km=distance,
+                place=place,
+                phone=str(row.summary.get("phone") or ""),
+                response_rate=response_rate(stats),
+                components=components,
+            )
+        )
+    excluded.sort(key=lambda item: (item[1][0] != "full", _name(item[0], english)))
+    unmet: str | None = None
+    if not ranked:
+        unmet = UnmetReason.ALL_FULL if full_count else UnmetReason.NO_OPTION
+    return NeedResult(
+        need=need,
+        label=str(NEED_LABELS[need]),
+        options=options,
+        excluded=[
+            Exclusion(
+                row.service_id,
+                _name(row, english),
+                str(row.summary.get("organization") or ""),
+                [exclusion_reason(code, row, profile) for code in found],
+            )
+            for row, found in excluded[:EXCLUDED_SHOWN]
+        ],
+        eligible_count=len(ranked),
+        unmet_reason=str(unmet) if unmet else None,
+    )
+
+
+def match_profile(
+    *, actor: object, profile: NeedsProfile, now: datetime | None = None
+) -> MatchResult:
+    """Options for every need of the profile. Reads only public directory data: ``actor``
+    (the acting membership) does not widen what is read. Writes nothing; the caller records
+    unmet needs (:func:`arrimage.orientation.unmet.unmet_needs_record`)."""
+    from django.utils.translation import get_language
+
+    now = now or timezone.now()
+    english = (get_language() or "fr").startswith("en")
+    rows = {need: need_rows(profile, need) for need in profile.needs}
+    stats_for = response_stats(
+        {
+            r.service_id
+            for candidates, _others in rows.values()
+            for r in candidates
+            if not r.exclusions
+        }
+    )
+    return MatchResult(
+        profile=profile,
+        needs=[
+            match_need(
+                profile, need, now=now, rows=rows[need], stats_for=stats_for, english=english
+            )
+            for need in profile.needs
+        ],
+    )

@@ -1,0 +1,229 @@
+"""Reads of referrals. Each takes the acting membership first; a referral exists only for the
+sending organisation's caseworkers and the receiving organisation's staff (404 for everyone
+else).
+
+The recipient sees the case's categories the sender shared, and of those only the ones the
+policy still allows at this request: a consent withdrawn after sending removes them at once,
+and the shared timeline then says that some information is no longer available, never why.
+"""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+from uuid import UUID
+
+from django.utils import timezone
+
+from arrimage.accounts.models import Membership
+from arrimage.cases.access import CaseGrant, access_record, case_grants
+from arrimage.cases.sealing import open_text
+from arrimage.cases.selectors import case_view_build
+from arrimage.core.errors import NotFound
+from arrimage.orientation.models import (
+    DeclineReason,
+    NotCompletedReason,
+    Referral,
+    ReferralStatus,
+    ServiceResponseStats,
+)
+from arrimage.orientation.needs import NEED_LABELS
+from arrimage.orientation.referrals import (
+    RECIPIENT,
+    RECIPIENT_ROLES,
+    SENDER,
+    SENDER_ROLES,
+    allowed_moves,
+    referral_access_lapse_record,
+    referral_expire,
+    referrals_expire_due,
+    side_of,
+)
+from arrimage.privacy.categories import Category, Purpose
+
+
+@dataclass
+class ReferralView:
+    referral: Referral
+    side: str
+    moves: list[str]
+    timeline: list[dict[str, Any]]
+    shared: list[str]
+    visible: list[str]
+    case: dict[str, Any] | None
+    need_label: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def access_lapsed(self) -> bool:
+        return set(self.visible) != set(self.shared)
+
+
+def _load(referral_id: UUID | str) -> Referral:
+    try:
+        pk = UUID(str(referral_id))
+    except ValueError as error:
+        raise NotFound from error
+    referral = (
+        Referral.objects.select_related(
+            "case__lead_organisation",
+            "case__person",
+            "service__organization",
+            "sender_organisation",
+            "recipient_organisation",
+            "hold",
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if referral is None:
+        raise NotFound
+    return referral
+
+
+def recipient_categories(*, actor: Membership, referral: Referral) -> frozenset[Category]:
+    """The shared categories the policy allows this reader now (purpose referral)."""
+    readable = case_grants(actor_membership=actor, cases=[referral.case], purpose=Purpose.REFERRAL)[
+        0
+    ].readable
+    return frozenset(Category(c) for c in referral.shared_categories) & readable
+
+
+def _timeline(referral: Referral, *, side: str, coordination_visible: bool) -> list[dict[str, Any]]:
+    items = []
+    for event in referral.events.select_related("organisation").all():
+        note = ""
+        if event.note_sealed:
+            own = event.organisation_id is not None and event.organisation_id == (
+                referral.recipient_organisation_id
+                if side == RECIPIENT
+                else referral.sender_organisation_id
+            )
+            if side == SENDER or own or coordination_visible:
+                note = open_text(event, "note_sealed")
+        reason_label = ""
+        if event.reason and event.to_status == ReferralStatus.DECLINED:
+            reason_label = str(DeclineReason(event.reason).label)
+        elif event.reason and event.to_status == ReferralStatus.NOT_COMPLETED:
+            reason_label = str(NotCompletedReason(event.reason).label)
+        items.append(
+            {
+                "id": str(event.pk),
+                "kind": event.kind,
+                "from_status": event.from_status,
+                "to_status": event.to_status,
+                "to_status_label": str(ReferralStatus(event.to_status).label)
+                if event.to_status
+                else "",
+                "reason": event.reason,
+                "reason_label": reason_label,
+                "note": note,
+                "organisation": event.organisation.name if event.organisation else "",
+                "occurred_at": event.occurred_at,
+            }
+        )
+    return items
+
+
+def referral_get(
+    *, actor: Membership | None, referral_id: UUID | str, path: str = "page"
+) -> ReferralView:
+    """One referral as the acting side sees it. Expires it first if its time has passed;
+    records on the timeline, once, that shared information is no longer available."""
+    referral = _load(referral_id)
+    side = side_of(actor, referral)
+    if side is None or actor is None:
+        raise NotFound
+    if (
+        referral.status == ReferralStatus.SENT
+        and referral.response_due_at
+        and referral.response_due_at <= timezone.now()
+    ):
+        referral_expire(referral_id=referral.pk)
+        referral = _load(referral.pk)
+    shared = sorted(referral.shared_categories)
+    case_view: dict[str, Any] | None = None
+    if side == RECIPIENT:
+        visible = recipient_categories(actor=actor, referral=referral)
+        lapsed = visible != frozenset(Category(c) for c in shared)
+        if lapsed and referral_access_lapse_record(referral=referral):
+            referral = _load(referral.pk)
+        if visible:
+            grant = CaseGrant(case=referral.case, readable=visible, is_lead=False)
+            case_view = case_view_build(grant)
+            access_record(
+                actor_membership=actor, grants=[grant], action="referral_case_read", path=path
+            )
+        visible_codes = sorted(str(c) for c in visible)
+        coordination_visible = Category.COORDINATION in visible
+    else:
+        visible_codes = shared
+        coordination_visible = True
+        case_view = {"id": str(referral.case_id), "reference": referral.case.reference}
+    return ReferralView(
+        referral=referral,
+        side=side,
+        moves=allowed_moves(referral.status, side),
+        timeline=_timeline(referral, side=side, coordination_visible=coordination_visible),
+        shared=shared,
+        visible=visible_codes,
+        case=case_view,
+        need_label=str(NEED_LABELS.get(referral.need, "")),
+    )
+
+
+def referrals_for(*, actor: Membership | None, box: str, limit: int = 100) -> list[Referral]:
+    """The referrals the acting organisation sent (``out``) or received (``in``). Lists carry
+    no personal data: case reference, service, state and dates."""
+    if actor is None:
+        raise NotFound
+    referrals_expire_due(organisation_id=actor.organisation_id)
+    base = Referral.objects.select_related(
+        "service", "sender_organisation", "recipient_organisation"
+    )
+    if box == "out":
+        if actor.role not in SENDER_ROLES:
+            return []
+        return list(
+            base.filter(sender_organisation_id=actor.organisation_id).order_by("-updated_at")[
+                :limit
+            ]
+        )
+    if actor.role not in RECIPIENT_ROLES:
+        return []
+    return list(
+        base.filter(recipient_organisation_id=actor.organisation_id)
+        .exclude(status=ReferralStatus.DRAFT)
+        .order_by("-updated_at")[:limit]
+    )
+
+
+def referrals_for_case(*, actor: Membership | None, case_id: UUID) -> list[Referral]:
+    if actor is None or actor.role not in SENDER_ROLES:
+        return []
+    return list(
+        Referral.objects.select_related("service")
+        .filter(case_id=case_id, sender_organisation_id=actor.organisation_id)
+        .order_by("-updated_at")
+    )
+
+
+@dataclass(frozen=True)
+class ResponseIndicator:
+    sent: int
+    answered: int
+    expired: int
+    rate: float | None
+    mean_response: timedelta | None
+
+
+def service_response_indicator(*, actor: Membership | None, service_id: UUID) -> ResponseIndicator:
+    """Response rate and mean response time of a service, from its referrals. Members only."""
+    if actor is None:
+        raise NotFound
+    stats = ServiceResponseStats.objects.filter(service_id=service_id).first()
+    if stats is None:
+        return ResponseIndicator(0, 0, 0, None, None)
+    closed = stats.answered + stats.expired
+    rate = stats.answered_in_time / closed if closed >= 3 else None
+    mean = timedelta(seconds=stats.response_seconds / stats.answered) if stats.answered else None
+    return ResponseIndicator(stats.sent, stats.answered, stats.expired, rate, mean)

@@ -1,0 +1,23 @@
+from django.urls import path
+
+from arrimage.orientation import views
+
+app_name = "orientation"
+
+urlpatterns = [
+    path("", views.match_view, name="match"),
+    path("dossier/<uuid:case_id>/", views.match_case_view, name="match_case"),
+    path("reservations/", views.holds_view, name="holds"),
+    path("reservations/nouvelle/", views.hold_create_view, name="hold_create"),
+    path("reservations/<uuid:hold_id>/accepter/", views.hold_accept_view, name="hold_accept"),
+    path("reservations/<uuid:hold_id>/liberer/", views.hold_release_view, name="hold_release"),
+    path("references/", views.referrals_view, name="referrals"),
+    path("references/nouvelle/", views.referral_create_view, name="referral_create"),
+    path("references/<uuid:referral_id>/", views.referral_detail_view, name="referral_detail"),
+    path(
+        "references/<uuid:referral_id>/etat/",
+        views.referral_transition_view,
+        name="referral_transition",
+    ),
+    path("besoins-non-combles/", views.unmet_needs_view, name="unmet_needs"),
+]

@@ -1,0 +1,437 @@
+"""Orientation pages: the needs form and its options, holds, referrals and unmet needs.
+
+Thin: each view reads the acting membership (``request.membership``), calls a selector or a
+service, and renders. Forbidden and missing both answer 404.
+"""
+
+import hashlib
+from typing import Any
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from arrimage.accounts.models import Membership, Role
+from arrimage.cases.access import access_record, case_grant
+from arrimage.cases.sealing import category_data
+from arrimage.cases.selectors import visible_grants
+from arrimage.core.errors import NotFound
+from arrimage.directory import geo
+from arrimage.directory.models import Service
+from arrimage.orientation.case_profile import profile_from_case
+from arrimage.orientation.forms import HoldForm, NeedsForm, ReferralSendForm
+from arrimage.orientation.holds import (
+    HOLD_ROLES,
+    bed_hold_accept,
+    bed_hold_create,
+    bed_hold_release,
+    bed_holds_for,
+)
+from arrimage.orientation.matching import MatchResult, match_profile
+from arrimage.orientation.models import (
+    BedHold,
+    DeclineReason,
+    HoldStatus,
+    NotCompletedReason,
+    ReferralStatus,
+)
+from arrimage.orientation.needs import NEED_CATEGORIES, NEED_LABELS
+from arrimage.orientation.referral_selectors import (
+    referral_get,
+    referrals_for,
+    service_response_indicator,
+)
+from arrimage.orientation.referrals import (
+    SENDER_ROLES,
+    referral_create_and_send,
+    referral_transition,
+    shareable_categories,
+)
+from arrimage.orientation.unmet import unmet_needs_record, unmet_needs_summary
+from arrimage.privacy.categories import Category
+
+SEEN_KEY = "orientation_unmet_seen"
+
+
+def _membership(request: HttpRequest) -> Membership:
+    membership = getattr(request, "membership", None)
+    if membership is None:
+        raise NotFound
+    return membership  # type: ignore[no-any-return]
+
+
+def _record_unmet_once(request: HttpRequest, result: MatchResult) -> None:
+    """Record unmet needs, but not again when the same profile is matched again the same day
+    in this session (a reload is not a second person)."""
+    profile = result.profile
+    fingerprint = hashlib.sha256(
+        repr(
+            (
+                profile.needs,
+                profile.gender,
+                profile.age,
+                profile.languages,
+                profile.status,
+                profile.children,
+                profile.exploitation,
+                profile.must_be_confidential,
+                profile.staff_24_7,
+                profile.wheelchair,
+                profile.region,
+                profile.municipality,
+                timezone.localdate().isoformat(),
+            )
+        ).encode()
+    ).hexdigest()[:16]
+    seen = list(request.session.get(SEEN_KEY, []))
+    if fingerprint in seen:
+        return
+    unmet_needs_record(result=result)
+    request.session[SEEN_KEY] = ([*seen, fingerprint])[-50:]
+
+
+def _results_context(
+    request: HttpRequest, result: MatchResult, case_id: UUID | None
+) -> dict[str, Any]:
+    membership = _membership(request)
+    return {
+        "result": result,
+        "case_id": case_id,
+        "may_hold": membership.role in HOLD_ROLES,
+        "may_refer": membership.role in SENDER_ROLES,
+    }
+
+
+def _page(
+    request: HttpRequest, form: NeedsForm, result: MatchResult | None, case_id: UUID | None = None
+) -> HttpResponse:
+    context: dict[str, Any] = {
+        "form": form,
+        "municipalities": sorted(m.name for m in geo.municipalities().values()),
+        "case_id": case_id,
+    }
+    if result is not None:
+        context.update(_results_context(request, result, case_id))
+    return render(request, "orientation/match.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def match_view(request: HttpRequest) -> HttpResponse:
+    """The quick needs form (POST, so that nothing about the person goes into a URL or a
+    server log) and the options for each need."""
+    membership = _membership(request)
+    case_id = None
+    raw_case = request.POST.get("case") or request.GET.get("case")
+    if raw_case:
+        try:
+            case_id = UUID(raw_case)
+        except ValueError as error:
+            raise NotFound from error
+        case_grant(actor_membership=membership, case_id=case_id)
+    if request.method != "POST":
+        return _page(request, NeedsForm(), None, case_id)
+    form = NeedsForm(request.POST)
+    if not form.is_valid():
+        return _page(request, form, None, case_id)
+    result = match_profile(actor=membership, profile=form.profile())
+    _record_unmet_once(request, result)
+    return _page(request, form, result, case_id)
+
+
+@require_http_methods(["GET"])
+def match_case_view(request: HttpRequest, case_id: UUID) -> HttpResponse:
+    """Start from a case: the form is filled from what the user may see of it."""
+    membership = _membership(request)
+    profile = profile_from_case(actor=membership, case_id=case_id)
+    form = NeedsForm(initial=NeedsForm.initial_from(profile))
+    result = None
+    if profile.needs:
+        result = match_profile(actor=membership, profile=profile)
+        _record_unmet_once(request, result)
+    else:
+        messages.info(request, _("The case lists no open need: choose the needs below."))
+    return _page(request, form, result, case_id)
+
+
+# Holds ---------------------------------------------------------------------------------------
+
+
+@require_POST
+def hold_create_view(request: HttpRequest) -> HttpResponse:
+    membership = _membership(request)
+    form = HoldForm(request.POST)
+    if not form.is_valid():
+        raise NotFound
+    data = form.cleaned_data
+    try:
+        hold = bed_hold_create(actor=membership, service_id=data["service"], unit=data["unit"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("orientation:holds")
+    messages.success(
+        request,
+        _("Unit held until %(time)s. Now send the referral.")
+        % {"time": timezone.localtime(hold.expires_at).strftime("%H:%M")},
+    )
+    query = {"service": str(hold.service_id), "hold": str(hold.pk)}
+    if data.get("need") in NEED_CATEGORIES:
+        query["need"] = data["need"]
+    if data.get("case"):
+        query["case"] = str(data["case"])
+    return redirect(f"{reverse('orientation:referral_create')}?{urlencode(query)}")
+
+
+@require_http_methods(["GET"])
+def holds_view(request: HttpRequest) -> HttpResponse:
+    membership = _membership(request)
+    lists = bed_holds_for(actor=membership)
+    return render(
+        request,
+        "orientation/holds.html",
+        {
+            "lists": lists,
+            "may_answer": membership.role in (Role.SERVICE_STAFF, Role.ORGANISATION_ADMIN),
+        },
+    )
+
+
+@require_POST
+def hold_accept_view(request: HttpRequest, hold_id: UUID) -> HttpResponse:
+    try:
+        bed_hold_accept(actor=_membership(request), hold_id=hold_id)
+        messages.success(request, _("Hold accepted: the unit is now occupied."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("orientation:holds")
+
+
+@require_POST
+def hold_release_view(request: HttpRequest, hold_id: UUID) -> HttpResponse:
+    try:
+        bed_hold_release(actor=_membership(request), hold_id=hold_id)
+        messages.success(request, _("Hold released: the unit is free again."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("orientation:holds")
+
+
+# Referrals -----------------------------------------------------------------------------------
+
+
+def _uuid_param(value: str | None) -> UUID | None:
+    if not value:
+        return None
+    try:
+        return UUID(value)
+    except ValueError as error:
+        raise NotFound from error
+
+
+def _own_case_choices(membership: Membership) -> list[tuple[str, str]]:
+    """The cases the organisation leads, labelled by reference and alias, for the choice of
+    the case to refer. Audited as a read of identity."""
+    grants, _more = visible_grants(actor_membership=membership, limit=100, include_closed=False)
+    own = [g for g in grants if g.is_lead]
+    choices = []
+    for grant in own:
+        alias = ""
+        if grant.may(Category.IDENTITY):
+            alias = str(category_data(grant.case.person, Category.IDENTITY).get("alias") or "")
+        choices.append((str(grant.case.pk), f"{grant.case.reference} — {alias}".strip(" —")))
+    access_record(
+        actor_membership=membership,
+        grants=own,
+        action="case_list_read",
+        path="orientation",
+        categories=[Category.IDENTITY],
+    )
+    return choices
+
+
+@require_http_methods(["GET", "POST"])
+def referral_create_view(request: HttpRequest) -> HttpResponse:
+    """Step 1: choose the case (when not given). Step 2: choose what to share among what the
+    person's consent, the agreement and the firewall allow; send."""
+    membership = _membership(request)
+    if membership.role not in SENDER_ROLES:
+        raise NotFound
+    params = request.POST if request.method == "POST" else request.GET
+    service_id = _uuid_param(params.get("service"))
+    if service_id is None:
+        raise NotFound
+    service = (
+        Service.objects.select_related("organization__owner")
+        .filter(pk=service_id, status="active")
+        .first()
+    )
+    if service is None:
+        raise NotFound
+    hold_id = _uuid_param(params.get("hold"))
+    hold = (
+        BedHold.objects.filter(
+            pk=hold_id, organisation_id=membership.organisation_id, status=HoldStatus.ACTIVE
+        ).first()
+        if hold_id
+        else None
+    )
+    need = params.get("need") if params.get("need") in NEED_CATEGORIES else ""
+    case_id = _uuid_param(params.get("case"))
+    context: dict[str, Any] = {
+        "service": service,
+        "hold": hold,
+        "need": need,
+        "need_label": NEED_LABELS.get(need or "", ""),
+    }
+    if service.organization.owner is None:
+        context["no_recipient"] = True
+        return render(request, "orientation/referral_create.html", context)
+    if case_id is None:
+        context["cases"] = _own_case_choices(membership)
+        return render(request, "orientation/referral_create.html", context)
+    grant = case_grant(actor_membership=membership, case_id=case_id)
+    if not grant.is_lead:
+        raise NotFound
+    shareable = shareable_categories(
+        case_lead=grant.case.lead_organisation,
+        person_id=grant.case.person_id,
+        recipient=service.organization.owner,
+        at=timezone.now(),
+    )
+    allowed = [c for c in Category.values if Category(c) in shareable.categories and grant.may(c)]
+    context.update(case=grant.case, shareable=shareable, allowed=allowed)
+    form = ReferralSendForm(request.POST or None, allowed=allowed)
+    context["form"] = form
+    if request.method == "POST" and form.is_valid():
+        try:
+            referral = referral_create_and_send(
+                actor=membership,
+                case_id=case_id,
+                service_id=service.pk,
+                categories=form.cleaned_data["categories"],
+                need=need or "",
+                hold_id=hold.pk if hold else None,
+                note=form.cleaned_data["note"],
+                response_hours=form.cleaned_data["response_hours"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Referral sent."))
+            return redirect("orientation:referral_detail", referral_id=referral.pk)
+    return render(request, "orientation/referral_create.html", context)
+
+
+@require_http_methods(["GET"])
+def referrals_view(request: HttpRequest) -> HttpResponse:
+    membership = _membership(request)
+    return render(
+        request,
+        "orientation/referrals.html",
+        {
+            "received": referrals_for(actor=membership, box="in"),
+            "sent": referrals_for(actor=membership, box="out"),
+        },
+    )
+
+
+@require_http_methods(["GET"])
+def referral_detail_view(request: HttpRequest, referral_id: UUID) -> HttpResponse:
+    membership = _membership(request)
+    view = referral_get(actor=membership, referral_id=referral_id)
+    indicator = service_response_indicator(actor=membership, service_id=view.referral.service_id)
+    person_fields = {k: v for k, v in (view.case or {}).get("person", {}).items() if k != "id"}
+    sections = {
+        key: view.case[key]
+        for key in ("immigration", "legal", "exploitation")
+        if view.case and isinstance(view.case.get(key), dict) and view.case[key]
+    }
+    labels = dict(ReferralStatus.choices)
+    return render(
+        request,
+        "orientation/referral_detail.html",
+        {
+            "view": view,
+            "indicator": indicator,
+            "person_fields": person_fields,
+            "sections": sections,
+            "status_label": labels[view.referral.status],
+            "moves": [(code, labels[code]) for code in view.moves],
+            "shared_items": [(Category(c).label, c in view.visible) for c in view.shared],
+            "decline_reasons": DeclineReason.choices,
+            "outcome_reasons": NotCompletedReason.choices,
+            "rate_percent": round(indicator.rate * 100) if indicator.rate is not None else None,
+            "mean_hours": round(indicator.mean_response.total_seconds() / 3600, 1)
+            if indicator.mean_response
+            else None,
+        },
+    )
+
+
+@require_POST
+def referral_transition_view(request: HttpRequest, referral_id: UUID) -> HttpResponse:
+    membership = _membership(request)
+    try:
+        referral_transition(
+            actor=membership,
+            referral_id=referral_id,
+            to_status=request.POST.get("to_status", ""),
+            reason=request.POST.get("reason", ""),
+            note=request.POST.get("note", ""),
+        )
+        messages.success(request, _("Referral updated."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("orientation:referral_detail", referral_id=referral_id)
+
+
+# Unmet needs ---------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET"])
+def unmet_needs_view(request: HttpRequest) -> HttpResponse:
+    try:
+        days = int(request.GET.get("jours", "90"))
+    except ValueError:
+        days = 90
+    summary = unmet_needs_summary(actor=_membership(request), days=days)
+    rows = [
+        {
+            "code": code,
+            "name": name,
+            "cells": [summary.counts.get((code, need), 0) for need, _label in summary.needs],
+        }
+        for code, name in summary.regions
+    ]
+    gender_labels = {
+        "woman": _("Women"),
+        "man": _("Men"),
+        "trans_nonbinary": _("Trans or non-binary"),
+        "unknown": _("Not given"),
+    }
+    by_gender = [
+        {
+            "need": label,
+            "counts": [
+                (gender_labels.get(g, g), n)
+                for g, n in sorted(summary.by_gender.get(need, {}).items())
+            ],
+        }
+        for need, label in summary.needs
+    ]
+    return render(
+        request,
+        "orientation/unmet_needs.html",
+        {
+            "summary": summary,
+            "rows": rows,
+            "by_gender": by_gender,
+            "days": days,
+        },
+    )

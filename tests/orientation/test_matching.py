@@ -1,0 +1,435 @@
+"""Matching: the study's situations, each asserting the options, their order and the reasons,
+and the exclusions with theirs. Reasons are asserted by code and by their English text."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import translation
+
+from arrimage.orientation.matching import (
+    WEIGHTS,
+    Row,
+    assess,
+    match_profile,
+    score,
+    score_components,
+)
+from arrimage.orientation.models import ServiceResponseStats, UnmetNeed
+from arrimage.orientation.needs import NeedsProfile
+from arrimage.orientation.unmet import unmet_needs_record
+from tests.orientation.conftest import ALL_STATUSES, make_service
+
+pytestmark = pytest.mark.django_db
+
+H = timedelta(hours=1)
+
+
+@pytest.fixture
+def directory(db):
+    """A small directory around Montréal (Laval 15 km, Longueuil 5 km away)."""
+    made = {}
+    made["men_mtl"] = make_service(
+        None,
+        name_fr="Maison des hommes Montréal",
+        name_en="Men's house Montréal",
+        terms=("housing_emergency", "gender_men", *ALL_STATUSES, "safety_staff_24_7"),
+        languages=("fr", "en"),
+        municipality="montreal",
+        capacities=(("bed", 2, 10, 1 * H),),
+        minimum_age=18,
+    )
+    made["mixed_mtl_stale"] = make_service(
+        None,
+        name_fr="Refuge mixte Montréal",
+        terms=("housing_emergency",),
+        languages=("fr",),
+        municipality="montreal",
+        capacities=(("bed", 1, 20, 30 * H),),
+        minimum_age=18,
+    )
+    made["mixed_laval_citizens"] = make_service(
+        None,
+        name_fr="Hébergement Laval",
+        terms=("housing_emergency", "status_citizen", "status_permanent_resident"),
+        municipality="laval",
+        capacities=(("bed", 3, 10, 1 * H),),
+        minimum_age=18,
+    )
+    made["men_longueuil_full"] = make_service(
+        None,
+        name_fr="Maison des hommes Longueuil",
+        terms=("housing_emergency", "housing_long_term", "gender_men", "status_none"),
+        municipality="longueuil",
+        capacities=(("bed", 0, 8, 1 * H),),
+        minimum_age=18,
+    )
+    made["women_confidential"] = make_service(
+        None,
+        name_fr="Refuge confidentiel pour femmes",
+        name_en="Confidential women's shelter",
+        terms=(
+            "housing_emergency",
+            "gender_women",
+            "gender_trans_nonbinary",
+            "children_accepted",
+            "safety_confidential_address",
+            "safety_staff_24_7",
+            "safety_security_measures",
+            *ALL_STATUSES,
+        ),
+        languages=("fr", "en", "es"),
+        municipality="montreal",
+        confidential=True,
+        capacities=(("family_unit", 1, 4, timedelta(minutes=30)),),
+        minimum_age=18,
+    )
+    made["women_laval_open"] = make_service(
+        None,
+        name_fr="Maison des femmes Laval",
+        terms=("housing_emergency", "gender_women", "children_accepted", "safety_staff_24_7"),
+        languages=("fr", "es"),
+        municipality="laval",
+        capacities=(("bed", 2, 6, 1 * H),),
+        minimum_age=18,
+    )
+    made["youth"] = make_service(
+        None,
+        name_fr="Auberge jeunesse",
+        terms=("housing_emergency", *ALL_STATUSES),
+        municipality="montreal",
+        capacities=(("bed", 4, 10, 2 * H),),
+        minimum_age=12,
+        maximum_age=17,
+    )
+    made["trp_clinic"] = make_service(
+        None,
+        name_fr="Clinique PTR Montréal",
+        name_en="TRP clinic Montréal",
+        terms=("legal_immigration", "status_trp", "status_none", "status_asylum"),
+        languages=("fr", "en", "es"),
+        municipality="montreal",
+    )
+    made["lawyers_laval"] = make_service(
+        None,
+        name_fr="Avocats en immigration Laval",
+        terms=("legal_immigration",),
+        languages=("fr", "en"),
+        municipality="laval",
+    )
+    made["far_away"] = make_service(
+        None,
+        name_fr="Refuge Sherbrooke",
+        terms=("housing_emergency",),
+        municipality="sherbrooke",
+        capacities=(("bed", 5, 10, 1 * H),),
+    )
+    return made
+
+
+def codes(reasons) -> list[str]:
+    return [r.code for r in reasons]
+
+
+def texts(reasons) -> list[str]:
+    return [r.text for r in reasons]
+
+
+def by_id(entries, service) -> object:
+    return next(e for e in entries if e.service_id == service.pk)
+
+
+def test_man_without_status_in_montreal_needing_emergency_housing(directory):
+    profile = NeedsProfile(
+        needs=("emergency_housing",),
+        gender="man",
+        age=35,
+        status="none",
+        languages=("fr",),
+        municipality="Montréal",
+    )
+    with translation.override("en"):
+        result = match_profile(actor=None, profile=profile)
+    (need,) = result.needs
+    assert [o.service_id for o in need.options] == [
+        directory["men_mtl"].pk,
+        directory["mixed_mtl_stale"].pk,
+    ]
+    first, second = need.options
+    assert texts(first.reasons) == [
+        "2 beds free, updated 1 h ago",
+        "takes people without status",
+        "speaks French",
+        "for men",
+        "for the person's age",
+        "staff 24/7",
+        "0 km away (Montréal)",
+    ]
+    assert codes(second.reasons)[0] == "availability_stale"
+    assert second.reasons[0].text == "1 bed free, out of date: updated 30 h ago"
+    assert first.score > second.score
+    excluded = {e.service_id: texts(e.reasons) for e in need.excluded}
+    assert excluded[directory["men_longueuil_full"].pk] == ["full"]
+    assert excluded[directory["mixed_laval_citizens"].pk] == ["does not take people without status"]
+    assert excluded[directory["women_confidential"].pk] == ["does not take men"]
+    assert excluded[directory["youth"].pk] == ["ages 12 to 17 only"]
+    assert directory["far_away"].pk not in excluded  # outside 60 km: not considered
+    assert need.unmet_reason is None
+
+
+def test_spanish_speaking_woman_with_two_children_confidential_shelter_and_trp_help(directory):
+    profile = NeedsProfile(
+        needs=("emergency_housing", "immigration_legal"),
+        gender="woman",
+        age=29,
+        languages=("es",),
+        status="none",
+        children=2,
+        must_be_confidential=True,
+        municipality="montreal",
+    )
+    with translation.override("en"):
+        housing, legal = match_profile(actor=None, profile=profile).needs
+    assert [o.service_id for o in housing.options] == [directory["women_confidential"].pk]
+    assert texts(housing.options[0].reasons) == [
+        "1 family unit free, updated 30 min ago",
+        "takes people without status",
+        "speaks Spanish",
+        "for women",
+        "for the person's age",
+        "takes children",
+        "staff 24/7",
+        "confidential address",
+        "security measures",
+        "0 km away (Montréal)",
+    ]
+    excluded = {e.service_id: texts(e.reasons) for e in housing.excluded}
+    assert excluded[directory["women_laval_open"].pk] == ["address not confidential"]
+    assert excluded[directory["men_mtl"].pk] == [
+        "does not take women",
+        "does not take children",
+        "address not confidential",
+    ]
+    assert excluded[directory["mixed_mtl_stale"].pk] == [
+        "does not take children",
+        "address not confidential",
+    ]
+    # TRP legal help: the Spanish-speaking clinic that names people without status first.
+    assert [o.service_id for o in legal.options] == [
+        directory["trp_clinic"].pk,
+        directory["lawyers_laval"].pk,
+    ]
+    assert texts(legal.options[0].reasons) == [
+        "takes people without status",
+        "speaks Spanish",
+        "0 km away (Montréal)",
+    ]
+    assert texts(legal.options[1].reasons) == ["16 km away (Laval)"]
+    assert legal.excluded == []
+
+
+def test_a_17_year_old(directory):
+    profile = NeedsProfile(
+        needs=("emergency_housing",), gender="woman", age=17, municipality="montreal"
+    )
+    with translation.override("en"):
+        (need,) = match_profile(actor=None, profile=profile).needs
+    assert [o.service_id for o in need.options] == [directory["youth"].pk]
+    assert texts(need.options[0].reasons) == [
+        "4 beds free, updated 2 h ago",
+        "for the person's age",
+        "0 km away (Montréal)",
+    ]
+    excluded = {e.service_id: texts(e.reasons) for e in need.excluded}
+    assert excluded[directory["women_confidential"].pk] == ["18 and over only"]
+    assert excluded[directory["men_mtl"].pk] == ["does not take women", "18 and over only"]
+
+
+def test_a_need_with_no_option_writes_an_unmet_need_with_nothing_personal(directory):
+    profile = NeedsProfile(
+        needs=("employment", "long_term_housing", "immigration_legal"),
+        gender="man",
+        age=41,
+        status="none",
+        municipality="montreal",
+        languages=("es",),
+    )
+    result = match_profile(actor=None, profile=profile)
+    employment, long_term, legal = result.needs
+    assert (employment.options, employment.excluded, employment.unmet_reason) == (
+        [],
+        [],
+        "no_option",
+    )
+    assert long_term.options == []
+    assert long_term.unmet_reason == "all_full"
+    assert legal.unmet_reason is None
+    rows = unmet_needs_record(result=result)
+    assert len(rows) == 2
+    stored = list(UnmetNeed.objects.order_by("need").values())
+    assert [{k: v for k, v in row.items() if k not in ("id", "recorded_on")} for row in stored] == [
+        {
+            "need": "employment",
+            "region_code": "QC-06",
+            "age_band": "35-49",
+            "gender": "man",
+            "status_bucket": "none",
+            "reason": "no_option",
+        },
+        {
+            "need": "long_term_housing",
+            "region_code": "QC-06",
+            "age_band": "35-49",
+            "gender": "man",
+            "status_bucket": "none",
+            "reason": "all_full",
+        },
+    ]
+    assert {f.name for f in UnmetNeed._meta.get_fields()} == {
+        "id",
+        "need",
+        "region_code",
+        "age_band",
+        "gender",
+        "status_bucket",
+        "reason",
+        "recorded_on",
+    }
+
+
+def test_region_without_municipality_limits_to_the_region(directory):
+    profile = NeedsProfile(needs=("emergency_housing",), region="QC-13")
+    (need,) = match_profile(actor=None, profile=profile).needs
+    assert {o.service_id for o in need.options} == {
+        directory["mixed_laval_citizens"].pk,
+        directory["women_laval_open"].pk,
+    }
+
+
+def test_past_response_rate_breaks_a_tie(directory):
+    a = make_service(None, name_fr="Aide à l'emploi A", terms=("employment",))
+    b = make_service(None, name_fr="Aide à l'emploi B", terms=("employment",))
+    ServiceResponseStats.objects.create(service=b, sent=10, answered=10, answered_in_time=10)
+    ServiceResponseStats.objects.create(
+        service=a, sent=10, answered=5, answered_in_time=2, expired=5
+    )
+    with translation.override("en"):
+        (need,) = match_profile(
+            actor=None, profile=NeedsProfile(needs=("employment",), municipality="montreal")
+        ).needs
+    assert [o.service_id for o in need.options] == [b.pk, a.pk]
+    assert "answers 100% of referrals in time" in texts(need.options[0].reasons)
+    assert "answers 20% of referrals in time" in texts(need.options[1].reasons)
+
+
+# Scoring, factor by factor (docs/matching.md) --------------------------------------------------
+
+
+def row(**summary) -> Row:
+    from django.utils import timezone
+
+    base = {"eligibility": [], "languages": [], "capacities": [], "places": []}
+    base.update(summary)
+    available = sum(c["available"] for c in base["capacities"]) if base["capacities"] else None
+    return Row(
+        service_id=__import__("uuid").uuid4(),
+        name_fr="x",
+        name_en="x",
+        summary=base,
+        available=available,
+        capacity_updated=timezone.now() - base.pop("age", H) if base["capacities"] else None,
+        minimum_age=None,
+        maximum_age=None,
+    )
+
+
+def components(r: Row, profile: NeedsProfile, need: str = "emergency_housing", **kw):
+    from django.utils import timezone
+
+    return score_components(
+        r, profile, need, distance=kw.get("distance"), stats=kw.get("stats"), now=timezone.now()
+    )
+
+
+def test_weights_add_up_to_100():
+    assert sum(WEIGHTS.values()) == 100
+
+
+def test_availability_fresh_beats_stale_beats_unknown_beats_full():
+    profile = NeedsProfile(needs=("emergency_housing",))
+    fresh = components(row(capacities=[{"unit": "bed", "available": 1}]), profile)
+    stale = components(row(capacities=[{"unit": "bed", "available": 1}], age=30 * H), profile)
+    unknown = components(row(), profile)
+    full = components(row(capacities=[{"unit": "bed", "available": 0}]), profile)
+    values = [c["availability"] for c in (fresh, stale, unknown, full)]
+    assert values == sorted(values, reverse=True) and len(set(values)) == 4
+
+
+def test_freshness_decays_to_zero_at_72_hours():
+    profile = NeedsProfile(needs=("emergency_housing",))
+    cap = [{"unit": "bed", "available": 1}]
+    assert components(row(capacities=cap, age=2 * H), profile)["freshness"] == 1.0
+    middle = components(row(capacities=cap, age=39 * H), profile)["freshness"]
+    assert 0.45 < middle < 0.55
+    assert components(row(capacities=cap, age=80 * H), profile)["freshness"] == 0.0
+
+
+def test_language_distance_safety_and_response_factors():
+    profile = NeedsProfile(needs=("emergency_housing",), languages=("es", "fr"))
+    assert components(row(languages=["es"]), profile)["language"] == 1.0
+    assert components(row(languages=["fr"]), profile)["language"] == 0.7
+    assert components(row(languages=["ar"]), profile)["language"] == 0.0
+    assert components(row(), profile, distance=0)["distance"] == 1.0
+    assert components(row(), profile, distance=50)["distance"] == 0.5
+    assert components(row(), profile, distance=150)["distance"] == 0.0
+    safe = row(eligibility=["safety_confidential_address", "safety_staff_24_7"])
+    assert round(components(safe, profile)["safety"], 2) == 0.67
+    stats = ServiceResponseStats(answered=8, answered_in_time=8, expired=0)
+    assert components(row(), profile, stats=stats)["response"] == 0.9
+    assert components(row(), profile)["response"] == 0.5
+
+
+def test_score_is_the_weighted_sum():
+    parts = {name: 1.0 for name in WEIGHTS}
+    assert score(parts) == 100
+    parts["availability"] = 0
+    assert score(parts) == 100 - WEIGHTS["availability"]
+
+
+def test_eligibility_rules_each_exclude():
+    r = row(
+        eligibility=["gender_women", "status_citizen", "exploitation_sexual"],
+        capacities=[{"unit": "bed", "available": 0}],
+    )
+    profile = NeedsProfile(
+        needs=("emergency_housing",),
+        gender="man",
+        status="none",
+        exploitation="labour",
+        wheelchair=True,
+        children=1,
+        must_be_confidential=True,
+        staff_24_7=True,
+    )
+    with translation.override("en"):
+        reasons, full = assess(r, profile, "emergency_housing")
+    assert full is True
+    assert codes(reasons) == [
+        "gender_man_excluded",
+        "status_excluded",
+        "exploitation_excluded",
+        "not_accessible",
+        "no_children",
+        "not_confidential",
+        "no_staff_24_7",
+        "full",
+    ]
+    # Housing rules do not apply to other needs.
+    with translation.override("en"):
+        reasons, full = assess(r, profile, "mental_health")
+    assert full is False
+    assert codes(reasons) == [
+        "gender_man_excluded",
+        "status_excluded",
+        "exploitation_excluded",
+        "not_accessible",
+    ]
