@@ -30,12 +30,14 @@ def _fold(line: str) -> str:
 
 def ical_feed(due: list[tuple[UUID, date, UUID]], *, link: Callable[[UUID], str]) -> str:
     stamp = timezone.now().strftime("%Y%m%dT%H%M%SZ")
+    calendar_name = _escape(_("Arrimage due dates"))
+    summary = _escape(_("Arrimage: something is due"))
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
         "PRODID:-//Arrimage//Due dates//FR",
         "CALSCALE:GREGORIAN",
-        f"X-WR-CALNAME:{_escape(_('Arrimage due dates'))}",
+        f"X-WR-CALNAME:{calendar_name}",
     ]
     for task_id, due_on, case_id in due:
         lines += [
@@ -44,7 +46,7 @@ def ical_feed(due: list[tuple[UUID, date, UUID]], *, link: Callable[[UUID], str]
             f"DTSTAMP:{stamp}",
             f"DTSTART;VALUE=DATE:{due_on.strftime('%Y%m%d')}",
             f"DTEND;VALUE=DATE:{(due_on + timedelta(days=1)).strftime('%Y%m%d')}",
-            f"SUMMARY:{_escape(_('Arrimage: something is due'))}",
+            f"SUMMARY:{summary}",
             f"URL:{link(case_id)}",
             "CLASS:CONFIDENTIAL",
             "END:VEVENT",

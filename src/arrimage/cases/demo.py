@@ -158,8 +158,8 @@ def demo_cases_build(count: int = CASE_COUNT) -> int:
             text=rng.choice(
                 [
                     "Trouver un logement stable",
-                    "Obtenir le permis de séjour temporaire",
-                    "Commencer un suivi psychologique",
+                    "Obtenir une pièce d'identité",
+                    "Reprendre contact avec la famille",
                     "Ouvrir un compte bancaire",
                     "Suivre des cours de français",
                 ]
@@ -180,7 +180,7 @@ def demo_cases_build(count: int = CASE_COUNT) -> int:
             title=rng.choice(
                 [
                     "Rappeler la personne",
-                    "Accompagner au CLSC",
+                    "Accompagner au rendez-vous",
                     "Préparer la demande d'aide sociale",
                     "Vérifier la place en hébergement",
                 ]

@@ -139,12 +139,30 @@ class Need(CaseOwned):
         "urgency": Category.COORDINATION,
         "status": Category.COORDINATION,
     }
+    # A health or immigration need says as much as the health or immigration record itself:
+    # it belongs to that category, and the firewall keeps it from enforcement.
+    TYPE_CATEGORIES: ClassVar[dict[str, Category]] = {
+        v.NeedType.HEALTH: Category.HEALTH,
+        v.NeedType.MENTAL_HEALTH: Category.HEALTH,
+        v.NeedType.IMMIGRATION: Category.IMMIGRATION,
+    }
 
     class Meta:
         ordering = ["status", "created_at"]
 
     def __str__(self) -> str:
         return f"Need {self.pk}"
+
+    @classmethod
+    def category_of(cls, need_type: str) -> Category:
+        return cls.TYPE_CATEGORIES.get(need_type, Category.COORDINATION)
+
+    @classmethod
+    def readable_types(cls, readable: frozenset[Category]) -> list[str]:
+        """The need types a reader with these categories may see and record."""
+        if Category.COORDINATION not in readable:
+            return []
+        return [t for t in v.NeedType.values if cls.category_of(t) in readable]
 
 
 class Plan(CaseOwned):

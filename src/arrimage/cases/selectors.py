@@ -131,7 +131,9 @@ def case_view_build(grant: CaseGrant) -> dict[str, Any]:
                 "status": n.status,
                 "created_at": n.created_at,
             }
-            for n in Need.objects.filter(case=case)
+            for n in Need.objects.filter(
+                case=case, need_type__in=Need.readable_types(grant.readable)
+            )
         ]
         plan = getattr(case, "plan", None) if hasattr(case, "plan") else None
         view["goals"] = [

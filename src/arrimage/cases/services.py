@@ -332,6 +332,8 @@ def need_add(
     cleaned_urgency = check.choice(urgency, v.Urgency, label=_("the urgency"), required=True)
     with transaction.atomic():
         grant = _write_grant(actor_membership, case_id, Category.COORDINATION)
+        if cleaned_type not in Need.readable_types(grant.readable):
+            raise NotFound
         need = Need.objects.create(
             case=grant.case,
             need_type=cleaned_type,
@@ -350,7 +352,11 @@ def need_set_status(
     with transaction.atomic():
         grant = _write_grant(actor_membership, case_id, Category.COORDINATION)
         try:
-            need = Need.objects.get(pk=UUID(str(need_id)), case=grant.case)
+            need = Need.objects.get(
+                pk=UUID(str(need_id)),
+                case=grant.case,
+                need_type__in=Need.readable_types(grant.readable),
+            )
         except (ValueError, Need.DoesNotExist) as error:
             raise NotFound from error
         need.status = cleaned

@@ -33,7 +33,7 @@ from arrimage.cases.forms import (
     PERSON_FIELDS,
     form_data,
 )
-from arrimage.cases.models import CalendarFeed
+from arrimage.cases.models import CalendarFeed, Need
 from arrimage.coalition.models import Organisation
 from arrimage.core.errors import NotFound
 from arrimage.privacy import consent as consent_service
@@ -203,7 +203,11 @@ def case_detail_view(request: HttpRequest, case_id: UUID) -> HttpResponse:
             "readable": readable,
             "labels": _labels(),
             "writable_categories": [(c, label) for c, label in Category.choices if c in readable],
-            "need_types": v.NeedType.choices,
+            "need_types": [
+                (value, label)
+                for value, label in v.NeedType.choices
+                if value in Need.readable_types(frozenset(Category(c) for c in readable))
+            ],
             "urgencies": v.Urgency.choices,
             "case_statuses": v.CaseStatus.choices,
             "coverages": v.Coverage.choices,

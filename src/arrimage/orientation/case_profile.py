@@ -82,7 +82,7 @@ def profile_from_case(*, actor: Membership | None, case_id: UUID | str) -> Needs
     needs: list[str] = []
     if grant.may(Category.COORDINATION):
         for need_type in (
-            Need.objects.filter(case=case)
+            Need.objects.filter(case=case, need_type__in=Need.readable_types(grant.readable))
             .exclude(status=NeedStatus.MET)
             .values_list("need_type", flat=True)
         ):

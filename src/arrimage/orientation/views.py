@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from arrimage.accounts.models import Membership, Role
 from arrimage.cases.access import access_record, case_grant
+from arrimage.cases.models import Case
 from arrimage.cases.sealing import category_data
 from arrimage.cases.selectors import visible_grants
 from arrimage.core.errors import NotFound
@@ -56,6 +57,7 @@ from arrimage.orientation.referrals import (
 )
 from arrimage.orientation.unmet import unmet_needs_record, unmet_needs_summary
 from arrimage.privacy.categories import Category
+from arrimage.privacy.portability import field_label
 
 SEEN_KEY = "orientation_unmet_seen"
 
@@ -101,11 +103,16 @@ def _results_context(
     request: HttpRequest, result: MatchResult, case_id: UUID | None
 ) -> dict[str, Any]:
     membership = _membership(request)
+    # Only the lead organisation refers from a case (the referral page refuses the others).
+    leads_case = (
+        case_id is None
+        or Case.objects.filter(pk=case_id, lead_organisation_id=membership.organisation_id).exists()
+    )
     return {
         "result": result,
         "case_id": case_id,
         "may_hold": membership.role in HOLD_ROLES,
-        "may_refer": membership.role in SENDER_ROLES,
+        "may_refer": membership.role in SENDER_ROLES and leads_case,
     }
 
 
@@ -341,14 +348,25 @@ def referrals_view(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _shown(value: Any) -> Any:
+    """Lists as plain text for the page."""
+    if isinstance(value, list | tuple):
+        return ", ".join(str(item) for item in value)
+    return value
+
+
 @require_http_methods(["GET"])
 def referral_detail_view(request: HttpRequest, referral_id: UUID) -> HttpResponse:
     membership = _membership(request)
     view = referral_get(actor=membership, referral_id=referral_id)
     indicator = service_response_indicator(actor=membership, service_id=view.referral.service_id)
-    person_fields = {k: v for k, v in (view.case or {}).get("person", {}).items() if k != "id"}
+    person_fields = {
+        field_label(k): _shown(v)
+        for k, v in (view.case or {}).get("person", {}).items()
+        if k != "id"
+    }
     sections = {
-        key: view.case[key]
+        key: {field_label(f): _shown(value) for f, value in view.case[key].items()}
         for key in ("immigration", "legal", "exploitation")
         if view.case and isinstance(view.case.get(key), dict) and view.case[key]
     }

@@ -134,6 +134,11 @@ def register_export_labels(labels: Mapping[str, Any]) -> None:
     EXPORT_LABELS.update(labels)
 
 
+def field_label(key: str) -> str:
+    """The human name of a field of a case view, in the active language."""
+    return _label(key)
+
+
 def _label(key: str) -> str:
     label = EXPORT_LABELS.get(key)
     if label is not None:
