@@ -246,6 +246,7 @@ LANGUAGE_COOKIE_NAME = "arrimage_language"
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 USE_I18N = True
+FORMAT_MODULE_PATH = ["arrimage.formats"]
 USE_TZ = True
 TIME_ZONE = "America/Toronto"
 
@@ -306,3 +307,9 @@ ARRIMAGE_PRIVACY_OFFICER_NAME = os.environ.get("ARRIMAGE_PRIVACY_OFFICER_NAME", 
 ARRIMAGE_PRIVACY_OFFICER_TITLE = os.environ.get("ARRIMAGE_PRIVACY_OFFICER_TITLE", "")
 ARRIMAGE_PRIVACY_OFFICER_EMAIL = os.environ.get("ARRIMAGE_PRIVACY_OFFICER_EMAIL", "")
 ARRIMAGE_PRIVACY_OFFICER_PHONE = os.environ.get("ARRIMAGE_PRIVACY_OFFICER_PHONE", "")
+
+# Orientation --------------------------------------------------------------------------------------
+# How long a bed hold lasts while the shelter answers the referral (hours).
+ARRIMAGE_HOLD_HOURS = float(os.environ.get("ARRIMAGE_HOLD_HOURS", "4"))
+if not 0.25 <= ARRIMAGE_HOLD_HOURS <= 72:
+    raise RuntimeError("ARRIMAGE_HOLD_HOURS must be between 0.25 and 72")

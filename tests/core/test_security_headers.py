@@ -97,3 +97,14 @@ def test_server_error_shows_no_stack_trace(side_a, monkeypatch):
     assert response.status_code in {200, 500}
     assert b"secret internals" not in response.content
     assert b"Traceback" not in response.content
+
+
+def test_quebec_french_dates_read_13_h_40():
+    from datetime import datetime
+
+    from django.utils import formats, translation
+
+    moment = datetime(2026, 1, 31, 13, 40)
+    with translation.override("fr-ca"):
+        assert formats.date_format(moment, "DATETIME_FORMAT") == "31 janvier 2026, 13\xa0h\xa040"
+        assert formats.time_format(moment) == "13\xa0h\xa040"

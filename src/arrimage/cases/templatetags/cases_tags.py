@@ -36,3 +36,25 @@ def countries(codes: list[str] | None) -> str:
 @register.filter
 def has(items: object, key: str) -> bool:
     return key in (items or [])  # type: ignore[operator]
+
+
+@register.filter
+def language_names(codes: list[str] | None) -> str:
+    """Language codes as names in the active language ("es" → "espagnol"), codes Django does not
+    know as they are."""
+    from django.conf.locale import LANG_INFO
+    from django.utils.translation import gettext
+
+    names = []
+    for code in codes or []:
+        key = str(code).lower()
+        info = LANG_INFO.get(key) or LANG_INFO.get(f"{key}-hans")
+        names.append(gettext(info["name"]) if info else str(code))
+    return ", ".join(names)
+
+
+@register.filter
+def category_labels(codes: str | list[str] | None) -> str:
+    """Category codes, as a list or comma-separated, as their names."""
+    items = codes.split(",") if isinstance(codes, str) else list(codes or [])
+    return ", ".join(category_label(code.strip()) for code in items if code.strip())
