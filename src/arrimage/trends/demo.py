@@ -1,0 +1,187 @@
+"""Demonstration data of trends: two years of synthetic historical cases with seasonal and
+regional variation, written through the case models and their sealing (Faker fr_CA, fixed
+seed, no real person), consents for statistics, then a release by each regional coalition
+and the provincial sum.
+
+Deterministic: the same seed gives the same cases. Runs after the case demonstration.
+"""
+
+import math
+import random
+from datetime import UTC, datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from faker import Faker
+
+from arrimage.accounts.models import Membership, Role
+from arrimage.cases import vocabularies as v
+from arrimage.cases.models import Case, Exploitation, ImmigrationTrack, Person, Plan
+from arrimage.cases.sealing import category_write
+from arrimage.coalition.models import Coalition, CoalitionLevel, Organisation
+from arrimage.coalition.services import coalition_member_add
+from arrimage.core.demo import DEMO_DOMAIN
+from arrimage.privacy.categories import Category, Purpose
+from arrimage.privacy.models import ConsentRecord
+from arrimage.privacy.policy import ENFORCEMENT_TYPES
+from arrimage.trends import services
+
+SEED = 6066
+HISTORICAL_CASES = 1500
+REGION_WEIGHT = {"QC-06": 5.0, "QC-03": 2.0, "QC-07": 1.4, "QC-05": 1.0, "QC-15": 1.2, "QC-13": 1.6}
+STATISTICS_CONSENT_SHARE = 0.85
+
+
+def _season(month: int, kind: str) -> float:
+    """Labour exploitation peaks in the growing season, sexual exploitation in summer
+    festivals and winter holidays."""
+    if kind == "labour":
+        return 1 + 0.8 * math.sin((month - 3) / 12 * 2 * math.pi)
+    return 1 + 0.35 * math.cos((month - 7) / 12 * 2 * math.pi) + (0.3 if month == 12 else 0)
+
+
+def _identity(rng: random.Random, faker: Faker, opened: datetime) -> dict[str, object]:
+    gender = rng.choices(["Female", "Male", "TransgenderNonConforming", "Unknown"], [70, 24, 4, 2])[
+        0
+    ]
+    age = rng.choices(["0-17", "18-24", "25-34", "35-44", "45-59"], [12, 30, 30, 18, 10])[0]
+    return {
+        "alias": faker.first_name(),
+        "gender": gender,
+        "age_band": age,
+        "citizenship": [rng.choice(["CA", "MX", "GT", "PH", "HT", "CM", "IN"])],
+    }
+
+
+@transaction.atomic
+def demo_trends_cases_build() -> int:
+    faker = Faker("fr_CA")
+    faker.seed_instance(SEED)
+    rng = random.Random(SEED)  # noqa: S311  (deterministic synthetic data)
+    organisations = [
+        o
+        for o in Organisation.objects.select_related("region").order_by("name")
+        if o.type not in ENFORCEMENT_TYPES and o.region.code in REGION_WEIGHT
+    ]
+    by_region: dict[str, list[Organisation]] = {}
+    for organisation in organisations:
+        by_region.setdefault(organisation.region.code, []).append(organisation)
+    regions = [r for r in REGION_WEIGHT if r in by_region]
+    if not regions:
+        return 0
+    now = timezone.now()
+    start = datetime(now.year - 2, 1, 1, tzinfo=UTC)
+    days = (now - start).days
+    persons, cases, plans, exploitations, tracks, consents = [], [], [], [], [], []
+    made = 0
+    while made < HISTORICAL_CASES:
+        opened = start + timedelta(days=rng.randrange(days), hours=rng.randrange(24))
+        kind = rng.choices(["sexual", "labour", "both", "none"], [55, 30, 5, 10])[0]
+        if rng.random() > _season(opened.month, "labour" if kind == "labour" else "sexual") / 2:
+            continue
+        region = rng.choices(regions, [REGION_WEIGHT[r] for r in regions])[0]
+        organisation = rng.choice(by_region[region])
+        person = Person(organisation=organisation, created_at=opened)
+        category_write(person, Category.IDENTITY, _identity(rng, faker, opened))
+        closed = opened + timedelta(days=rng.randint(30, 400))
+        case = Case(
+            person=person,
+            lead_organisation=organisation,
+            opened_at=opened,
+            updated_at=opened,
+            status=v.CaseStatus.CLOSED if closed < now else v.CaseStatus.ACTIVE,
+            closed_at=closed if closed < now else None,
+        )
+        detail: dict[str, object] = {"sex_exploitation_types": [], "labour_exploitation_types": []}
+        if kind in ("sexual", "both"):
+            detail["sex_exploitation_types"] = [rng.choice(v.SexExploitationType.values)]
+        if kind in ("labour", "both"):
+            detail["labour_exploitation_types"] = [
+                rng.choice(
+                    [
+                        "Agriculture",
+                        "Agriculture",
+                        "DomesticWork",
+                        "Hospitality",
+                        "Construction",
+                        "Begging",
+                        "IllicitActivities",
+                    ]
+                )
+            ]
+        exploitation = Exploitation(case=case, owner_organisation=organisation, created_at=opened)
+        category_write(exploitation, Category.EXPLOITATION, detail)
+        status = rng.choices(
+            [
+                "citizen",
+                "permanent_resident",
+                "trp_victim",
+                "work_permit",
+                "visitor",
+                "asylum_claimant",
+                "no_status",
+                "unknown",
+            ],
+            [35, 8, 10, 20 if kind == "labour" else 6, 5, 8, 6, 4],
+        )[0]
+        track = ImmigrationTrack(case=case, owner_organisation=organisation, created_at=opened)
+        category_write(track, Category.IMMIGRATION, {"status": status})
+        persons.append(person)
+        cases.append(case)
+        plans.append(Plan(case=case, owner_organisation=organisation))
+        exploitations.append(exploitation)
+        tracks.append(track)
+        if rng.random() < STATISTICS_CONSENT_SHARE:
+            partners = [o for o in by_region[region] if o.pk != organisation.pk]
+            if partners:
+                consents.append(
+                    ConsentRecord(
+                        person=person,
+                        organisation=organisation,
+                        recipient=rng.choice(partners),
+                        categories=[Category.IDENTITY, Category.EXPLOITATION, Category.IMMIGRATION],
+                        purpose=Purpose.STATISTICS,
+                        method="written",
+                        recorded_at=opened,
+                        expires_at=now + timedelta(days=rng.randint(30, 700)),
+                    )
+                )
+        made += 1
+    Person.objects.bulk_create(persons, batch_size=500)
+    Case.objects.bulk_create(cases, batch_size=500)
+    Plan.objects.bulk_create(plans, batch_size=500)
+    Exploitation.objects.bulk_create(exploitations, batch_size=500)
+    ImmigrationTrack.objects.bulk_create(tracks, batch_size=500)
+    ConsentRecord.objects.bulk_create(consents, batch_size=500)
+    return made
+
+
+def demo_trends_release() -> int:
+    """Each regional coalition releases last year with differential privacy; the demo
+    coordinator's organisation also sits at the provincial table, which sums them."""
+    year = timezone.now().year - 1
+    made = 0
+    for coalition in Coalition.objects.filter(level=CoalitionLevel.REGIONAL).order_by("name"):
+        coordinator = (
+            Membership.objects.select_related("organisation")
+            .filter(role=Role.COORDINATOR, organisation__coalitions=coalition)
+            .order_by("organisation__name")
+            .first()
+        )
+        if coordinator is None:
+            continue
+        services.release_create(
+            actor=coordinator, coalition_id=coalition.pk, year=year, method="dp", epsilon=2.0
+        )
+        made += 1
+    demo_coordinator = (
+        Membership.objects.select_related("organisation")
+        .filter(user__email=f"coordination@{DEMO_DOMAIN}", role=Role.COORDINATOR)
+        .first()
+    )
+    provincial = Coalition.objects.filter(level=CoalitionLevel.PROVINCIAL).first()
+    if demo_coordinator is not None and provincial is not None and made:
+        coalition_member_add(coalition=provincial, organisation=demo_coordinator.organisation)
+        services.rollup_create(actor=demo_coordinator, coalition_id=provincial.pk, year=year)
+        made += 1
+    return made

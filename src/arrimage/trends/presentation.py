@@ -1,0 +1,144 @@
+"""Released tables as people read them: labels in French or English, figures with their
+accuracy in plain words ("12 ± 3"), and the marks of Statistics Canada (``x`` suppressed,
+``E`` use with caution)."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from arrimage.coalition.models import Region
+from arrimage.trends import vocabulary as vocab
+from arrimage.trends.tables import CAUTION, SUPPRESSED, Axis
+
+
+@dataclass(frozen=True)
+class Figure:
+    value: int | None
+    accuracy: int
+    flag: str
+
+    @property
+    def text(self) -> str:
+        if self.value is None:
+            return SUPPRESSED
+        if self.accuracy:
+            shown = _("%(value)s ± %(accuracy)s") % {"value": self.value, "accuracy": self.accuracy}
+        else:
+            shown = str(self.value)
+        return f"{shown} {CAUTION}" if self.flag == CAUTION else shown
+
+    @property
+    def spoken(self) -> str:
+        """For screen readers and the table alternative of a chart."""
+        if self.value is None:
+            return _("suppressed (too few cases to show)")
+        if self.accuracy:
+            return _("about %(value)s, within %(accuracy)s either way, 19 times out of 20") % {
+                "value": self.value,
+                "accuracy": self.accuracy,
+            }
+        return str(self.value)
+
+
+@dataclass(frozen=True)
+class Line:
+    label: str
+    is_aggregate: bool
+    figures: list[Figure]
+
+
+@dataclass(frozen=True)
+class TableView:
+    key: str
+    title: str
+    row_heading: str
+    columns: list[str]
+    lines: list[Line]
+    chart_labels: list[str]
+    chart_values: list[int | None]
+
+
+def titles() -> dict[str, str]:
+    return {
+        "month_region": _("Cases by month and region"),
+        "exploitation_quarter": _("Forms of exploitation by quarter"),
+        "gender_age": _("Cases by gender and age group"),
+        "immigration_quarter": _("Cases by immigration status and quarter"),
+        "unmet_need_region": _("Unmet needs by need and region"),
+    }
+
+
+def dimension_names() -> dict[str, str]:
+    return {
+        "month": _("Month"),
+        "quarter": _("Quarter"),
+        "region": _("Region"),
+        "gender": _("Gender"),
+        "age": _("Age group"),
+        "immigration": _("Immigration status"),
+        "exploitation": _("Form of exploitation"),
+        "need": _("Need"),
+    }
+
+
+def _labeller() -> Any:
+    regions = {r.code: r.name for r in Region.objects.all()}
+
+    def label(dimension: str, code: str) -> str:
+        if dimension == "region" and code in regions:
+            return regions[code]
+        return vocab.label(dimension, code)
+
+    return label
+
+
+def table_view(table: dict[str, Any]) -> TableView:
+    label = _labeller()
+    rows = Axis.from_json(table["rows"])
+    cols = Axis.from_json(table["cols"])
+    lines = []
+    for i, row in enumerate(rows.keys):
+        figures = [Figure(cell["v"], int(cell["a"]), str(cell["f"])) for cell in table["cells"][i]]
+        lines.append(Line(label(rows.dimension, row), row in rows.aggregates, figures))
+    # The chart shows the leaves of the rows against the last total column (or the first
+    # column when the table has no total).
+    total_index = len(cols.keys) - 1
+    chart_labels = [label(rows.dimension, r) for r in rows.leaves]
+    chart_values = [table["cells"][i][total_index]["v"] for i in range(len(rows.leaves))]
+    return TableView(
+        key=table["key"],
+        title=titles().get(table["key"], table["key"]),
+        row_heading=dimension_names().get(rows.dimension, rows.dimension),
+        columns=[label(cols.dimension, c) for c in cols.keys],
+        lines=lines,
+        chart_labels=chart_labels,
+        chart_values=chart_values,
+    )
+
+
+def release_views(content: dict[str, Any]) -> list[TableView]:
+    return [table_view(table) for table in content["tables"]]
+
+
+def method_sentence(content: dict[str, Any]) -> str:
+    method = content["method"]
+    if method == "dp":
+        return _(
+            "Differential privacy: every figure carries random noise (privacy loss epsilon "
+            "%(epsilon)s). “12 ± 3” means the true count is within 3 of 12, 19 times out of "
+            "20. Totals are sums of the noisy figures, so cells may not add up exactly."
+        ) % {"epsilon": f"{float(content['epsilon']):.2f}"}
+    if method == "suppression":
+        return _(
+            "Exact counts. Counts from 1 to %(below)s are suppressed, and so are the "
+            "figures that would let anyone work them out."
+        ) % {"below": int(content["threshold"]) - 1}
+    return _("The sum of the releases received from the level below, as they were released.")
+
+
+def marks_sentence() -> str:
+    return _(
+        "x: suppressed (too few cases to show). E: use with caution (the margin of "
+        "error is more than half the figure)."
+    )

@@ -1,0 +1,272 @@
+"""Where the counts come from: the narrow interface between the case record and trends.
+
+Three steps, all inside the organisations that own the cases:
+
+1. :func:`statistics_records_refresh` reads the sealed case fields (gender, age band, year of
+   birth, exploitation picklists, immigration status) of new or changed cases with the lead
+   organisation's key and keeps only their coarse sharing codes in ``StatisticsRecord``.
+   Nothing identifying is copied: the record holds codes, the month and year the case opened
+   and the region of the lead organisation.
+2. The same refresh keeps, per record, until when the person's unwithdrawn consents for the
+   purpose ``statistics`` last (``statistics_consent_until``): the first time from every
+   consent, then from the consents recorded or withdrawn since the last refresh. Every release
+   refreshes first, so a withdrawal is honoured by the next release, and an expiry needs no
+   refresh at all (the count compares the date).
+3. :func:`countable_cube` counts, with one SQL ``GROUP BY`` over that one table, the records
+   of the coalition's member organisations for a year whose consent lasts beyond the moment
+   of the count, the person's first case only, and not the cases another member already
+   reported (the GBVIMS question).
+
+Unmet needs come from Orientation (issue 5), see :func:`unmet_need_counts`; referral outcomes
+and response times have no source here yet: see
+``docs/trends.md``.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+from django.db import connection, transaction
+from django.db.models import Count, Exists, Min, OuterRef, Q, Subquery
+from django.utils import timezone
+
+from arrimage.cases.models import Case, Exploitation, ImmigrationTrack
+from arrimage.cases.sealing import category_data
+from arrimage.privacy.categories import Category, Purpose
+from arrimage.privacy.models import ConsentRecord
+from arrimage.trends import vocabulary as vocab
+from arrimage.trends.models import ProjectionState, StatisticsRecord
+
+REFRESH_BATCH = 500
+REANALYSE_AFTER = 10_000
+
+# One cell of the cube: month, region, gender, age, immigration, exploitation bits.
+CubeKey = tuple[int, str, str, str, str, int]
+
+
+@dataclass(frozen=True)
+class CountableRecord:
+    """What one counted case contributes, in coarse codes."""
+
+    month: int
+    region: str
+    gender: str
+    age: str
+    immigration: str
+    exploitation: int
+
+
+def _coarse(case: Case) -> dict[str, object]:
+    identity = category_data(case.person, Category.IDENTITY) if case.person.identity_sealed else {}
+    exploitation = Exploitation.objects.filter(case=case).first()
+    detail = (
+        category_data(exploitation, Category.EXPLOITATION)
+        if exploitation is not None and exploitation.exploitation_sealed
+        else {}
+    )
+    track = ImmigrationTrack.objects.filter(case=case).first()
+    immigration = (
+        category_data(track, Category.IMMIGRATION)
+        if track is not None and track.immigration_sealed
+        else {}
+    )
+    opened = case.opened_at
+    return {
+        "person_id": case.person_id,
+        "organisation_id": case.lead_organisation_id,
+        "year": opened.year,
+        "month": opened.month,
+        "region": case.lead_organisation.region.code,
+        "gender": vocab.gender_code(identity.get("gender")),
+        "age": vocab.age_code(
+            age_band=identity.get("age_band"),
+            year_of_birth=identity.get("year_of_birth"),
+            year=opened.year,
+        ),
+        "immigration": vocab.immigration_code(immigration.get("status")),
+        "exploitation": vocab.exploitation_mask(
+            sex_types=detail.get("sex_exploitation_types"),
+            labour_types=detail.get("labour_exploitation_types"),
+        ),
+        "source_updated_at": case.updated_at,
+    }
+
+
+def _stale_cases(organisation_ids: Iterable[UUID]) -> list[UUID]:
+    """Cases with no projection, or changed since it was written (a full check)."""
+    fresh = StatisticsRecord.objects.filter(
+        case_id=OuterRef("pk"), source_updated_at__gte=OuterRef("updated_at")
+    )
+    return list(
+        Case.objects.filter(lead_organisation_id__in=list(organisation_ids))
+        .filter(~Exists(fresh))
+        .values_list("pk", flat=True)
+    )
+
+
+def _consent_until(at: datetime) -> Subquery:
+    """SQL: the latest expiry of the person's unwithdrawn consents for statistics."""
+    return Subquery(
+        ConsentRecord.objects.filter(
+            person_id=OuterRef("person_id"),
+            purpose=Purpose.STATISTICS,
+            recorded_at__lte=at,
+            withdrawn_at__isnull=True,
+        )
+        .order_by("-expires_at")
+        .values("expires_at")[:1]
+    )
+
+
+def statistics_records_refresh(*, organisation_ids: Iterable[UUID]) -> int:
+    """Bring the projection of these organisations' cases and consents up to date. Returns
+    how many cases were read again.
+
+    The first time for an organisation, every case and consent is checked. After that, only
+    the cases changed (``updated_at``) and the consents recorded or withdrawn since the last
+    refresh began; the case services touch ``updated_at`` on every write, and the consent
+    services stamp ``recorded_at`` and ``withdrawn_at`` with the time of the act."""
+    started = timezone.now()
+    ids = list(organisation_ids)
+    states = {
+        str(organisation): synced
+        for organisation, synced in ProjectionState.objects.filter(
+            organisation_id__in=ids
+        ).values_list("organisation_id", "synced_at")
+    }
+    known = [i for i in ids if str(i) in states]
+    first_time = [i for i in ids if str(i) not in states]
+    stale = _stale_cases(first_time) if first_time else []
+    since = min(states.values()) if states else started
+    if known:
+        stale += list(
+            Case.objects.filter(lead_organisation_id__in=known, updated_at__gte=since)
+            .exclude(pk__in=stale)
+            .values_list("pk", flat=True)
+        )
+    persons: set[UUID] = set()
+    for start in range(0, len(stale), REFRESH_BATCH):
+        batch = stale[start : start + REFRESH_BATCH]
+        cases = Case.objects.filter(pk__in=batch).select_related(
+            "person", "lead_organisation__region"
+        )
+        with transaction.atomic():
+            for case in cases:
+                values = _coarse(case)
+                StatisticsRecord.objects.update_or_create(case_id=case.pk, defaults=values)
+                persons.add(case.person_id)
+    _first_case_flags(persons)
+    if known:
+        persons |= set(
+            ConsentRecord.objects.filter(organisation_id__in=known, purpose=Purpose.STATISTICS)
+            .filter(Q(recorded_at__gte=since) | Q(withdrawn_at__gte=since))
+            .order_by()
+            .values_list("person_id", flat=True)
+        )
+    with transaction.atomic():
+        rewritten = 0
+        if first_time:
+            rewritten = StatisticsRecord.objects.filter(organisation_id__in=first_time).update(
+                statistics_consent_until=_consent_until(started)
+            )
+        changed = list(persons)
+        for start in range(0, len(changed), REFRESH_BATCH):
+            StatisticsRecord.objects.filter(
+                person_id__in=changed[start : start + REFRESH_BATCH]
+            ).update(statistics_consent_until=_consent_until(started))
+        for organisation in ids:
+            ProjectionState.objects.update_or_create(
+                organisation_id=organisation, defaults={"synced_at": started}
+            )
+    if rewritten + len(stale) >= REANALYSE_AFTER:
+        # Many rows just changed: refresh the planner's statistics now rather than wait for
+        # autovacuum, or the next count may be planned for the old (empty) consent column.
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {StatisticsRecord._meta.db_table}")
+    return len(stale)
+
+
+def _first_case_flags(person_ids: set[UUID]) -> None:
+    """Only the first case of a person counts, so one person contributes once."""
+    if not person_ids:
+        return
+    ids = list(person_ids)
+    several = (
+        Case.objects.filter(person_id__in=ids)
+        .values("person_id")
+        .annotate(n=Count("pk"), first=Min("opened_at"))
+        .filter(n__gt=1)
+    )
+    for row in several:
+        first = (
+            Case.objects.filter(person_id=row["person_id"])
+            .order_by("opened_at", "pk")
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if first is None:
+            continue
+        records = StatisticsRecord.objects.filter(person_id=row["person_id"])
+        records.exclude(case_id=first).update(is_first_of_person=False)
+        records.filter(case_id=first).update(is_first_of_person=True)
+
+
+def countable_cube(
+    *, organisation_ids: Iterable[UUID], year: int, at: datetime
+) -> dict[CubeKey, int]:
+    """Exact counts of the countable cases of these organisations opened in ``year``, by
+    month, region, gender, age band, immigration bucket and exploitation bits. One query."""
+    rows = (
+        StatisticsRecord.objects.filter(
+            organisation_id__in=list(organisation_ids),
+            year=year,
+            is_first_of_person=True,
+            is_reported_elsewhere=False,
+        )
+        .filter(statistics_consent_until__gt=at)
+        .values_list("month", "region", "gender", "age", "immigration", "exploitation")
+        .annotate(n=Count("*"))
+        .order_by()
+    )
+    return {(m, r, g, a, i, e): n for m, r, g, a, i, e, n in rows}
+
+
+def countable_records(
+    *, organisation_ids: Iterable[UUID], year: int, at: datetime
+) -> Iterable[CountableRecord]:
+    """The same population as :func:`countable_cube`, one record per counted case (for tests
+    and for sources that need records rather than counts)."""
+    for key, n in countable_cube(organisation_ids=organisation_ids, year=year, at=at).items():
+        for _ in range(n):
+            yield CountableRecord(*key)
+
+
+def unmet_needs_available() -> bool:
+    """Orientation (issue 5) records anonymised unmet needs when it is installed."""
+    from django.apps import apps
+
+    return apps.is_installed("arrimage.orientation")
+
+
+def unmet_need_counts(*, regions: Iterable[str], year: int) -> dict[tuple[str, str], int]:
+    """Unmet needs recorded in the year in these regions, by need and region. One SQL
+    ``GROUP BY``. These records are anonymised when they are made (no person, case or
+    organisation), so no consent applies and the counted unit is the record: a person
+    searched for twice counts twice (see ``docs/trends.md``)."""
+    from arrimage.orientation.models import UnmetNeed
+
+    rows = (
+        UnmetNeed.objects.filter(recorded_on__year=year, region_code__in=list(regions))
+        .values_list("need", "region_code")
+        .annotate(n=Count("*"))
+        .order_by()
+    )
+    return {(need, region): n for need, region, n in rows}
+
+
+def statistics_answer_set(*, case_id: UUID, is_reported_elsewhere: bool) -> int:
+    """Record the GBVIMS answer for a case already projected. Returns rows changed."""
+    return StatisticsRecord.objects.filter(case_id=case_id).update(
+        is_reported_elsewhere=is_reported_elsewhere
+    )

@@ -1,0 +1,282 @@
+"""The released tables: their fixed keys, counting them from the cube, protecting them
+(noise, suppression, marks) and rolling releases up a level.
+
+A table is stored as plain JSON, so that a bundle carries it to another instance::
+
+    {"key": ..., "rows": {"dimension", "leaves", "aggregates"}, "cols": {...},
+     "cells": [[{"v": value or null, "a": accuracy, "f": "" | "x" | "E", "n": noise}]]}
+
+``rows`` and ``cols`` list the leaf keys then the aggregate keys (subtotals and totals, each the
+sum of some leaves); ``cells`` follows that order. ``v`` is null where the cell is suppressed.
+"""
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from arrimage.trends import privacy_noise as noise
+from arrimage.trends import vocabulary as vocab
+from arrimage.trends.sources import CubeKey
+from arrimage.trends.suppression import grid_table, suppress
+
+SUPPRESSED = "x"
+CAUTION = "E"
+
+Leaf = tuple[str, str]
+
+
+@dataclass(frozen=True)
+class Axis:
+    dimension: str
+    leaves: tuple[str, ...]
+    aggregates: dict[str, tuple[str, ...]]
+
+    @property
+    def keys(self) -> list[str]:
+        return [*self.leaves, *self.aggregates]
+
+    def members(self, key: str) -> tuple[str, ...]:
+        return self.aggregates.get(key, (key,))
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "dimension": self.dimension,
+            "leaves": list(self.leaves),
+            "aggregates": {k: list(v) for k, v in self.aggregates.items()},
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> "Axis":
+        return cls(
+            dimension=str(data["dimension"]),
+            leaves=tuple(str(k) for k in data["leaves"]),
+            aggregates={str(k): tuple(str(m) for m in v) for k, v in data["aggregates"].items()},
+        )
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    key: str
+    rows: Axis
+    cols: Axis
+    sensitivity: int
+    # Adds one cube cell's contribution to the leaf counts.
+    contribute: Callable[[CubeKey, int, dict[Leaf, int]], None]
+
+
+def _axis(dimension: str, leaves: Sequence[str], aggregates: dict[str, Sequence[str]]) -> Axis:
+    return Axis(dimension, tuple(leaves), {k: tuple(v) for k, v in aggregates.items()})
+
+
+def _months() -> Axis:
+    quarters = {
+        q: [str(m) for m in range(1, 13) if vocab.quarter_of(m) == q] for q in vocab.QUARTERS
+    }
+    return _axis("month", vocab.MONTHS, {**quarters, vocab.YEAR_TOTAL: vocab.MONTHS})
+
+
+def _quarters() -> Axis:
+    return _axis("quarter", vocab.QUARTERS, {vocab.YEAR_TOTAL: vocab.QUARTERS})
+
+
+def _with_total(dimension: str, keys: Sequence[str]) -> Axis:
+    return _axis(dimension, keys, {vocab.TOTAL: keys})
+
+
+def table_specs(*, regions: Sequence[str], contribution_bound: int) -> list[TableSpec]:
+    """The tables of a release, with keys fixed before any data is seen: the vocabularies
+    and the regions of the coalition's member organisations."""
+
+    def add(leaves: dict[Leaf, int], leaf: Leaf, n: int) -> None:
+        leaves[leaf] = leaves.get(leaf, 0) + n
+
+    def by_month_region(key: CubeKey, n: int, leaves: dict[Leaf, int]) -> None:
+        add(leaves, (str(key[0]), key[1]), n)
+
+    def by_exploitation(key: CubeKey, n: int, leaves: dict[Leaf, int]) -> None:
+        for kind in vocab.exploitation_keys(key[5], bound=contribution_bound):
+            add(leaves, (kind, vocab.quarter_of(key[0])), n)
+
+    def by_gender_age(key: CubeKey, n: int, leaves: dict[Leaf, int]) -> None:
+        add(leaves, (key[2], key[3]), n)
+
+    def by_immigration(key: CubeKey, n: int, leaves: dict[Leaf, int]) -> None:
+        add(leaves, (key[4], vocab.quarter_of(key[0])), n)
+
+    return [
+        TableSpec(
+            "month_region", _months(), _with_total("region", sorted(regions)), 1, by_month_region
+        ),
+        TableSpec(
+            "exploitation_quarter",
+            _axis("exploitation", list(vocab.EXPLOITATION_TYPES), {}),
+            _quarters(),
+            contribution_bound,
+            by_exploitation,
+        ),
+        TableSpec(
+            "gender_age",
+            _with_total("gender", list(vocab.GENDERS)),
+            _with_total("age", list(vocab.AGE_BANDS)),
+            1,
+            by_gender_age,
+        ),
+        TableSpec(
+            "immigration_quarter",
+            _with_total("immigration", list(vocab.IMMIGRATION_BUCKETS)),
+            _quarters(),
+            1,
+            by_immigration,
+        ),
+    ]
+
+
+def unmet_need_spec(*, regions: Sequence[str], needs: Sequence[str]) -> TableSpec:
+    """Unmet needs by need and region; its leaves come from ``sources.unmet_need_counts``."""
+
+    def no_cube(key: CubeKey, n: int, leaves: dict[Leaf, int]) -> None:
+        return None
+
+    return TableSpec(
+        "unmet_need_region",
+        _with_total("need", needs),
+        _with_total("region", sorted(regions)),
+        1,
+        no_cube,
+    )
+
+
+def leaf_counts(spec: TableSpec, cube: dict[CubeKey, int]) -> dict[Leaf, int]:
+    leaves: dict[Leaf, int] = {}
+    for key, n in cube.items():
+        spec.contribute(key, n, leaves)
+    return leaves
+
+
+def _cell(value: int | None, noise_terms: noise.Noise, flag: str = "") -> dict[str, Any]:
+    return {"v": value, "a": noise.accuracy(noise_terms), "f": flag, "n": noise_terms}
+
+
+def _mark(cells: list[list[dict[str, Any]]], rows: Axis, cols: Axis, threshold: int) -> None:
+    """Suppress small figures and their complements; mark imprecise ones E."""
+    values = {
+        (r, c): int(cells[i][j]["v"] or 0)
+        for i, r in enumerate(rows.keys)
+        for j, c in enumerate(cols.keys)
+    }
+    table = grid_table(
+        values,
+        row_leaves=rows.leaves,
+        col_leaves=cols.leaves,
+        row_aggregates=dict(rows.aggregates),
+        col_aggregates=dict(cols.aggregates),
+    )
+    hidden = suppress(table, threshold=threshold)
+    for i, r in enumerate(rows.keys):
+        for j, c in enumerate(cols.keys):
+            cell = cells[i][j]
+            if (r, c) in hidden:
+                cell["v"] = None
+                cell["f"] = SUPPRESSED
+            elif cell["a"] and cell["a"] * 2 > cell["v"]:
+                cell["f"] = CAUTION
+
+
+def protect(
+    spec: TableSpec,
+    leaves: dict[Leaf, int],
+    *,
+    epsilon: float | None,
+    threshold: int,
+) -> dict[str, Any]:
+    """One released table: exact leaf counts in, protected figures out. With ``epsilon``,
+    OpenDP noise on the vector of leaves (totals are sums of the noisy leaves, so they cost no
+    privacy), every figure published with its accuracy; without, exact counts with small
+    cells and their complements suppressed."""
+    rows, cols = spec.rows, spec.cols
+    order = [(r, c) for r in rows.leaves for c in cols.leaves]
+    exact = [leaves.get(leaf, 0) for leaf in order]
+    if epsilon is not None:
+        drawn, scale = noise.noisy_counts(exact, epsilon=epsilon, sensitivity=spec.sensitivity)
+        scale_name = noise.scale_key(scale)
+    else:
+        drawn, scale_name = exact, ""
+    raw = dict(zip(order, drawn, strict=True))
+    cells: list[list[dict[str, Any]]] = []
+    for r in rows.keys:
+        line = []
+        for c in cols.keys:
+            members = [(mr, mc) for mr in rows.members(r) for mc in cols.members(c)]
+            total = sum(raw[m] for m in members)
+            terms = {scale_name: len(members)} if scale_name else {}
+            line.append(_cell(max(0, total), terms))
+        cells.append(line)
+    if epsilon is None:
+        _mark(cells, rows, cols, threshold)
+    else:
+        for line in cells:
+            for cell in line:
+                if cell["a"] * 2 > cell["v"]:
+                    cell["f"] = CAUTION
+    return {"key": spec.key, "rows": rows.as_json(), "cols": cols.as_json(), "cells": cells}
+
+
+def rollup(tables_by_release: Sequence[Sequence[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """Sum the tables of several releases, cell by cell. A figure suppressed in any release
+    is suppressed in the sum; the noise terms add up, and so the accuracy is recomputed."""
+    keys: list[str] = []
+    for tables in tables_by_release:
+        for table in tables:
+            if table["key"] not in keys:
+                keys.append(table["key"])
+    result = []
+    for key in keys:
+        parts = [t for tables in tables_by_release for t in tables if t["key"] == key]
+        rows = _merged_axis([Axis.from_json(p["rows"]) for p in parts])
+        cols = _merged_axis([Axis.from_json(p["cols"]) for p in parts])
+        cells = []
+        for r in rows.keys:
+            line = []
+            for c in cols.keys:
+                value: int | None = 0
+                terms: noise.Noise = {}
+                for part in parts:
+                    found = _find(part, r, c)
+                    if found is None:
+                        continue
+                    if found["v"] is None or value is None:
+                        value = None
+                    else:
+                        value += int(found["v"])
+                    terms = noise.noise_sum(terms, {str(k): int(v) for k, v in found["n"].items()})
+                cell = _cell(value, terms, SUPPRESSED if value is None else "")
+                if value is not None and cell["a"] and cell["a"] * 2 > value:
+                    cell["f"] = CAUTION
+                line.append(cell)
+            cells.append(line)
+        result.append({"key": key, "rows": rows.as_json(), "cols": cols.as_json(), "cells": cells})
+    return result
+
+
+def _merged_axis(axes: Sequence[Axis]) -> Axis:
+    first = axes[0]
+    leaves = list(first.leaves)
+    for axis in axes[1:]:
+        leaves += [k for k in axis.leaves if k not in leaves]
+    if first.dimension == "region":
+        leaves.sort()
+    aggregates = {}
+    for name, members in first.aggregates.items():
+        if set(members) == set(first.leaves):
+            aggregates[name] = tuple(leaves)
+        else:
+            aggregates[name] = members
+    return Axis(first.dimension, tuple(leaves), aggregates)
+
+
+def _find(table: dict[str, Any], row: str, col: str) -> dict[str, Any] | None:
+    rows = Axis.from_json(table["rows"]).keys
+    cols = Axis.from_json(table["cols"]).keys
+    if row not in rows or col not in cols:
+        return None
+    return table["cells"][rows.index(row)][cols.index(col)]

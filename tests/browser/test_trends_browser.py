@@ -1,0 +1,61 @@
+"""Trends in Chromium: a regional coordinator releases, the provincial level sees the release
+and its PDF opens."""
+
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from arrimage.accounts.models import Role
+from arrimage.coalition.models import Coalition, CoalitionLevel, Region
+from tests.browser.conftest import browser_login
+from tests.conftest import PASSWORD, make_side
+from tests.trends.conftest import cases_with_consent
+
+pytestmark = pytest.mark.browser
+
+
+def test_coordinator_releases_and_the_provincial_level_reads_the_pdf(
+    page: Page, browser: Browser, live_server
+) -> None:
+    national = Coalition.objects.create(name="Réseau national", level=CoalitionLevel.NATIONAL)
+    provincial = Coalition.objects.create(
+        name="Table provinciale", level=CoalitionLevel.PROVINCIAL, parent=national, province="QC"
+    )
+    regional = Coalition.objects.create(
+        name="Table de Montréal",
+        level=CoalitionLevel.REGIONAL,
+        parent=provincial,
+        province="QC",
+        region=Region.objects.get(code="QC-06"),
+    )
+    side = make_side("A", coalition=regional)
+    partner = make_side("P", coalition=regional)
+    province = make_side("Q", region_code="QC-03", coalition=provincial)
+    cases_with_consent(side, partner.organisation, 8)
+
+    browser_login(page, live_server, side.user(Role.COORDINATOR).email, PASSWORD)
+    page.goto("/tendances/")
+    form = page.locator("form[action$='/tendances/publier/']")
+    form.locator("select[name=method]").select_option("suppression")
+    form.locator("button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/tendances/diffusions/[0-9a-f-]+/$"))
+    release_path = page.url.split(live_server.url)[1]
+    expect(page.locator("main table")).to_have_count(5)
+
+    context = browser.new_context(base_url=live_server.url, locale="fr-CA")
+    provincial_page = context.new_page()
+    try:
+        browser_login(provincial_page, live_server, province.user(Role.ANALYST).email, PASSWORD)
+        provincial_page.goto("/tendances/")
+        provincial_page.locator(f"a[href='{release_path}']").click()
+        expect(provincial_page.locator("h1")).to_contain_text("Table de Montréal")
+        with provincial_page.expect_download() as download_info:
+            provincial_page.locator("a[href$='rapport.pdf']").click()
+        saved = Path(download_info.value.path())
+        content = saved.read_bytes()
+        assert content.startswith(b"%PDF-")
+        assert b"/Type /Page" in content or b"/Type/Page" in content
+    finally:
+        context.close()

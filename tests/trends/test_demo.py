@@ -1,0 +1,28 @@
+"""The trends demonstration step: historical cases through the case models, consents, a
+release per regional coalition and the provincial sum."""
+
+import pytest
+
+from arrimage.cases.models import Case
+from arrimage.coalition.models import CoalitionLevel
+from arrimage.core import demo
+from arrimage.trends import demo as trends_demo
+from arrimage.trends.models import Release, StatisticsRecord
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_builds_history_and_releases(monkeypatch):
+    monkeypatch.setattr(trends_demo, "HISTORICAL_CASES", 120)
+    demo.demo_coalition_build()
+    assert trends_demo.demo_trends_cases_build() == 120
+    assert Case.objects.count() == 120
+    opened = sorted(Case.objects.values_list("opened_at", flat=True))
+    assert (opened[-1] - opened[0]).days > 365
+    made = trends_demo.demo_trends_release()
+    assert made == Release.objects.count() >= 2
+    rollup = Release.objects.get(coalition_level=CoalitionLevel.PROVINCIAL)
+    assert rollup.method == "rollup"
+    assert len(rollup.content["sources"]) == made - 1
+    assert StatisticsRecord.objects.count() == 120
+    assert StatisticsRecord.objects.filter(statistics_consent_until__isnull=False).exists()

@@ -1,0 +1,103 @@
+"""Only consented cases count, each person once, and a case another member reported is left
+to that member."""
+
+import pytest
+from django.utils import timezone
+
+from arrimage.trends import sources
+from arrimage.trends.models import StatisticsRecord
+from tests.trends.conftest import open_case, statistics_consent
+
+pytestmark = pytest.mark.django_db
+
+
+def _count(side) -> int:
+    sources.statistics_records_refresh(organisation_ids=[side.organisation.pk])
+    cube = sources.countable_cube(
+        organisation_ids=[side.organisation.pk], year=timezone.now().year, at=timezone.now()
+    )
+    return sum(cube.values())
+
+
+@pytest.mark.parametrize(
+    ("state", "counted"), [("given", 1), ("none", 0), ("expired", 0), ("withdrawn", 0)]
+)
+def test_only_an_active_statistics_consent_counts(side_a, side_b, partner, state, counted):
+    for side in (side_a, side_b):
+        case = open_case(side)
+        statistics_consent(case, partner.organisation, state=state)
+    assert _count(side_a) == counted
+    assert _count(side_b) == counted
+
+
+def test_a_consent_for_another_purpose_does_not_count(side_a, partner):
+    from arrimage.privacy.models import ConsentRecord
+
+    case = open_case(side_a)
+    statistics_consent(case, partner.organisation)
+    ConsentRecord.objects.filter(person_id=case.person_id).update(purpose="coordination")
+    assert _count(side_a) == 0
+
+
+def test_withdrawal_takes_effect_at_the_next_count(side_a, partner):
+    from arrimage.privacy.models import ConsentRecord
+
+    case = open_case(side_a)
+    statistics_consent(case, partner.organisation)
+    assert _count(side_a) == 1
+    ConsentRecord.objects.filter(person_id=case.person_id).update(withdrawn_at=timezone.now())
+    assert _count(side_a) == 0
+
+
+def test_projection_keeps_only_coarse_codes(side_a, partner):
+    case = open_case(
+        side_a,
+        gender="Male",
+        age_band="18-24",
+        sex=(),
+        labour=("Begging",),
+        status="asylum_claimant",
+    )
+    statistics_consent(case, partner.organisation)
+    sources.statistics_records_refresh(organisation_ids=[side_a.organisation.pk])
+    record = StatisticsRecord.objects.get(case_id=case.pk)
+    assert (record.gender, record.age, record.immigration) == ("male", "18_24", "protection")
+    assert record.exploitation == 4
+    assert record.region == "QC-06"
+    field_names = {f.name for f in StatisticsRecord._meta.get_fields()}
+    assert not field_names & {"alias", "given_name", "year_of_birth", "city", "details"}
+
+
+def test_a_change_to_the_case_is_seen_by_the_next_refresh(side_a, partner):
+    from arrimage.cases import services as case_services
+    from tests.trends.conftest import member
+
+    case = open_case(side_a, status="no_status")
+    statistics_consent(case, partner.organisation)
+    sources.statistics_records_refresh(organisation_ids=[side_a.organisation.pk])
+    case_services.immigration_update(
+        actor_membership=member(side_a), case_id=case.pk, data={"status": "citizen"}
+    )
+    assert sources.statistics_records_refresh(organisation_ids=[side_a.organisation.pk]) == 1
+    assert StatisticsRecord.objects.get(case_id=case.pk).immigration == "citizen_or_permanent"
+
+
+def test_reported_elsewhere_is_counted_by_the_other_member_only(side_a, partner):
+    first = open_case(side_a)
+    statistics_consent(first, partner.organisation)
+    second = open_case(side_a)
+    statistics_consent(second, partner.organisation)
+    sources.statistics_records_refresh(organisation_ids=[side_a.organisation.pk])
+    sources.statistics_answer_set(case_id=second.pk, is_reported_elsewhere=True)
+    assert _count(side_a) == 1
+
+
+def test_a_person_with_two_cases_counts_once(side_a, partner):
+    from arrimage.cases.models import Case, Plan
+
+    case = open_case(side_a)
+    statistics_consent(case, partner.organisation)
+    again = Case.objects.create(person_id=case.person_id, lead_organisation=side_a.organisation)
+    Plan.objects.create(case=again, owner_organisation=side_a.organisation)
+    assert _count(side_a) == 1
+    assert StatisticsRecord.objects.filter(person_id=case.person_id).count() == 2
