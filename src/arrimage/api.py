@@ -47,6 +47,18 @@ from arrimage.accounts.api import router as accounts_router  # noqa: E402
 
 api.add_router("/accounts/", accounts_router)
 
+from arrimage.cases.api import router as cases_router  # noqa: E402
+
+api.add_router("/cases/", cases_router)
+
+from arrimage.directory.api import router as directory_router  # noqa: E402
+
+api.add_router("/directory/", directory_router)
+
+from arrimage.orientation.api import router as orientation_router  # noqa: E402
+
+api.add_router("/orientation/", orientation_router)
+
 
 def api_urls() -> list[Any]:
     """The API's URL patterns. Each is public to the login middleware on purpose: the API

@@ -79,6 +79,10 @@ INSTALLED_APPS = [
     "arrimage.privacy",
     "arrimage.accounts",
     "arrimage.coalition",
+    "arrimage.cases",
+    "arrimage.directory",
+    "arrimage.trends",
+    "arrimage.orientation",
 ]
 
 MIDDLEWARE = [

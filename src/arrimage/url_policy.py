@@ -5,6 +5,11 @@
 - ``ORGANISATION_ADMIN``: administrators of the acting organisation, for that organisation only.
 - ``COALITION_MEMBER``: users whose acting organisation belongs to the coalition or one below it.
 - ``API``: the JSON API; it authenticates each request itself and answers 401 without a session.
+- ``SERVICE_STAFF``: service staff and administrators of the acting organisation, for its own
+  directory services only (availability, service edits); anyone else gets 404.
+- ``DIRECTORY_MANAGER``: administrators and coordinators of the acting organisation: directory
+  import and export.
+- ``COORDINATOR``: coordinators of the acting organisation, for the coalitions it belongs to.
 """
 
 from enum import StrEnum
@@ -16,6 +21,9 @@ class Access(StrEnum):
     ORGANISATION_ADMIN = "organisation_admin"
     COALITION_MEMBER = "coalition_member"
     API = "api"
+    SERVICE_STAFF = "service_staff"
+    DIRECTORY_MANAGER = "directory_manager"
+    COORDINATOR = "coordinator"
 
 
 URL_POLICY: dict[str, Access] = {
@@ -48,4 +56,122 @@ URL_POLICY: dict[str, Access] = {
     "api:openapi-view": Access.PUBLIC,
     "api:me": Access.API,
     "coalition:detail": Access.COALITION_MEMBER,
+    # Cases (issue 4): every page applies the policy itself; denied answers 404.
+    "cases:worklist": Access.AUTHENTICATED,
+    "cases:create": Access.AUTHENTICATED,
+    "cases:search": Access.AUTHENTICATED,
+    "cases:notifications": Access.AUTHENTICATED,
+    "cases:calendar": Access.AUTHENTICATED,
+    # The feed authenticates by its secret token and carries no personal detail.
+    "cases:calendar_feed": Access.PUBLIC,
+    "cases:detail": Access.AUTHENTICATED,
+    "cases:status": Access.AUTHENTICATED,
+    "cases:person_edit": Access.AUTHENTICATED,
+    "cases:legal_edit": Access.AUTHENTICATED,
+    "cases:note_add": Access.AUTHENTICATED,
+    "cases:task_add": Access.AUTHENTICATED,
+    "cases:task_done": Access.AUTHENTICATED,
+    "cases:need_add": Access.AUTHENTICATED,
+    "cases:need_status": Access.AUTHENTICATED,
+    "cases:goal_add": Access.AUTHENTICATED,
+    "cases:document_add": Access.AUTHENTICATED,
+    "cases:document_download": Access.AUTHENTICATED,
+    "cases:exploitation_edit": Access.AUTHENTICATED,
+    "cases:immigration_edit": Access.AUTHENTICATED,
+    "cases:health_add": Access.AUTHENTICATED,
+    "cases:consents": Access.AUTHENTICATED,
+    "cases:consent_withdraw": Access.AUTHENTICATED,
+    "cases:consent_summary": Access.AUTHENTICATED,
+    "cases:access_log": Access.AUTHENTICATED,
+    "cases:export": Access.AUTHENTICATED,
+    "agreements:detail": Access.COALITION_MEMBER,
+    "api:cases_worklist": Access.API,
+    "api:cases_create": Access.API,
+    "api:cases_search": Access.API,
+    "api:cases_notifications": Access.API,
+    "api:cases_detail": Access.API,
+    "api:cases_export": Access.API,
+    "api:cases_note_add": Access.API,
+    "api:cases_task_add": Access.API,
+    "api:cases_consents": Access.API,
+    "api:cases_consent_add": Access.API,
+    "api:cases_consent_withdraw": Access.API,
+    # Law 25 duties (issue 4). The privacy page is public on purpose; the incident register
+    # is for organisation admins and coordinators (others get 404); exports apply the policy.
+    "law25:privacy_notice": Access.PUBLIC,
+    "law25:privacy_settings": Access.ORGANISATION_ADMIN,
+    "law25:audit_organisation": Access.ORGANISATION_ADMIN,
+    "law25:incident_list": Access.AUTHENTICATED,
+    "law25:incident_create": Access.AUTHENTICATED,
+    "law25:incident_detail": Access.AUTHENTICATED,
+    "law25:incident_edit": Access.AUTHENTICATED,
+    "law25:person_export_json": Access.AUTHENTICATED,
+    "law25:person_export_pdf": Access.AUTHENTICATED,
+    # Directory (issue 3): public search and HSDS feed carry no confidential address.
+    "directory:search": Access.PUBLIC,
+    "directory:search_json": Access.PUBLIC,
+    "directory:service": Access.PUBLIC,
+    "directory:service_edit": Access.SERVICE_STAFF,
+    "directory:availability": Access.SERVICE_STAFF,
+    "directory:availability_update": Access.SERVICE_STAFF,
+    "directory:exchange": Access.DIRECTORY_MANAGER,
+    "directory:export": Access.DIRECTORY_MANAGER,
+    "directory:sharing": Access.COORDINATOR,
+    "hsds:root": Access.PUBLIC,
+    "hsds:openapi": Access.PUBLIC,
+    "hsds:profile": Access.PUBLIC,
+    "hsds:services": Access.PUBLIC,
+    "hsds:service": Access.PUBLIC,
+    "hsds:organizations": Access.PUBLIC,
+    "hsds:organization": Access.PUBLIC,
+    "hsds:taxonomies": Access.PUBLIC,
+    "hsds:taxonomy": Access.PUBLIC,
+    "hsds:taxonomy_terms": Access.PUBLIC,
+    "hsds:taxonomy_term": Access.PUBLIC,
+    "hsds:service_at_locations": Access.PUBLIC,
+    "hsds:service_at_location": Access.PUBLIC,
+    "api:directory_capacities": Access.API,
+    "api:directory_capacity_update": Access.API,
+    # Trends (issue 6): coordinators and analysts of a member organisation see the releases of
+    # their coalitions; only coordinators release; denied answers 404.
+    "trends:index": Access.COALITION_MEMBER,
+    "trends:release_create": Access.COALITION_MEMBER,
+    "trends:rollup_create": Access.COALITION_MEMBER,
+    "trends:release_detail": Access.COALITION_MEMBER,
+    "trends:release_pdf": Access.COALITION_MEMBER,
+    "trends:release_xlsx": Access.COALITION_MEMBER,
+    "trends:release_csv": Access.COALITION_MEMBER,
+    "trends:release_bundle": Access.COALITION_MEMBER,
+    "trends:bundle_import": Access.COALITION_MEMBER,
+    "trends:trusted_add": Access.COALITION_MEMBER,
+    # The organisation's own cases only, through the policy.
+    "trends:answers": Access.AUTHENTICATED,
+    "trends:answer_set": Access.AUTHENTICATED,
+    "trends:htcds_export": Access.AUTHENTICATED,
+    # Orientation (issue 5): matching for any member; holds, referrals and unmet needs check
+    # the role and the side themselves; denied answers 404.
+    "orientation:match": Access.AUTHENTICATED,
+    "orientation:match_case": Access.AUTHENTICATED,
+    "orientation:holds": Access.AUTHENTICATED,
+    "orientation:hold_create": Access.AUTHENTICATED,
+    "orientation:hold_accept": Access.AUTHENTICATED,
+    "orientation:hold_release": Access.AUTHENTICATED,
+    "orientation:referrals": Access.AUTHENTICATED,
+    "orientation:referral_create": Access.AUTHENTICATED,
+    "orientation:referral_detail": Access.AUTHENTICATED,
+    "orientation:referral_transition": Access.AUTHENTICATED,
+    "orientation:unmet_needs": Access.AUTHENTICATED,
+    "api:orientation_match": Access.API,
+    "api:orientation_holds": Access.API,
+    "api:orientation_hold_create": Access.API,
+    "api:orientation_hold_detail": Access.API,
+    "api:orientation_hold_accept": Access.API,
+    "api:orientation_hold_release": Access.API,
+    "api:orientation_referrals": Access.API,
+    "api:orientation_referral_create": Access.API,
+    "api:orientation_referral_detail": Access.API,
+    "api:orientation_referral_fhir": Access.API,
+    "api:orientation_referral_transition": Access.API,
+    "api:orientation_service_response": Access.API,
+    "api:orientation_unmet_needs": Access.API,
 }

@@ -7,6 +7,13 @@ urlpatterns = [
     path("", include("arrimage.core.urls")),
     path("compte/", include("arrimage.accounts.urls")),
     path("coalitions/", include("arrimage.coalition.urls")),
+    path("repertoire/", include("arrimage.directory.urls")),
+    path("hsds/", include("arrimage.directory.hsds_urls")),
+    path("dossiers/", include("arrimage.cases.urls")),
+    path("ententes/", include("arrimage.privacy.agreement_urls")),
+    path("confidentialite/", include("arrimage.privacy.law25_urls")),
+    path("tendances/", include("arrimage.trends.urls")),
+    path("orientation/", include("arrimage.orientation.urls")),
 ]
 
 handler400 = "arrimage.core.views.error_400"

@@ -44,7 +44,10 @@ def test_wrong_password_gets_a_clear_message_and_is_audited(client, side_a):
     user = side_a.user("caseworker")
     response = client.post("/compte/connexion/", {"username": user.email, "password": "nope"})
     assert response.status_code == 200
-    assert "Cette adresse courriel et ce mot de passe ne correspondent pas." in response.content.decode()
+    assert (
+        "Cette adresse courriel et ce mot de passe ne correspondent pas."
+        in response.content.decode()
+    )
     assert SESSION_KEY not in client.session
     event = AuditEvent.objects.get(action="login_failed")
     assert event.target_id == str(user.pk)

@@ -80,7 +80,9 @@ def test_login_with_two_factor_asks_for_the_code(client, side_a):
     assert SESSION_KEY not in client.session
     device = TOTPDevice.objects.get(user=user)
     response = client.post("/compte/connexion/code/", {"code": current_code(device, 1)})
-    assert "attendez quelques secondes" in response.content.decode(), "throttled right after a failure"
+    assert "attendez quelques secondes" in response.content.decode(), (
+        "throttled right after a failure"
+    )
     assert SESSION_KEY not in client.session
 
     # Past the throttle that follows a wrong code (1 s, doubling with each failure).

@@ -25,6 +25,33 @@ class Command(BaseCommand):
         else:
             self.stdout.write("Loading the demonstration coalition...")
             demo.demo_coalition_build()
+            from arrimage.directory.demo import demo_directory_build
+
+            count = demo_directory_build()
+            self.stdout.write(f"Directory: {count} demonstration services loaded.")
+            from arrimage.cases.demo import demo_cases_build
+
+            cases = demo_cases_build()
+            self.stdout.write(f"Cases: {cases} demonstration cases loaded.")
+            from arrimage.orientation.demo import demo_orientation_build, demo_orientation_ready
+
+            if demo_orientation_ready():
+                made = demo_orientation_build()
+                self.stdout.write(
+                    f"Orientation: {made['referrals']} referrals, {made['holds']} holds, "
+                    f"{made['unmet_needs']} unmet needs loaded."
+                )
+            from arrimage.trends import demo as trends_demo
+            from arrimage.trends.signing import key_file_path, write_signing_key_file
+
+            signing_key_file = key_file_path()
+            if signing_key_file is not None and not signing_key_file.exists():
+                write_signing_key_file(signing_key_file)
+            historical = trends_demo.demo_trends_cases_build()
+            releases = trends_demo.demo_trends_release()
+            self.stdout.write(
+                f"Trends: {historical} historical cases, {releases} demonstration releases."
+            )
         if not options["quiet_logins"]:
             self.print_logins()
 
