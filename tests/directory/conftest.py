@@ -74,6 +74,8 @@ def hsds_validator(name: str) -> Draft202012Validator:
 @cache
 def page_validator() -> Draft202012Validator:
     openapi_path = STANDARD / "schema" / "openapi.json"
+    if not openapi_path.exists():  # the app's own copy keeps every schema in one folder
+        openapi_path = STANDARD / "openapi.json"
     page = json.loads(openapi_path.read_text())["components"]["schemas"]["Page"]
     schema = {
         **page,

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from reportlab.graphics import renderSVG
@@ -129,7 +130,7 @@ def release_xlsx(content: dict[str, Any]) -> bytes:
     sheet["A1"].font = Font(bold=True, size=14)
     sheet.append([method_sentence(content)])
     sheet.append([marks_sentence()])
-    sheet.append([_("Release"), content["release_id"]])
+    sheet.append([pgettext("statistics", "Release"), content["release_id"]])
     for index, view in enumerate(release_views(content), start=1):
         table_sheet = workbook.create_sheet(f"{index}. {view.title}"[:31])
         table_sheet.append([view.title])
