@@ -101,3 +101,36 @@ def test_a_person_with_two_cases_counts_once(side_a, partner):
     Plan.objects.create(case=again, owner_organisation=side_a.organisation)
     assert _count(side_a) == 1
     assert StatisticsRecord.objects.filter(person_id=case.person_id).count() == 2
+
+
+def test_no_codes_are_kept_for_a_person_without_statistics_consent(side_a, partner):
+    """The projection is an index for counting consented cases: without a live consent it
+    keeps no gender, age, immigration or exploitation code, and a consent given later brings
+    the case in at the next count."""
+    from datetime import timedelta
+
+    from arrimage.privacy.categories import Category, Purpose
+    from arrimage.privacy.models import ConsentRecord
+
+    case = open_case(side_a, status="no_status")
+    assert _count(side_a) == 0
+    record = StatisticsRecord.objects.get(case_id=case.pk)
+    assert (record.gender, record.age, record.immigration, record.exploitation) == ("", "", "", 0)
+
+    consent = ConsentRecord.objects.create(
+        person_id=case.person_id,
+        organisation_id=case.lead_organisation_id,
+        recipient=partner.organisation,
+        categories=[Category.IDENTITY, Category.IMMIGRATION],
+        purpose=Purpose.STATISTICS,
+        method="written",
+        recorded_at=timezone.now(),
+        expires_at=timezone.now() + timedelta(days=365),
+    )
+    assert _count(side_a) == 1
+    assert StatisticsRecord.objects.get(case_id=case.pk).immigration == "no_status"
+
+    ConsentRecord.objects.filter(pk=consent.pk).update(withdrawn_at=timezone.now())
+    assert _count(side_a) == 0
+    record = StatisticsRecord.objects.get(case_id=case.pk)
+    assert (record.gender, record.immigration) == ("", "")

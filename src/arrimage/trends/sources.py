@@ -24,7 +24,7 @@ and response times have no source here yet: see
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from uuid import UUID
 
 from django.db import connection, transaction
@@ -40,6 +40,9 @@ from arrimage.trends.models import ProjectionState, StatisticsRecord
 
 REFRESH_BATCH = 500
 REANALYSE_AFTER = 10_000
+# The codes of a case whose person has no live consent for statistics are not kept: the row is
+# blanked and stamped with this time, so that a consent given later has it read again.
+NOT_READ = datetime(2000, 1, 1, tzinfo=UTC)
 
 # One cell of the cube: month, region, gender, age, immigration, exploitation bits.
 CubeKey = tuple[int, str, str, str, str, int]
@@ -139,9 +142,22 @@ def statistics_records_refresh(*, organisation_ids: Iterable[UUID]) -> int:
     first_time = [i for i in ids if str(i) not in states]
     stale = _stale_cases(first_time) if first_time else []
     since = min(states.values()) if states else started
+    consent_changed: set[UUID] = set()
     if known:
         stale += list(
             Case.objects.filter(lead_organisation_id__in=known, updated_at__gte=since)
+            .exclude(pk__in=stale)
+            .values_list("pk", flat=True)
+        )
+        consent_changed = set(
+            ConsentRecord.objects.filter(organisation_id__in=known, purpose=Purpose.STATISTICS)
+            .filter(Q(recorded_at__gte=since) | Q(withdrawn_at__gte=since))
+            .order_by()
+            .values_list("person_id", flat=True)
+        )
+        # A consent given since the last refresh: read the person's blanked cases again.
+        stale += list(
+            Case.objects.filter(lead_organisation_id__in=known, person_id__in=consent_changed)
             .exclude(pk__in=stale)
             .values_list("pk", flat=True)
         )
@@ -157,13 +173,7 @@ def statistics_records_refresh(*, organisation_ids: Iterable[UUID]) -> int:
                 StatisticsRecord.objects.update_or_create(case_id=case.pk, defaults=values)
                 persons.add(case.person_id)
     _first_case_flags(persons)
-    if known:
-        persons |= set(
-            ConsentRecord.objects.filter(organisation_id__in=known, purpose=Purpose.STATISTICS)
-            .filter(Q(recorded_at__gte=since) | Q(withdrawn_at__gte=since))
-            .order_by()
-            .values_list("person_id", flat=True)
-        )
+    persons |= consent_changed
     with transaction.atomic():
         rewritten = 0
         if first_time:
@@ -175,6 +185,7 @@ def statistics_records_refresh(*, organisation_ids: Iterable[UUID]) -> int:
             StatisticsRecord.objects.filter(
                 person_id__in=changed[start : start + REFRESH_BATCH]
             ).update(statistics_consent_until=_consent_until(started))
+        _codes_without_consent_blank(organisation_ids=ids, at=started)
         for organisation in ids:
             ProjectionState.objects.update_or_create(
                 organisation_id=organisation, defaults={"synced_at": started}
@@ -185,6 +196,18 @@ def statistics_records_refresh(*, organisation_ids: Iterable[UUID]) -> int:
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {StatisticsRecord._meta.db_table}")
     return len(stale)
+
+
+def _codes_without_consent_blank(*, organisation_ids: list[UUID], at: datetime) -> int:
+    """Keep no codes for a person who did not consent to statistics, or whose consent ended:
+    such a row is never counted, and its gender, age, immigration and exploitation codes are
+    erased until a consent has it read again."""
+    return (
+        StatisticsRecord.objects.filter(organisation_id__in=organisation_ids)
+        .filter(Q(statistics_consent_until__isnull=True) | Q(statistics_consent_until__lte=at))
+        .exclude(source_updated_at=NOT_READ)
+        .update(gender="", age="", immigration="", exploitation=0, source_updated_at=NOT_READ)
+    )
 
 
 def _first_case_flags(person_ids: set[UUID]) -> None:
