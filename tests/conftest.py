@@ -59,16 +59,6 @@ def _flush_through_audit_triggers(connection: Any) -> None:
     ops._arrimage_flush_wrapped = True
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _migration_data_snapshot(django_db_setup: None, django_db_blocker: Any) -> None:
-    """Keep what the migrations loaded, to load it back after a transactional test."""
-    with django_db_blocker.unblock():
-        for alias in connections:
-            connection = connections[alias]
-            if not getattr(connection, "_test_serialized_contents", None):
-                connection._test_serialized_contents = connection.creation.serialize_db_to_string()
-
-
 @pytest.fixture(autouse=True)
 def _transactional_tests_leave_migrated_data(request: pytest.FixtureRequest) -> Iterator[None]:
     marker = request.node.get_closest_marker("django_db")
@@ -78,6 +68,16 @@ def _transactional_tests_leave_migrated_data(request: pytest.FixtureRequest) -> 
     )
     for alias in connections:
         _flush_through_audit_triggers(connections[alias])
+    if transactional:
+        # Keep what the migrations loaded, to load it back after the test empties the tables.
+        request.getfixturevalue("django_db_setup")
+        with request.getfixturevalue("django_db_blocker").unblock():
+            for alias in connections:
+                connection = connections[alias]
+                if not getattr(connection, "_test_serialized_contents", None):
+                    connection._test_serialized_contents = (
+                        connection.creation.serialize_db_to_string()
+                    )
     yield
     if transactional and kwargs.get("available_apps") is None:
         for alias in connections:

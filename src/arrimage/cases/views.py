@@ -203,6 +203,7 @@ def case_detail_view(request: HttpRequest, case_id: UUID) -> HttpResponse:
             "readable": readable,
             "labels": _labels(),
             "writable_categories": [(c, label) for c, label in Category.choices if c in readable],
+            "countries": country_choices() if "identity" in readable else [],
             "need_types": [
                 (value, label)
                 for value, label in v.NeedType.choices
