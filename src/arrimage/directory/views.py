@@ -123,9 +123,24 @@ def search_json_view(request: HttpRequest) -> JsonResponse:
 @login_not_required
 @require_GET
 def service_view(request: HttpRequest, service_id: UUID) -> HttpResponse:
-    view = selectors.service_view_get(actor=_membership(request), service_id=service_id)
+    actor = _membership(request)
+    view = selectors.service_view_get(actor=actor, service_id=service_id)
     service = view.service
     now = timezone.now()
+    indicator: dict[str, object] = {}
+    if actor is not None:
+        # Members see how the service answers referrals (issue 5); the public does not.
+        from arrimage.orientation.referral_selectors import (
+            response_indicator_context,
+            service_response_indicator,
+        )
+
+        indicator = {
+            "show_indicator": True,
+            **response_indicator_context(
+                service_response_indicator(actor=actor, service_id=service.pk)
+            ),
+        }
     return render(
         request,
         "directory/service.html",
@@ -146,6 +161,7 @@ def service_view(request: HttpRequest, service_id: UUID) -> HttpResponse:
                 }
                 for c in service.capacities.all()
             ],
+            **indicator,
         },
     )
 

@@ -216,6 +216,16 @@ class ResponseIndicator:
     mean_response: timedelta | None
 
 
+def response_indicator_context(indicator: ResponseIndicator) -> dict[str, float | None]:
+    """What ``orientation/_response_indicator.html`` shows: the rate in percent, hours."""
+    return {
+        "rate_percent": round(indicator.rate * 100) if indicator.rate is not None else None,
+        "mean_hours": round(indicator.mean_response.total_seconds() / 3600, 1)
+        if indicator.mean_response
+        else None,
+    }
+
+
 def service_response_indicator(*, actor: Membership | None, service_id: UUID) -> ResponseIndicator:
     """Response rate and mean response time of a service, from its referrals. Members only."""
     if actor is None:

@@ -47,6 +47,7 @@ from arrimage.orientation.needs import NEED_CATEGORIES, NEED_LABELS
 from arrimage.orientation.referral_selectors import (
     referral_get,
     referrals_for,
+    response_indicator_context,
     service_response_indicator,
 )
 from arrimage.orientation.referrals import (
@@ -384,10 +385,7 @@ def referral_detail_view(request: HttpRequest, referral_id: UUID) -> HttpRespons
             "shared_items": [(Category(c).label, c in view.visible) for c in view.shared],
             "decline_reasons": DeclineReason.choices,
             "outcome_reasons": NotCompletedReason.choices,
-            "rate_percent": round(indicator.rate * 100) if indicator.rate is not None else None,
-            "mean_hours": round(indicator.mean_response.total_seconds() / 3600, 1)
-            if indicator.mean_response
-            else None,
+            **response_indicator_context(indicator),
         },
     )
 
