@@ -129,6 +129,25 @@ def generate(records: int, organisations: int, year: int, seed: int) -> dict:
     buckets = (
         ["citizen_or_permanent"] * 3 + ["temporary"] * 2 + ["protection", "no_status", "unknown"]
     )
+    trp_delays = ["no_permit"] * 6 + ["within_3_months", "3_to_6_months", "6_to_12_months"]
+    applications = ["none"] * 5 + ["planned", "filed", "accepted", "refused", "unknown"]
+    mental = ["no_need"] * 4 + ["met", "in_progress", "open", "unmet", "unknown"]
+    coverages = ["ramq", "ifhp", "community", "none", "unknown"]
+    outcomes = (
+        ["completed"] * 4
+        + ["accepted", "in_progress", "waitlisted", "not_completed", "sent", "cancelled"]
+        + ["declined"] * 3
+        + ["expired"] * 2
+    )
+    reasons = ["at_capacity", "at_capacity", "not_eligible", "safety", "other"]
+    from arrimage.directory.models import DirectoryOrganization, Service
+    from arrimage.orientation.needs import NEEDS
+
+    service = Service.objects.create(
+        organization=DirectoryOrganization.objects.create(owner=orgs[1], name="Bench service"),
+        name_fr="Service",
+        name_en="Service",
+    )
     partner = {org.pk: orgs[(i + 1) % organisations].pk for i, org in enumerate(orgs)}
     region_of = {org.pk: org.region.code for org in orgs}
     chunk = 50_000
@@ -136,7 +155,7 @@ def generate(records: int, organisations: int, year: int, seed: int) -> dict:
     with transaction.atomic():
         while made < records:
             size = min(chunk, records - made)
-            persons, cases, stats, consents = [], [], [], []
+            persons, cases, stats, consents, referrals = [], [], [], [], []
             for _ in range(size):
                 org = orgs[rng.randrange(organisations)]
                 month = rng.choices(range(1, 13), [8, 7, 8, 9, 10, 11, 11, 10, 9, 8, 7, 9])[0]
@@ -167,11 +186,45 @@ def generate(records: int, organisations: int, year: int, seed: int) -> dict:
                         rng.choice(ages),
                         rng.choice(buckets),
                         mask,
+                        rng.choice(trp_delays),
+                        rng.choice(applications),
+                        rng.choice(applications),
+                        rng.choice(mental),
+                        rng.choice(coverages),
+                        True,
                         rng.random() > 0.02,
                         rng.random() < 0.03,
                         stamp(opened),
                     )
                 )
+                # A third of the cases were referred, one to four times.
+                for _ in range(rng.choice([0, 0, 0, 0, 1, 1, 2, 4])):
+                    status = rng.choice(outcomes)
+                    sent = opened + timedelta(days=rng.randint(0, 60))
+                    answered = (
+                        None
+                        if status in ("sent", "expired", "cancelled")
+                        else sent + timedelta(hours=rng.choice([2, 20, 30, 60, 100, 200]))
+                    )
+                    referrals.append(
+                        (
+                            uid(uuid.uuid4()),
+                            uid(case_id),
+                            uid(service.pk),
+                            uid(org.pk),
+                            uid(orgs[1].pk),
+                            rng.choice(NEEDS),
+                            status,
+                            "[]",
+                            48,
+                            rng.choice(reasons) if status == "declined" else "",
+                            "",
+                            stamp(sent),
+                            stamp(sent),
+                            stamp(answered) if answered else None,
+                            stamp(answered or sent),
+                        )
+                    )
                 draw = rng.random()
                 if draw < 0.85:
                     expires = now + timedelta(days=300)
@@ -186,7 +239,7 @@ def generate(records: int, organisations: int, year: int, seed: int) -> dict:
                             uid(person_id),
                             uid(org.pk),
                             uid(partner[org.pk]),
-                            '["identity","exploitation","immigration"]',
+                            '["identity","exploitation","immigration","health","coordination"]',
                             "statistics",
                             "written",
                             stamp(opened),
@@ -223,11 +276,38 @@ def generate(records: int, organisations: int, year: int, seed: int) -> dict:
                     "age",
                     "immigration",
                     "exploitation",
+                    "trp_delay",
+                    "asylum",
+                    "humanitarian",
+                    "mental_health",
+                    "health_coverage",
+                    "counts_referrals",
                     "is_first_of_person",
                     "is_reported_elsewhere",
                     "source_updated_at",
                 ],
                 stats,
+            )
+            insert(
+                "orientation_referral",
+                [
+                    "id",
+                    "case_id",
+                    "service_id",
+                    "sender_organisation_id",
+                    "recipient_organisation_id",
+                    "need",
+                    "status",
+                    "shared_categories",
+                    "response_hours",
+                    "decline_reason",
+                    "outcome_reason",
+                    "created_at",
+                    "sent_at",
+                    "answered_at",
+                    "updated_at",
+                ],
+                referrals,
             )
             insert(
                 "privacy_consentrecord",
@@ -256,27 +336,14 @@ def generate(records: int, organisations: int, year: int, seed: int) -> dict:
 
 
 def exact_tables(coalition, year: int) -> dict:
-    from django.utils import timezone
-
-    from arrimage.trends import selectors, sources
-    from arrimage.trends.tables import leaf_counts, table_specs, unmet_need_spec
+    from arrimage.trends import services
+    from arrimage.trends.tables import SECTIONS
 
     organisation_ids = list(coalition.organisations.values_list("pk", flat=True))
     regions = sorted(set(coalition.organisations.values_list("region__code", flat=True)))
-    cube = sources.countable_cube(organisation_ids=organisation_ids, year=year, at=timezone.now())
-    counted = [
-        (spec, leaf_counts(spec, cube))
-        for spec in table_specs(regions=regions, contribution_bound=selectors.contribution_bound())
-    ]
-    if sources.unmet_needs_available():
-        from arrimage.orientation.needs import NEEDS
-
-        counted.append(
-            (
-                unmet_need_spec(regions=regions, needs=NEEDS),
-                sources.unmet_need_counts(regions=regions, year=year),
-            )
-        )
+    counted = services.exact_counts(
+        organisation_ids=organisation_ids, regions=regions, year=year, sections=list(SECTIONS)
+    )
     exact = {}
     for spec, leaves in counted:
         for r in spec.rows.keys:

@@ -21,16 +21,27 @@ def member(side: Side, role: str = Role.CASEWORKER) -> Membership:
     )
 
 
-def statistics_consent(case: Case, recipient, *, state: str = "given") -> None:
+ALL_STATISTICS = [
+    Category.IDENTITY,
+    Category.EXPLOITATION,
+    Category.IMMIGRATION,
+    Category.HEALTH,
+    Category.COORDINATION,
+]
+
+
+def statistics_consent(
+    case: Case, recipient, *, state: str = "given", categories: list[str] | None = None
+) -> ConsentRecord | None:
     if state == "none":
-        return
+        return None
     now = timezone.now()
     expires = now - timedelta(days=1) if state == "expired" else now + timedelta(days=365)
-    ConsentRecord.objects.create(
+    return ConsentRecord.objects.create(
         person_id=case.person_id,
         organisation_id=case.lead_organisation_id,
         recipient=recipient,
-        categories=[Category.IDENTITY, Category.EXPLOITATION, Category.IMMIGRATION],
+        categories=ALL_STATISTICS if categories is None else categories,
         purpose=Purpose.STATISTICS,
         method="written",
         recorded_at=now - timedelta(days=400 if state == "expired" else 1),

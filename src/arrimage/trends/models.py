@@ -31,6 +31,14 @@ class StatisticsRecord(models.Model):
     age = models.CharField(max_length=16)
     immigration = models.CharField(max_length=24)
     exploitation = models.PositiveSmallIntegerField(default=0)
+    # Immigration and health timelines, in coarse codes (trends.vocabulary).
+    trp_delay = models.CharField(max_length=16, default="")
+    asylum = models.CharField(max_length=12, default="")
+    humanitarian = models.CharField(max_length=12, default="")
+    mental_health = models.CharField(max_length=12, default="")
+    health_coverage = models.CharField(max_length=12, default="")
+    # The person's statistics consent covers coordination: the case's referrals are counted.
+    counts_referrals = models.BooleanField(default=False)
     # Only a person's first case counts: one person, one contribution.
     is_first_of_person = models.BooleanField(default=True)
     # GBVIMS: "already reported by another member organisation?" Yes: not counted here.
@@ -60,6 +68,23 @@ class StatisticsRecord(models.Model):
                     "statistics_consent_until",
                 ],
                 name="stat_cube",
+            ),
+            # The same for the timelines count (trends.sources.timeline_cube).
+            models.Index(
+                fields=[
+                    "year",
+                    "month",
+                    "trp_delay",
+                    "asylum",
+                    "humanitarian",
+                    "mental_health",
+                    "health_coverage",
+                    "organisation",
+                    "is_first_of_person",
+                    "is_reported_elsewhere",
+                    "statistics_consent_until",
+                ],
+                name="stat_timelines",
             ),
         ]
 

@@ -66,6 +66,24 @@ def titles() -> dict[str, str]:
         "gender_age": _("Cases by gender and age group"),
         "immigration_quarter": _("Cases by immigration status and quarter"),
         "unmet_need_region": _("Unmet needs by need and region"),
+        "trp_delay_quarter": _(
+            "Time from first contact to a temporary resident permit for victims, by quarter"
+        ),
+        "immigration_applications": _("Refugee claims and humanitarian applications"),
+        "mental_health_access": _("Access to mental-health care, by health coverage"),
+        "referral_outcome_need": _("Referral outcomes by need"),
+        "decline_reason_need": _("Why referrals were declined, by need"),
+        "response_time_need": _("Time to answer a referral, by need"),
+    }
+
+
+def section_labels() -> dict[str, str]:
+    """The parts of a release a coordinator chooses, in the order of the tables."""
+    return {
+        "cases": _("Cases: month, region, forms of exploitation, gender and age, status"),
+        "timelines": _("Immigration and mental-health timelines"),
+        "referrals": _("Referrals: outcomes, decline reasons, response times"),
+        "unmet_needs": _("Unmet needs by region"),
     }
 
 
@@ -79,6 +97,14 @@ def dimension_names() -> dict[str, str]:
         "immigration": _("Immigration status"),
         "exploitation": _("Form of exploitation"),
         "need": _("Need"),
+        "trp_delay": _("Time to the permit"),
+        "application": _("Application"),
+        "application_status": _("Where it stands"),
+        "mental_health": _("Mental-health need"),
+        "coverage": _("Health coverage"),
+        "outcome": _("Outcome"),
+        "decline_reason": _("Reason"),
+        "response_time": _("Time to answer"),
     }
 
 

@@ -70,7 +70,8 @@ def _sum_accuracy(terms: tuple[tuple[float, int], ...]) -> int:
         best = 1.0
         for lam in grid:
             exponent = -lam * t + sum(n * _log_mgf(scale, lam) for scale, n in terms)
-            best = min(best, 2 * math.exp(exponent))
+            if exponent < 0:  # otherwise the bound is above 1 and says nothing
+                best = min(best, 2 * math.exp(exponent))
         return best
 
     low, high = 0.0, 1.0

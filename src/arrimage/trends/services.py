@@ -6,6 +6,7 @@ Each release is recorded once, signed, never changed, and audited with ids only.
 
 import math
 import uuid
+from collections.abc import Callable, Iterable
 from datetime import UTC
 from typing import Any
 from uuid import UUID
@@ -31,6 +32,13 @@ from arrimage.trends.models import (
     TrustedInstance,
 )
 from arrimage.trends.tables import (
+    CASES,
+    REFERRALS,
+    SECTIONS,
+    TIMELINES,
+    UNMET_NEEDS,
+    Leaf,
+    TableSpec,
     leaf_counts,
     protect,
     rollup,
@@ -83,6 +91,7 @@ def _payload(
         "epsilon": epsilon,
         "threshold": threshold,
         "contribution_bound": selectors.contribution_bound(),
+        "referral_bound": selectors.referral_bound(),
         "created_at": timezone.now().astimezone(UTC).isoformat(timespec="seconds"),
         "sources": sources_summary or [],
         "tables": tables,
@@ -134,14 +143,17 @@ def release_create(
     year: int,
     method: str,
     epsilon: float | None = None,
+    sections: Iterable[str] | None = None,
 ) -> Release:
     """Count the coalition's consented cases for the year and release them, protected, to the
     level above. Differential privacy spends ``epsilon`` of the coalition's budget for the
-    year and is refused when it is spent; exact counts with suppression spend all of it and
-    need it untouched (exact figures leave no room for noisy ones on the same people)."""
+    year, shared equally by the tables of the chosen ``sections`` (all by default), and is
+    refused when it is spent; exact counts with suppression spend all of it and need it
+    untouched (exact figures leave no room for noisy ones on the same people)."""
     coalition = selectors.coalition_for_release(actor=actor, coalition_id=coalition_id)
     assert actor is not None
     year = _check_year(year)
+    chosen = _check_sections(sections)
     if coalition.level not in COUNTING_LEVELS:
         raise ValidationError(
             _(
@@ -194,20 +206,9 @@ def release_create(
                     code="budget_spent",
                 )
             spend = budget.total_epsilon
-        cube = sources.countable_cube(
-            organisation_ids=organisation_ids, year=year, at=timezone.now()
+        counted = exact_counts(
+            organisation_ids=organisation_ids, regions=regions, year=year, sections=chosen
         )
-        specs = table_specs(regions=regions, contribution_bound=selectors.contribution_bound())
-        counted = [(spec, leaf_counts(spec, cube)) for spec in specs]
-        if sources.unmet_needs_available():
-            from arrimage.orientation.needs import NEEDS
-
-            counted.append(
-                (
-                    unmet_need_spec(regions=regions, needs=NEEDS),
-                    sources.unmet_need_counts(regions=regions, year=year),
-                )
-            )
         per_table = spend / len(counted) if method == ReleaseMethod.PRIVACY else None
         tables = [
             protect(spec, leaves, epsilon=per_table, threshold=threshold)
@@ -226,6 +227,57 @@ def release_create(
             spent_epsilon=budget.spent_epsilon + spend
         )
         return _store(payload=payload, coalition=coalition, actor=actor, origin=ReleaseOrigin.LOCAL)
+
+
+def _check_sections(sections: Iterable[str] | None) -> list[str]:
+    if sections is None:
+        return list(SECTIONS)
+    chosen = [section for section in SECTIONS if section in set(sections)]
+    unknown = set(sections) - set(SECTIONS)
+    if unknown or not chosen:
+        raise ValidationError(_("Choose at least one part to release."), code="sections")
+    if UNMET_NEEDS in chosen and not sources.unmet_needs_available():
+        chosen.remove(UNMET_NEEDS)
+    if REFERRALS in chosen and not sources.unmet_needs_available():
+        chosen.remove(REFERRALS)
+    return chosen
+
+
+def exact_counts(
+    *, organisation_ids: list[UUID], regions: list[str], year: int, sections: list[str]
+) -> list[tuple[TableSpec, dict[Leaf, int]]]:
+    """The exact leaf counts of every table of the chosen sections: one SQL query per source."""
+    at = timezone.now()
+    needs: tuple[str, ...] = ()
+    if sources.unmet_needs_available():
+        from arrimage.orientation.needs import NEEDS
+
+        needs = NEEDS
+    specs = table_specs(
+        regions=regions,
+        contribution_bound=selectors.contribution_bound(),
+        referral_bound=selectors.referral_bound(),
+        needs=needs,
+    )
+    if UNMET_NEEDS in sections:
+        specs.append(unmet_need_spec(regions=regions, needs=needs))
+    wanted = {key for section in sections for key in SECTIONS[section]}
+    specs = [spec for spec in specs if spec.key in wanted]
+    counters: dict[str, Callable[[], dict[Any, int]]] = {
+        CASES: lambda: sources.countable_cube(organisation_ids=organisation_ids, year=year, at=at),
+        TIMELINES: lambda: sources.timeline_cube(
+            organisation_ids=organisation_ids, year=year, at=at
+        ),
+        REFERRALS: lambda: sources.referral_cube(
+            organisation_ids=organisation_ids,
+            year=year,
+            at=at,
+            bound=selectors.referral_bound(),
+        ),
+        UNMET_NEEDS: lambda: sources.unmet_need_counts(regions=regions, year=year),
+    }
+    cubes = {source: counters[source]() for source in {spec.source for spec in specs}}
+    return [(spec, leaf_counts(spec, cubes[spec.source])) for spec in specs]
 
 
 def _new_id() -> UUID:

@@ -17,8 +17,11 @@ Three steps, all inside the organisations that own the cases:
    of the count, the person's first case only, and not the cases another member already
    reported (the GBVIMS question).
 
-Unmet needs come from Orientation (issue 5), see :func:`unmet_need_counts`; referral outcomes
-and response times have no source here yet: see
+The same counted cases give the timelines (:func:`timeline_cube`: TRP delay, refugee and
+humanitarian applications, mental-health access) and, from Orientation, their referrals
+(:func:`referral_cube`: outcomes, decline reasons, response times, a bounded number per case).
+Each code is kept only if the person's consent covers its category (``SCOPES``). Unmet needs
+come from Orientation's anonymised records, see :func:`unmet_need_counts` and
 ``docs/trends.md``.
 """
 
@@ -28,11 +31,13 @@ from datetime import UTC, datetime
 from uuid import UUID
 
 from django.db import connection, transaction
-from django.db.models import Count, Exists, Min, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
-from arrimage.cases.models import Case, Exploitation, ImmigrationTrack
+from arrimage.cases.models import Case, Exploitation, HealthFollowUp, ImmigrationTrack, Need
 from arrimage.cases.sealing import category_data
+from arrimage.cases.vocabularies import NeedType
 from arrimage.privacy.categories import Category, Purpose
 from arrimage.privacy.models import ConsentRecord
 from arrimage.trends import vocabulary as vocab
@@ -60,7 +65,47 @@ class CountableRecord:
     exploitation: int
 
 
-def _coarse(case: Case) -> dict[str, object]:
+# What each code of a record is about: it is kept only if the person's statistics consent
+# covers that category. The case itself (month, region) is counted with any such consent.
+SCOPES: dict[Category, tuple[str, ...]] = {
+    Category.IDENTITY: ("gender", "age"),
+    Category.EXPLOITATION: ("exploitation",),
+    Category.IMMIGRATION: ("immigration", "trp_delay", "asylum", "humanitarian"),
+    Category.HEALTH: ("mental_health", "health_coverage"),
+}
+NOT_COVERED: dict[str, object] = {
+    "gender": vocab.UNKNOWN,
+    "age": vocab.UNKNOWN,
+    "exploitation": 0,
+    "immigration": vocab.UNKNOWN,
+    "trp_delay": vocab.UNKNOWN,
+    "asylum": vocab.UNKNOWN,
+    "humanitarian": vocab.UNKNOWN,
+    "mental_health": vocab.UNKNOWN,
+    "health_coverage": vocab.UNKNOWN,
+}
+
+
+def consent_scopes(person_ids: Iterable[UUID], *, at: datetime) -> dict[UUID, set[str]]:
+    """The categories the persons' live consents for statistics cover, together."""
+    scopes: dict[UUID, set[str]] = {}
+    rows = (
+        ConsentRecord.objects.filter(
+            person_id__in=list(person_ids),
+            purpose=Purpose.STATISTICS,
+            recorded_at__lte=at,
+            withdrawn_at__isnull=True,
+            expires_at__gt=at,
+        )
+        .order_by()
+        .values_list("person_id", "categories")
+    )
+    for person_id, categories in rows:
+        scopes.setdefault(person_id, set()).update(str(c) for c in categories or [])
+    return scopes
+
+
+def _coarse(case: Case, scope: set[str]) -> dict[str, object]:
     identity = category_data(case.person, Category.IDENTITY) if case.person.identity_sealed else {}
     exploitation = Exploitation.objects.filter(case=case).first()
     detail = (
@@ -75,7 +120,7 @@ def _coarse(case: Case) -> dict[str, object]:
         else {}
     )
     opened = case.opened_at
-    return {
+    values: dict[str, object] = {
         "person_id": case.person_id,
         "organisation_id": case.lead_organisation_id,
         "year": opened.year,
@@ -92,7 +137,35 @@ def _coarse(case: Case) -> dict[str, object]:
             sex_types=detail.get("sex_exploitation_types"),
             labour_types=detail.get("labour_exploitation_types"),
         ),
+        "trp_delay": vocab.trp_delay_code(
+            status=immigration.get("status"),
+            issued_on=immigration.get("trp_issued_on"),
+            opened=opened.date(),
+        ),
+        "asylum": vocab.application_code(immigration.get("asylum_claim")),
+        "humanitarian": vocab.application_code(immigration.get("humanitarian_application")),
+        "counts_referrals": Category.COORDINATION in scope,
         "source_updated_at": case.updated_at,
+    }
+    if Category.HEALTH in scope:
+        values.update(_health(case))
+    for category, fields in SCOPES.items():
+        if category not in scope:
+            values.update({field: NOT_COVERED[field] for field in fields})
+    return values
+
+
+def _health(case: Case) -> dict[str, object]:
+    """The mental-health need of the case at its furthest point, and the coverage of its
+    latest health follow-up. Read only when the consent covers health."""
+    statuses = Need.objects.filter(case=case, need_type=NeedType.MENTAL_HEALTH).values_list(
+        "status", flat=True
+    )
+    latest = HealthFollowUp.objects.filter(case=case).order_by("-created_at").first()
+    coverage = category_data(latest, Category.HEALTH).get("coverage") if latest else None
+    return {
+        "mental_health": vocab.mental_health_code(statuses),
+        "health_coverage": vocab.coverage_code(coverage),
     }
 
 
@@ -151,11 +224,17 @@ def statistics_records_refresh(*, organisation_ids: Iterable[UUID]) -> int:
         )
         consent_changed = set(
             ConsentRecord.objects.filter(organisation_id__in=known, purpose=Purpose.STATISTICS)
-            .filter(Q(recorded_at__gte=since) | Q(withdrawn_at__gte=since))
+            .filter(
+                Q(recorded_at__gte=since)
+                | Q(withdrawn_at__gte=since)
+                # An expiry narrows what the person's other consents cover.
+                | Q(expires_at__gte=since, expires_at__lte=started)
+            )
             .order_by()
             .values_list("person_id", flat=True)
         )
-        # A consent given since the last refresh: read the person's blanked cases again.
+        # A consent given, withdrawn or ended since the last refresh: read the person's cases
+        # again, with what their consents cover now.
         stale += list(
             Case.objects.filter(lead_organisation_id__in=known, person_id__in=consent_changed)
             .exclude(pk__in=stale)
@@ -164,12 +243,13 @@ def statistics_records_refresh(*, organisation_ids: Iterable[UUID]) -> int:
     persons: set[UUID] = set()
     for start in range(0, len(stale), REFRESH_BATCH):
         batch = stale[start : start + REFRESH_BATCH]
-        cases = Case.objects.filter(pk__in=batch).select_related(
-            "person", "lead_organisation__region"
+        cases = list(
+            Case.objects.filter(pk__in=batch).select_related("person", "lead_organisation__region")
         )
+        scopes = consent_scopes({case.person_id for case in cases}, at=started)
         with transaction.atomic():
             for case in cases:
-                values = _coarse(case)
+                values = _coarse(case, scopes.get(case.person_id, set()))
                 StatisticsRecord.objects.update_or_create(case_id=case.pk, defaults=values)
                 persons.add(case.person_id)
     _first_case_flags(persons)
@@ -200,13 +280,25 @@ def statistics_records_refresh(*, organisation_ids: Iterable[UUID]) -> int:
 
 def _codes_without_consent_blank(*, organisation_ids: list[UUID], at: datetime) -> int:
     """Keep no codes for a person who did not consent to statistics, or whose consent ended:
-    such a row is never counted, and its gender, age, immigration and exploitation codes are
-    erased until a consent has it read again."""
+    such a row is never counted, and its codes (gender, age, immigration, exploitation,
+    timelines) are erased until a consent has it read again."""
     return (
         StatisticsRecord.objects.filter(organisation_id__in=organisation_ids)
         .filter(Q(statistics_consent_until__isnull=True) | Q(statistics_consent_until__lte=at))
         .exclude(source_updated_at=NOT_READ)
-        .update(gender="", age="", immigration="", exploitation=0, source_updated_at=NOT_READ)
+        .update(
+            gender="",
+            age="",
+            immigration="",
+            exploitation=0,
+            trp_delay="",
+            asylum="",
+            humanitarian="",
+            mental_health="",
+            health_coverage="",
+            counts_referrals=False,
+            source_updated_at=NOT_READ,
+        )
     )
 
 
@@ -235,24 +327,90 @@ def _first_case_flags(person_ids: set[UUID]) -> None:
         records.filter(case_id=first).update(is_first_of_person=True)
 
 
+def _countable(
+    *, organisation_ids: Iterable[UUID], year: int, at: datetime
+) -> QuerySet[StatisticsRecord]:
+    return StatisticsRecord.objects.filter(
+        organisation_id__in=list(organisation_ids),
+        year=year,
+        is_first_of_person=True,
+        is_reported_elsewhere=False,
+        statistics_consent_until__gt=at,
+    )
+
+
 def countable_cube(
     *, organisation_ids: Iterable[UUID], year: int, at: datetime
 ) -> dict[CubeKey, int]:
     """Exact counts of the countable cases of these organisations opened in ``year``, by
     month, region, gender, age band, immigration bucket and exploitation bits. One query."""
     rows = (
-        StatisticsRecord.objects.filter(
-            organisation_id__in=list(organisation_ids),
-            year=year,
-            is_first_of_person=True,
-            is_reported_elsewhere=False,
-        )
-        .filter(statistics_consent_until__gt=at)
+        _countable(organisation_ids=organisation_ids, year=year, at=at)
         .values_list("month", "region", "gender", "age", "immigration", "exploitation")
         .annotate(n=Count("*"))
         .order_by()
     )
     return {(m, r, g, a, i, e): n for m, r, g, a, i, e, n in rows}
+
+
+# One cell of the timelines cube: month, TRP delay, refugee claim, humanitarian application,
+# mental-health need, health coverage.
+TimelineKey = tuple[int, str, str, str, str, str]
+
+
+def timeline_cube(
+    *, organisation_ids: Iterable[UUID], year: int, at: datetime
+) -> dict[TimelineKey, int]:
+    """Exact counts of the same cases by their immigration and health timelines. One query."""
+    rows = (
+        _countable(organisation_ids=organisation_ids, year=year, at=at)
+        .values_list(
+            "month", "trp_delay", "asylum", "humanitarian", "mental_health", "health_coverage"
+        )
+        .annotate(n=Count("*"))
+        .order_by()
+    )
+    return {(m, t, a, h, mh, c): n for m, t, a, h, mh, c, n in rows}
+
+
+# One cell of the referrals cube: need, outcome, decline reason, response time ("" if none).
+ReferralKey = tuple[str, str, str, str]
+
+
+def referral_cube(
+    *, organisation_ids: Iterable[UUID], year: int, at: datetime, bound: int
+) -> dict[ReferralKey, int]:
+    """The referrals sent for the same cases (those whose person's consent covers
+    coordination), at most ``bound`` per case, the first ones sent: one person's contribution
+    to each referral table is bounded, whatever the number of referrals."""
+    from arrimage.orientation.models import Referral, ReferralStatus
+
+    counted = _countable(organisation_ids=organisation_ids, year=year, at=at).filter(
+        counts_referrals=True
+    )
+    ranked = (
+        Referral.objects.filter(case_id__in=Subquery(counted.values("case_id")))
+        .exclude(status=ReferralStatus.DRAFT)
+        .exclude(sent_at__isnull=True)
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("case_id")],
+                order_by=[F("sent_at").asc(), F("id").asc()],
+            )
+        )
+        .filter(rank__lte=bound)
+        .values_list("need", "status", "decline_reason", "sent_at", "answered_at")
+    )
+    cube: dict[ReferralKey, int] = {}
+    for need, status, reason, sent_at, answered_at in ranked:
+        outcome = vocab.referral_outcome_code(status)
+        if outcome is None:
+            continue
+        response = vocab.response_time_code(status=status, sent_at=sent_at, answered_at=answered_at)
+        key = (need, outcome, reason if outcome == "declined" else "", response or "")
+        cube[key] = cube.get(key, 0) + 1
+    return cube
 
 
 def countable_records(

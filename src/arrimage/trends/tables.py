@@ -16,7 +16,7 @@ from typing import Any
 
 from arrimage.trends import privacy_noise as noise
 from arrimage.trends import vocabulary as vocab
-from arrimage.trends.sources import CubeKey
+from arrimage.trends.sources import CubeKey, ReferralKey, TimelineKey
 from arrimage.trends.suppression import grid_table, suppress
 
 SUPPRESSED = "x"
@@ -54,14 +54,32 @@ class Axis:
         )
 
 
+# Where a table's exact counts come from (trends.sources): the cases cube, the timelines cube,
+# the referrals cube or Orientation's anonymised unmet needs.
+CASES = "cases"
+TIMELINES = "timelines"
+REFERRALS = "referrals"
+UNMET_NEEDS = "unmet_needs"
+
+# What a coordinator chooses to release; each section is a set of tables sharing the budget.
+SECTIONS: dict[str, tuple[str, ...]] = {
+    CASES: ("month_region", "exploitation_quarter", "gender_age", "immigration_quarter"),
+    TIMELINES: ("trp_delay_quarter", "immigration_applications", "mental_health_access"),
+    REFERRALS: ("referral_outcome_need", "decline_reason_need", "response_time_need"),
+    UNMET_NEEDS: ("unmet_need_region",),
+}
+
+
 @dataclass(frozen=True)
 class TableSpec:
     key: str
     rows: Axis
     cols: Axis
+    # How many leaf cells one person can add to, at most (the L1 sensitivity of the table).
     sensitivity: int
     # Adds one cube cell's contribution to the leaf counts.
-    contribute: Callable[[CubeKey, int, dict[Leaf, int]], None]
+    contribute: Callable[[Any, int, dict[Leaf, int]], None]
+    source: str = CASES
 
 
 def _axis(dimension: str, leaves: Sequence[str], aggregates: dict[str, Sequence[str]]) -> Axis:
@@ -83,26 +101,60 @@ def _with_total(dimension: str, keys: Sequence[str]) -> Axis:
     return _axis(dimension, keys, {vocab.TOTAL: keys})
 
 
-def table_specs(*, regions: Sequence[str], contribution_bound: int) -> list[TableSpec]:
-    """The tables of a release, with keys fixed before any data is seen: the vocabularies
-    and the regions of the coalition's member organisations."""
+def _add(leaves: dict[Leaf, int], leaf: Leaf, n: int) -> None:
+    leaves[leaf] = leaves.get(leaf, 0) + n
 
-    def add(leaves: dict[Leaf, int], leaf: Leaf, n: int) -> None:
-        leaves[leaf] = leaves.get(leaf, 0) + n
+
+def table_specs(
+    *,
+    regions: Sequence[str],
+    contribution_bound: int,
+    referral_bound: int = 1,
+    needs: Sequence[str] = (),
+) -> list[TableSpec]:
+    """The tables of a release, with keys fixed before any data is seen: the vocabularies,
+    the needs of Orientation and the regions of the coalition's member organisations."""
 
     def by_month_region(key: CubeKey, n: int, leaves: dict[Leaf, int]) -> None:
-        add(leaves, (str(key[0]), key[1]), n)
+        _add(leaves, (str(key[0]), key[1]), n)
 
     def by_exploitation(key: CubeKey, n: int, leaves: dict[Leaf, int]) -> None:
         for kind in vocab.exploitation_keys(key[5], bound=contribution_bound):
-            add(leaves, (kind, vocab.quarter_of(key[0])), n)
+            _add(leaves, (kind, vocab.quarter_of(key[0])), n)
 
     def by_gender_age(key: CubeKey, n: int, leaves: dict[Leaf, int]) -> None:
-        add(leaves, (key[2], key[3]), n)
+        _add(leaves, (key[2], key[3]), n)
 
     def by_immigration(key: CubeKey, n: int, leaves: dict[Leaf, int]) -> None:
-        add(leaves, (key[4], vocab.quarter_of(key[0])), n)
+        _add(leaves, (key[4], vocab.quarter_of(key[0])), n)
 
+    def by_trp_delay(key: TimelineKey, n: int, leaves: dict[Leaf, int]) -> None:
+        _add(leaves, (key[1] or vocab.UNKNOWN, vocab.quarter_of(key[0])), n)
+
+    def by_application(key: TimelineKey, n: int, leaves: dict[Leaf, int]) -> None:
+        _add(leaves, ("asylum", key[2] or vocab.UNKNOWN), n)
+        _add(leaves, ("humanitarian", key[3] or vocab.UNKNOWN), n)
+
+    def by_mental_health(key: TimelineKey, n: int, leaves: dict[Leaf, int]) -> None:
+        _add(leaves, (key[4] or vocab.UNKNOWN, key[5] or vocab.UNKNOWN), n)
+
+    def need_of(key: ReferralKey) -> str:
+        return key[0] if key[0] in needs else vocab.UNKNOWN
+
+    def by_outcome(key: ReferralKey, n: int, leaves: dict[Leaf, int]) -> None:
+        _add(leaves, (key[1], need_of(key)), n)
+
+    def by_decline_reason(key: ReferralKey, n: int, leaves: dict[Leaf, int]) -> None:
+        if key[2]:
+            reason = key[2] if key[2] in vocab.DECLINE_REASONS else "other"
+            _add(leaves, (reason, need_of(key)), n)
+
+    def by_response_time(key: ReferralKey, n: int, leaves: dict[Leaf, int]) -> None:
+        if key[3]:
+            _add(leaves, (key[3], need_of(key)), n)
+
+    # A referral sent without a need chosen is counted under "not stated".
+    by_need = _with_total("need", [*needs, vocab.UNKNOWN])
     return [
         TableSpec(
             "month_region", _months(), _with_total("region", sorted(regions)), 1, by_month_region
@@ -128,25 +180,76 @@ def table_specs(*, regions: Sequence[str], contribution_bound: int) -> list[Tabl
             1,
             by_immigration,
         ),
+        TableSpec(
+            "trp_delay_quarter",
+            _with_total("trp_delay", list(vocab.TRP_DELAYS)),
+            _quarters(),
+            1,
+            by_trp_delay,
+            TIMELINES,
+        ),
+        TableSpec(
+            "immigration_applications",
+            # No total row: a person is counted once in each application.
+            _axis("application", list(vocab.APPLICATIONS), {}),
+            _with_total("application_status", list(vocab.APPLICATION_STATUSES)),
+            len(vocab.APPLICATIONS),
+            by_application,
+            TIMELINES,
+        ),
+        TableSpec(
+            "mental_health_access",
+            _with_total("mental_health", list(vocab.MENTAL_HEALTH)),
+            _with_total("coverage", list(vocab.COVERAGES)),
+            1,
+            by_mental_health,
+            TIMELINES,
+        ),
+        TableSpec(
+            "referral_outcome_need",
+            _with_total("outcome", list(vocab.REFERRAL_OUTCOMES)),
+            by_need,
+            referral_bound,
+            by_outcome,
+            REFERRALS,
+        ),
+        TableSpec(
+            "decline_reason_need",
+            _with_total("decline_reason", list(vocab.DECLINE_REASONS)),
+            by_need,
+            referral_bound,
+            by_decline_reason,
+            REFERRALS,
+        ),
+        TableSpec(
+            "response_time_need",
+            _with_total("response_time", list(vocab.RESPONSE_TIMES)),
+            by_need,
+            referral_bound,
+            by_response_time,
+            REFERRALS,
+        ),
     ]
 
 
 def unmet_need_spec(*, regions: Sequence[str], needs: Sequence[str]) -> TableSpec:
-    """Unmet needs by need and region; its leaves come from ``sources.unmet_need_counts``."""
+    """Unmet needs by need and region, from ``sources.unmet_need_counts`` (keyed by need and
+    region already)."""
 
-    def no_cube(key: CubeKey, n: int, leaves: dict[Leaf, int]) -> None:
-        return None
+    def as_is(key: tuple[str, str], n: int, leaves: dict[Leaf, int]) -> None:
+        _add(leaves, key, n)
 
     return TableSpec(
         "unmet_need_region",
         _with_total("need", needs),
         _with_total("region", sorted(regions)),
         1,
-        no_cube,
+        as_is,
+        UNMET_NEEDS,
     )
 
 
-def leaf_counts(spec: TableSpec, cube: dict[CubeKey, int]) -> dict[Leaf, int]:
+def leaf_counts(spec: TableSpec, cube: dict[Any, int]) -> dict[Leaf, int]:
     leaves: dict[Leaf, int] = {}
     for key, n in cube.items():
         spec.contribute(key, n, leaves)
@@ -223,12 +326,15 @@ def protect(
 
 def rollup(tables_by_release: Sequence[Sequence[dict[str, Any]]]) -> list[dict[str, Any]]:
     """Sum the tables of several releases, cell by cell. A figure suppressed in any release
-    is suppressed in the sum; the noise terms add up, and so the accuracy is recomputed."""
+    is suppressed in the sum; the noise terms add up, and so the accuracy is recomputed. Only
+    the tables every release holds are summed: a sum missing a member's part would look
+    complete and be too low."""
     keys: list[str] = []
     for tables in tables_by_release:
         for table in tables:
             if table["key"] not in keys:
                 keys.append(table["key"])
+    keys = [k for k in keys if all(any(t["key"] == k for t in ts) for ts in tables_by_release)]
     result = []
     for key in keys:
         parts = [t for tables in tables_by_release for t in tables if t["key"] == key]

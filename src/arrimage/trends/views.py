@@ -19,7 +19,12 @@ from arrimage.cases.models import Case
 from arrimage.core.errors import NotFound
 from arrimage.trends import exports, reports, selectors, services, signing
 from arrimage.trends.models import ReleaseMethod, StatisticsRecord, TrustedInstance
-from arrimage.trends.presentation import marks_sentence, method_sentence, release_views
+from arrimage.trends.presentation import (
+    marks_sentence,
+    method_sentence,
+    release_views,
+    section_labels,
+)
 
 MAX_BUNDLE_BYTES = 5 * 1024 * 1024
 
@@ -68,6 +73,7 @@ def index_view(request: HttpRequest) -> HttpResponse:
                 (ReleaseMethod.PRIVACY.value, ReleaseMethod.PRIVACY.label),
                 (ReleaseMethod.SUPPRESSION.value, ReleaseMethod.SUPPRESSION.label),
             ],
+            "sections": list(section_labels().items()),
             "budget": selectors.yearly_budget(),
             "threshold": selectors.suppression_threshold(),
             "public_key": _public_key() if releasing else "",
@@ -93,6 +99,9 @@ def release_create_view(request: HttpRequest) -> HttpResponse:
             year=_year(request.POST.get("year")),
             method=str(request.POST.get("method", "")),
             epsilon=float(epsilon_text) if epsilon_text else None,
+            sections=(
+                request.POST.getlist("sections") if request.POST.get("sections_shown") else None
+            ),
         )
     except ValidationError as error:
         messages.error(request, _errors(error))

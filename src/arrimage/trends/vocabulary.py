@@ -6,6 +6,9 @@ Every dimension has a fixed, public list of keys. Differential privacy relies on
 of a table never depend on the data, so no key can reveal that a rare value exists.
 """
 
+from collections.abc import Iterable
+from datetime import date, datetime
+
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -41,6 +44,72 @@ EXPLOITATION_TYPES: dict[str, object] = {
     "labour": pgettext_lazy("statistics", "Forced labour"),
     "other": pgettext_lazy("statistics", "Other exploitation (begging, forced crime)"),
     "not_recorded": pgettext_lazy("statistics", "Not recorded"),
+}
+
+# How long after the case opened the temporary resident permit for victims (TRP) was issued.
+TRP_DELAYS: dict[str, object] = {
+    "within_3_months": pgettext_lazy("statistics", "Within 3 months"),
+    "3_to_6_months": pgettext_lazy("statistics", "3 to 6 months"),
+    "6_to_12_months": pgettext_lazy("statistics", "6 to 12 months"),
+    "over_12_months": pgettext_lazy("statistics", "More than 12 months"),
+    "no_permit": pgettext_lazy("statistics", "No permit issued yet"),
+    UNKNOWN: pgettext_lazy("statistics", "Not stated"),
+}
+
+APPLICATIONS: dict[str, object] = {
+    "asylum": pgettext_lazy("statistics", "Refugee claim"),
+    "humanitarian": pgettext_lazy("statistics", "Humanitarian application"),
+}
+APPLICATION_STATUSES: dict[str, object] = {
+    "none": pgettext_lazy("statistics", "None"),
+    "planned": pgettext_lazy("statistics", "Being prepared"),
+    "filed": pgettext_lazy("statistics", "Filed, waiting"),
+    "accepted": pgettext_lazy("statistics", "Accepted"),
+    "refused": pgettext_lazy("statistics", "Refused"),
+    UNKNOWN: pgettext_lazy("statistics", "Not stated"),
+}
+
+# The person's mental-health need, at its furthest point, and the coverage of their latest
+# health follow-up.
+MENTAL_HEALTH: dict[str, object] = {
+    "met": pgettext_lazy("statistics", "Need met"),
+    "in_progress": pgettext_lazy("statistics", "Care under way"),
+    "open": pgettext_lazy("statistics", "Waiting"),
+    "unmet": pgettext_lazy("statistics", "Could not be met"),
+    "no_need": pgettext_lazy("statistics", "No mental-health need recorded"),
+    UNKNOWN: pgettext_lazy("statistics", "Not stated"),
+}
+COVERAGES: dict[str, object] = {
+    "ifhp": pgettext_lazy("statistics", "IFHP"),
+    "ramq": pgettext_lazy("statistics", "RAMQ"),
+    "community": pgettext_lazy("statistics", "Community-funded"),
+    "none": pgettext_lazy("statistics", "No coverage"),
+    UNKNOWN: pgettext_lazy("statistics", "Not stated"),
+}
+
+# Referrals sent for the counted cases.
+REFERRAL_OUTCOMES: dict[str, object] = {
+    "completed": pgettext_lazy("statistics", "Completed"),
+    "ongoing": pgettext_lazy("statistics", "Accepted, under way"),
+    "waitlisted": pgettext_lazy("statistics", "Waitlisted"),
+    "not_completed": pgettext_lazy("statistics", "Not completed"),
+    "declined": pgettext_lazy("statistics", "Declined"),
+    "expired": pgettext_lazy("statistics", "No answer in time"),
+    "awaiting": pgettext_lazy("statistics", "Awaiting an answer"),
+    "cancelled": pgettext_lazy("statistics", "Cancelled by the sender"),
+}
+DECLINE_REASONS: dict[str, object] = {
+    "at_capacity": pgettext_lazy("statistics", "At capacity"),
+    "not_eligible": pgettext_lazy("statistics", "Not eligible"),
+    "safety": pgettext_lazy("statistics", "Safety"),
+    "other": pgettext_lazy("statistics", "Other reason"),
+}
+RESPONSE_TIMES: dict[str, object] = {
+    "within_1_day": pgettext_lazy("statistics", "Within a day"),
+    "1_to_2_days": pgettext_lazy("statistics", "1 to 2 days"),
+    "2_to_7_days": pgettext_lazy("statistics", "2 to 7 days"),
+    "over_7_days": pgettext_lazy("statistics", "More than 7 days"),
+    "no_answer": pgettext_lazy("statistics", "No answer in time"),
 }
 
 MONTHS = [str(m) for m in range(1, 13)]
@@ -117,14 +186,84 @@ def exploitation_keys(mask: int, *, bound: int) -> list[str]:
     return keys[:bound] if keys else ["not_recorded"]
 
 
+def trp_delay_code(*, status: object, issued_on: object, opened: date) -> str:
+    """How long after the case opened the victims' permit was issued, in coarse bands."""
+    issued = _as_date(issued_on)
+    if issued is None:
+        return "no_permit"
+    months = (issued - opened).days / 30.4
+    if months < 3:
+        return "within_3_months"
+    if months < 6:
+        return "3_to_6_months"
+    return "6_to_12_months" if months < 12 else "over_12_months"
+
+
+def application_code(value: object) -> str:
+    code = str(value or "none")
+    return code if code in APPLICATION_STATUSES else UNKNOWN
+
+
+# The furthest point reached by any of the person's mental-health needs, best first.
+_MENTAL_HEALTH_ORDER = ("met", "in_progress", "open", "unmet")
+
+
+def mental_health_code(statuses: Iterable[str]) -> str:
+    found = set(statuses)
+    for code in _MENTAL_HEALTH_ORDER:
+        if code in found:
+            return code
+    return "no_need"
+
+
+def coverage_code(value: object) -> str:
+    code = str(value or "")
+    return code if code in COVERAGES else UNKNOWN
+
+
+def referral_outcome_code(status: str) -> str | None:
+    """The outcome of a referral sent; a draft was never sent and is not counted."""
+    if status in ("accepted", "in_progress"):
+        return "ongoing"
+    if status == "sent":
+        return "awaiting"
+    return status if status in REFERRAL_OUTCOMES else None
+
+
+def response_time_code(
+    *, status: str, sent_at: datetime | None, answered_at: datetime | None
+) -> str | None:
+    """How long the recipient took to answer; a referral still waiting, or cancelled before an
+    answer, has no response time yet."""
+    if sent_at is not None and answered_at is not None:
+        hours = (answered_at - sent_at).total_seconds() / 3600
+        if hours <= 24:
+            return "within_1_day"
+        if hours <= 48:
+            return "1_to_2_days"
+        return "2_to_7_days" if hours <= 24 * 7 else "over_7_days"
+    return "no_answer" if status == "expired" else None
+
+
+def _as_date(value: object) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
 def quarter_of(month: int) -> str:
     return QUARTERS[(month - 1) // 3]
 
 
 def label(dimension: str, code: str) -> str:
     """The translated label of a key, for pages, PDF and spreadsheets."""
-    from datetime import date
-
     from django.utils import formats
 
     if code in (TOTAL, YEAR_TOTAL):
@@ -143,11 +282,19 @@ def label(dimension: str, code: str) -> str:
     if dimension == "need":
         from arrimage.orientation.needs import NEED_LABELS
 
-        return str(NEED_LABELS.get(code, code))
+        return str(NEED_LABELS.get(code, pgettext_lazy("statistics", "Not stated")))
     vocabularies: dict[str, dict[str, object]] = {
         "gender": GENDERS,
         "age": AGE_BANDS,
         "immigration": IMMIGRATION_BUCKETS,
         "exploitation": EXPLOITATION_TYPES,
+        "trp_delay": TRP_DELAYS,
+        "application": APPLICATIONS,
+        "application_status": APPLICATION_STATUSES,
+        "mental_health": MENTAL_HEALTH,
+        "coverage": COVERAGES,
+        "outcome": REFERRAL_OUTCOMES,
+        "decline_reason": DECLINE_REASONS,
+        "response_time": RESPONSE_TIMES,
     }
     return str(vocabularies.get(dimension, {}).get(code, code))
