@@ -26,3 +26,8 @@ def test_demo_builds_history_and_releases(monkeypatch):
     assert len(rollup.content["sources"]) == made - 1
     assert StatisticsRecord.objects.count() == 120
     assert StatisticsRecord.objects.filter(statistics_consent_until__isnull=False).exists()
+    keys = {table["key"] for table in rollup.content["tables"]}
+    assert {"trp_delay_quarter", "mental_health_access", "referral_outcome_need"} <= keys
+    counted = StatisticsRecord.objects.filter(statistics_consent_until__isnull=False)
+    assert counted.exclude(trp_delay__in=["", "no_permit", "unknown"]).exists()
+    assert counted.filter(mental_health__in=["met", "in_progress", "open", "unmet"]).exists()

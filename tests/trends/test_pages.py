@@ -32,8 +32,11 @@ def release(client, side_a, partner, coalition) -> Release:
 
 def test_the_gap_report_has_charts_with_tables(client, release):
     page = client.get(f"/tendances/diffusions/{release.pk}/").content.decode()
-    assert page.count('<img src="data:image/svg+xml;base64,') == len(release.content["tables"]) == 11
-    assert page.count("<table>") == 5
+    assert (
+        page.count('<img src="data:image/svg+xml;base64,') == len(release.content["tables"]) == 11
+    )
+    assert page.count("<table>") == 11
+    assert "Pourquoi des références ont été refusées" in page or "declined" in page
     assert "suppressed" in page or "supprim" in page
 
 
@@ -132,3 +135,26 @@ def test_a_spent_budget_is_refused_through_the_page(client, side_a, partner, coa
             "%(asked)s asked. Releases of this year can no longer be made."
         ) % {"year": YEAR, "remaining": "0.00", "asked": "0.50"}
     assert escape(expected) in response.content.decode()
+
+
+def test_the_coordinator_chooses_what_to_release(client, side_a, partner, coalition):
+    cases_with_consent(side_a, partner.organisation, 6)
+    login(client, side_a.user(Role.COORDINATOR))
+    page = client.get("/tendances/").content.decode()
+    assert 'name="sections" value="referrals" checked' in page
+    form = {"coalition_id": str(coalition.pk), "year": YEAR, "method": "dp", "epsilon": "1"}
+    refused = client.post("/tendances/publier/", {**form, "sections_shown": "1"}, follow=True)
+    assert "Choisissez au moins une partie à diffuser." in refused.content.decode()
+    assert not Release.objects.exists()
+    response = client.post(
+        "/tendances/publier/",
+        {**form, "sections_shown": "1", "sections": ["timelines", "unmet_needs"]},
+    )
+    assert response.status_code == 302
+    keys = [table["key"] for table in Release.objects.get().content["tables"]]
+    assert keys == [
+        "trp_delay_quarter",
+        "immigration_applications",
+        "mental_health_access",
+        "unmet_need_region",
+    ]

@@ -140,16 +140,16 @@ def _referred_case(side, partner, service, *, categories=None):
         status="declined",
         hours=30,
         decline_reason="at_capacity",
-        need="long_term_housing",
+        need="immigration_legal",
     )
+    # Beyond the cap of two referrals per person, and a draft that was never sent.
     _referral(case, service, partner.organisation, status="expired", hours=None)
-    # Beyond the cap of three referrals per person, and a draft that was never sent.
     _referral(case, service, partner.organisation, status="declined", hours=1)
     _referral(case, service, partner.organisation, status="draft", hours=None)
     return case
 
 
-def test_referrals_count_at_most_three_per_person(side_a, side_b, partner):
+def test_referrals_count_at_most_two_per_person(side_a, side_b, partner):
     service = make_service(partner.organisation, name_fr="Hébergement d'urgence")
     for side in (side_a, side_b):
         _referred_case(side, partner, service)
@@ -158,21 +158,17 @@ def test_referrals_count_at_most_three_per_person(side_a, side_b, partner):
     for side in (side_a, side_b):
         leaves = _leaves(side)
         assert leaves["referral_outcome_need"] == {
-            ("completed", "emergency_housing"): 1,
-            ("declined", "long_term_housing"): 1,
-            ("expired", "emergency_housing"): 1,
+            ("completed", "housing"): 1,
+            ("declined", "legal"): 1,
         }
-        assert leaves["decline_reason_need"] == {("at_capacity", "long_term_housing"): 1}
+        assert leaves["decline_reason_need"] == {("at_capacity", "legal"): 1}
         assert leaves["response_time_need"] == {
-            ("within_1_day", "emergency_housing"): 1,
-            ("1_to_2_days", "long_term_housing"): 1,
-            ("no_answer", "emergency_housing"): 1,
+            ("within_1_day", "housing"): 1,
+            ("1_to_2_days", "legal"): 1,
         }
 
 
-def test_a_release_of_chosen_sections_spends_the_budget_on_their_tables(
-    side_a, partner, coalition
-):
+def test_a_release_of_chosen_sections_spends_the_budget_on_their_tables(side_a, partner, coalition):
     service = make_service(partner.organisation, name_fr="Hébergement")
     for _ in range(6):
         _referred_case(side_a, partner, service)
@@ -187,10 +183,10 @@ def test_a_release_of_chosen_sections_spends_the_budget_on_their_tables(
     )
     keys = [table["key"] for table in release.content["tables"]]
     assert keys == list(SECTIONS["referrals"])
-    # Three tables, 0.3 each, three referrals per person at most: scale 3 / 0.3 = 10.
+    # Three tables, 0.3 each, two referrals per person at most: scale 2 / 0.3.
     cell = release.content["tables"][0]["cells"][0][0]
-    assert set(cell["n"]) == {repr(10.0)}
-    assert release.content["referral_bound"] == 3
+    assert set(cell["n"]) == {repr(2 / 0.3)}
+    assert release.content["referral_bound"] == 2
 
 
 def test_a_release_needs_at_least_one_known_section(side_a, coalition):
@@ -208,3 +204,39 @@ def test_a_release_needs_at_least_one_known_section(side_a, coalition):
                 sections=sections,
             )
         assert raised.value.code == "sections"
+
+
+def test_a_rollup_takes_each_tables_latest_release_and_leaves_out_partial_ones(
+    side_a, partner, provincial_side, other_regional, coalition
+):
+    from tests.conftest import make_side
+
+    other = make_side("C", region_code="QC-03", coalition=other_regional)
+    other_partner = make_side("D", region_code="QC-03", coalition=other_regional)
+    for side, recipient in ((side_a, partner), (other, other_partner)):
+        for _ in range(6):
+            statistics_consent(open_case(side), recipient.organisation)
+    year = timezone.now().year
+
+    def release(side, coalition_id, sections):
+        return services.release_create(
+            actor=member(side, role="coordinator"),
+            coalition_id=coalition_id,
+            year=year,
+            method="dp",
+            epsilon=1.0,
+            sections=sections,
+        )
+
+    cases = release(side_a, coalition.pk, ["cases"])
+    referrals = release(side_a, coalition.pk, ["referrals"])
+    everything = release(other, other_regional.pk, list(SECTIONS))
+    rollup = services.rollup_create(
+        actor=member(provincial_side, role="coordinator"),
+        coalition_id=coalition.parent.pk,
+        year=year,
+    )
+    keys = [table["key"] for table in rollup.content["tables"]]
+    assert set(keys) == set(SECTIONS["cases"]) | set(SECTIONS["referrals"])
+    used = {source["release_id"] for source in rollup.content["sources"]}
+    assert used == {str(cases.pk), str(referrals.pk), str(everything.pk)}

@@ -1,7 +1,8 @@
 """Demonstration data of trends: two years of synthetic historical cases with seasonal and
 regional variation, written through the case models and their sealing (Faker fr_CA, fixed
-seed, no real person), consents for statistics, then a release by each regional coalition
-and the provincial sum.
+seed, no real person): permits, refugee and humanitarian applications, mental-health needs and
+follow-ups, referrals with their outcomes and answer times, consents for statistics (most
+covering every category), then a release by each regional coalition and the provincial sum.
 
 Deterministic: the same seed gives the same cases. Runs after the case demonstration.
 """
@@ -16,7 +17,15 @@ from faker import Faker
 
 from arrimage.accounts.models import Membership, Role
 from arrimage.cases import vocabularies as v
-from arrimage.cases.models import Case, Exploitation, ImmigrationTrack, Person, Plan
+from arrimage.cases.models import (
+    Case,
+    Exploitation,
+    HealthFollowUp,
+    ImmigrationTrack,
+    Need,
+    Person,
+    Plan,
+)
 from arrimage.cases.sealing import category_write
 from arrimage.coalition.models import Coalition, CoalitionLevel, Organisation
 from arrimage.coalition.services import coalition_member_add
@@ -73,6 +82,8 @@ def demo_trends_cases_build() -> int:
     start = datetime(now.year - 2, 1, 1, tzinfo=UTC)
     days = (now - start).days
     persons, cases, plans, exploitations, tracks, consents = [], [], [], [], [], []
+    health: list[Need | HealthFollowUp] = []
+    referred: list[tuple[Case, str, datetime]] = []
     made = 0
     while made < HISTORICAL_CASES:
         opened = start + timedelta(days=rng.randrange(days), hours=rng.randrange(24))
@@ -125,12 +136,14 @@ def demo_trends_cases_build() -> int:
             [35, 8, 10, 20 if kind == "labour" else 6, 5, 8, 6, 4],
         )[0]
         track = ImmigrationTrack(case=case, owner_organisation=organisation, created_at=opened)
-        category_write(track, Category.IMMIGRATION, {"status": status})
+        category_write(track, Category.IMMIGRATION, _immigration(rng, status, opened, now))
         persons.append(person)
         cases.append(case)
         plans.append(Plan(case=case, owner_organisation=organisation))
         exploitations.append(exploitation)
         tracks.append(track)
+        health += _mental_health(rng, case, organisation, opened, now)
+        referred.append((case, region, opened))
         if rng.random() < STATISTICS_CONSENT_SHARE:
             partners = [o for o in by_region[region] if o.pk != organisation.pk]
             if partners:
@@ -139,7 +152,7 @@ def demo_trends_cases_build() -> int:
                         person=person,
                         organisation=organisation,
                         recipient=rng.choice(partners),
-                        categories=[Category.IDENTITY, Category.EXPLOITATION, Category.IMMIGRATION],
+                        categories=_statistics_scope(rng),
                         purpose=Purpose.STATISTICS,
                         method="written",
                         recorded_at=opened,
@@ -153,11 +166,144 @@ def demo_trends_cases_build() -> int:
     Exploitation.objects.bulk_create(exploitations, batch_size=500)
     ImmigrationTrack.objects.bulk_create(tracks, batch_size=500)
     ConsentRecord.objects.bulk_create(consents, batch_size=500)
+    Need.objects.bulk_create([r for r in health if isinstance(r, Need)], batch_size=500)
+    HealthFollowUp.objects.bulk_create(
+        [r for r in health if isinstance(r, HealthFollowUp)], batch_size=500
+    )
+    _referrals(rng, referred, now)
     return made
 
 
+def _statistics_scope(rng: random.Random) -> list[str]:
+    """Most people agree to every category; some leave out health, or their referrals."""
+    scope: list[str] = [Category.IDENTITY, Category.EXPLOITATION, Category.IMMIGRATION]
+    if rng.random() < 0.8:
+        scope.append(Category.HEALTH)
+    if rng.random() < 0.9:
+        scope.append(Category.COORDINATION)
+    return scope
+
+
+def _immigration(
+    rng: random.Random, status: str, opened: datetime, now: datetime
+) -> dict[str, object]:
+    """A victims' permit takes one to twelve months, longer in the older half of the period;
+    refugee claims and humanitarian applications move slowly."""
+    data: dict[str, object] = {"status": status}
+    if status == "trp_victim":
+        slow = 1.6 if opened.year < now.year - 1 else 1.0
+        issued = opened + timedelta(days=int(rng.triangular(20, 380, 90) * slow))
+        if issued < now:
+            data["trp_issued_on"] = issued.date()
+            data["trp_expires_on"] = (issued + timedelta(days=180)).date()
+    if status == "asylum_claimant":
+        data["asylum_claim"] = rng.choices(
+            ["planned", "filed", "accepted", "refused"], [2, 6, 2, 1]
+        )[0]
+    if status in ("no_status", "visitor", "work_permit") and rng.random() < 0.4:
+        data["humanitarian_application"] = rng.choices(["planned", "filed", "refused"], [3, 4, 1])[
+            0
+        ]
+    return data
+
+
+def _mental_health(
+    rng: random.Random, case: Case, organisation: Organisation, opened: datetime, now: datetime
+) -> list[Need | HealthFollowUp]:
+    """Four cases in ten have a mental-health need; outside Montréal more of them wait."""
+    if rng.random() > 0.4:
+        return []
+    far = organisation.region.code != "QC-06"
+    status = rng.choices(["met", "in_progress", "open", "unmet"], [4, 3, 4 if far else 2, 2])[0]
+    records: list[Need | HealthFollowUp] = [
+        Need(
+            case=case,
+            owner_organisation=organisation,
+            created_at=opened,
+            need_type=v.NeedType.MENTAL_HEALTH,
+            urgency=v.Urgency.MEDIUM,
+            status=status,
+        )
+    ]
+    if status != "open":
+        follow_up = HealthFollowUp(case=case, owner_organisation=organisation, created_at=opened)
+        category_write(
+            follow_up,
+            Category.HEALTH,
+            {
+                "kind": v.FollowUpKind.REFERRAL,
+                "service": "CLSC",
+                "coverage": rng.choices(["ramq", "ifhp", "community", "none"], [5, 3, 2, 1])[0],
+                "status": v.FollowUpStatus.DONE if status == "met" else v.FollowUpStatus.PLANNED,
+            },
+        )
+        records.append(follow_up)
+    return records
+
+
+def _referrals(
+    rng: random.Random, referred: list[tuple[Case, str, datetime]], now: datetime
+) -> int:
+    """Historical referrals to the directory's services of member organisations: housing is
+    often declined at capacity, and regions far from Montréal answer more slowly."""
+    from arrimage.directory.models import Service
+    from arrimage.orientation.models import Referral
+    from arrimage.orientation.needs import NEEDS
+
+    services = list(
+        Service.objects.filter(organization__owner__isnull=False)
+        .exclude(organization__owner__type__in=ENFORCEMENT_TYPES)
+        .select_related("organization")
+        .order_by("name_fr")
+    )
+    if not services:
+        return 0
+    made = []
+    for case, region, opened in referred:
+        for _ in range(rng.choices([0, 1, 2, 3, 4], [40, 30, 18, 8, 4])[0]):
+            service = rng.choice(services)
+            recipient = service.organization.owner_id
+            assert recipient is not None
+            need = rng.choices(NEEDS, [8, 5, 4, 4, 2, 3, 2, 2, 1])[0]
+            housing = need in ("emergency_housing", "long_term_housing")
+            status = rng.choices(
+                ["completed", "in_progress", "waitlisted", "not_completed", "declined", "expired"],
+                [30, 6, 6 if housing else 2, 6, 16 if housing else 6, 6],
+            )[0]
+            sent = opened + timedelta(days=rng.randint(0, 45), hours=rng.randrange(24))
+            if sent >= now:
+                continue
+            hours = rng.expovariate(1 / (40 if region != "QC-06" else 18))
+            answered = None if status == "expired" else sent + timedelta(hours=hours)
+            made.append(
+                Referral(
+                    case=case,
+                    service=service,
+                    sender_organisation_id=case.lead_organisation_id,
+                    recipient_organisation_id=recipient,
+                    need=need,
+                    status=status,
+                    decline_reason=(
+                        rng.choices(
+                            ["at_capacity", "not_eligible", "safety", "other"],
+                            [6 if housing else 2, 3, 1, 1],
+                        )[0]
+                        if status == "declined"
+                        else ""
+                    ),
+                    created_at=sent,
+                    sent_at=sent,
+                    response_due_at=sent + timedelta(hours=48),
+                    answered_at=answered,
+                    updated_at=answered or sent + timedelta(hours=48),
+                )
+            )
+    Referral.objects.bulk_create(made, batch_size=500)
+    return len(made)
+
+
 def demo_trends_release() -> int:
-    """Each regional coalition releases last year with differential privacy; the demo
+    """Each regional coalition releases last year with differential privacy, in two parts; the demo
     coordinator's organisation also sits at the provincial table, which sums them."""
     year = timezone.now().year - 1
     made = 0
@@ -170,10 +316,21 @@ def demo_trends_release() -> int:
         )
         if coordinator is None:
             continue
-        services.release_create(
-            actor=coordinator, coalition_id=coalition.pk, year=year, method="dp", epsilon=2.0
-        )
-        made += 1
+        # Two releases over the year's budget: the case counts first, then the timelines
+        # and referrals (fewer tables each, so more precise figures).
+        for epsilon, sections in (
+            (1.5, ["cases", "unmet_needs"]),
+            (2.5, ["timelines", "referrals"]),
+        ):
+            services.release_create(
+                actor=coordinator,
+                coalition_id=coalition.pk,
+                year=year,
+                method="dp",
+                epsilon=epsilon,
+                sections=sections,
+            )
+            made += 1
     demo_coordinator = (
         Membership.objects.select_related("organisation")
         .filter(user__email=f"coordination@{DEMO_DOMAIN}", role=Role.COORDINATOR)

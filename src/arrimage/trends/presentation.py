@@ -97,6 +97,7 @@ def dimension_names() -> dict[str, str]:
         "immigration": _("Immigration status"),
         "exploitation": _("Form of exploitation"),
         "need": _("Need"),
+        "need_group": _("Need"),
         "trp_delay": _("Time to the permit"),
         "application": _("Application"),
         "application_status": _("Where it stands"),

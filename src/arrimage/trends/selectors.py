@@ -38,8 +38,8 @@ def contribution_bound() -> int:
 
 def referral_bound() -> int:
     """At most this many referrals counted per person in each referral table.
-    ``ARRIMAGE_TRENDS_REFERRALS``, 3."""
-    return max(1, int(_setting("ARRIMAGE_TRENDS_REFERRALS", "3")))
+    ``ARRIMAGE_TRENDS_REFERRALS``, 2."""
+    return max(1, int(_setting("ARRIMAGE_TRENDS_REFERRALS", "2")))
 
 
 def coalitions_of(*, actor: Membership | None) -> QuerySet[Coalition]:

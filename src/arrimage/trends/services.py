@@ -257,7 +257,6 @@ def exact_counts(
         regions=regions,
         contribution_bound=selectors.contribution_bound(),
         referral_bound=selectors.referral_bound(),
-        needs=needs,
     )
     if UNMET_NEEDS in sections:
         specs.append(unmet_need_spec(regions=regions, needs=needs))
@@ -284,22 +283,33 @@ def _new_id() -> UUID:
     return uuid.uuid4()
 
 
-def releases_received_latest(*, coalition: Coalition, year: int) -> list[Release]:
-    """The latest release of each coalition below, for the year."""
-    latest: dict[str, Release] = {}
+def tables_received_latest(
+    *, coalition: Coalition, year: int
+) -> tuple[list[Release], list[list[dict[str, Any]]]]:
+    """For each coalition below, the latest release of each table for the year (a coalition
+    may release its sections separately), and the releases those tables come from."""
+    latest: dict[str, dict[str, tuple[Release, dict[str, Any]]]] = {}
     for release in Release.objects.filter(recipient=coalition, year=year).order_by("created_at"):
         source = str(release.coalition_id or release.content["coalition"]["id"])
-        latest[source] = release
-    return list(latest.values())
+        for table in release.content["tables"]:
+            latest.setdefault(source, {})[table["key"]] = (release, table)
+    used: dict[UUID, Release] = {}
+    for by_key in latest.values():
+        for release, _table in by_key.values():
+            used[release.pk] = release
+    tables = [[table for _release, table in by_key.values()] for by_key in latest.values()]
+    return sorted(used.values(), key=lambda r: r.created_at), tables
 
 
 def rollup_create(*, actor: Membership | None, coalition_id: UUID | str, year: int) -> Release:
-    """Sum the releases the coalition received from the level below, and release the sum to
-    the level above. Sums of released figures reveal nothing new: no budget is spent."""
+    """Sum what the coalition received from the level below, the latest figures of each
+    table from each coalition, and release the sum to the level above. A table that some
+    coalition below never released is left out. Sums of released figures reveal nothing new:
+    no budget is spent."""
     coalition = selectors.coalition_for_release(actor=actor, coalition_id=coalition_id)
     assert actor is not None
     year = _check_year(year)
-    received = releases_received_latest(coalition=coalition, year=year)
+    received, tables_by_source = tables_received_latest(coalition=coalition, year=year)
     if not received:
         raise ValidationError(
             _("No release for %(year)s has been received from the level below.") % {"year": year},
@@ -310,7 +320,7 @@ def rollup_create(*, actor: Membership | None, coalition_id: UUID | str, year: i
             raise ValidationError(
                 _("A release received was altered: it cannot be summed."), code="altered"
             )
-    tables = rollup([release.content["tables"] for release in received])
+    tables = rollup(tables_by_source)
     summary = [
         {
             "release_id": r.content["release_id"],

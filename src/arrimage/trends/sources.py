@@ -27,11 +27,27 @@ come from Orientation's anonymised records, see :func:`unmet_need_counts` and
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
 from django.db import connection, transaction
-from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery, Window
+from django.db.models import (
+    Case as DbCase,
+)
+from django.db.models import (
+    CharField,
+    Count,
+    Exists,
+    F,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
@@ -388,6 +404,7 @@ def referral_cube(
     counted = _countable(organisation_ids=organisation_ids, year=year, at=at).filter(
         counts_referrals=True
     )
+    sent = F("sent_at")
     ranked = (
         Referral.objects.filter(case_id__in=Subquery(counted.values("case_id")))
         .exclude(status=ReferralStatus.DRAFT)
@@ -397,19 +414,37 @@ def referral_cube(
                 RowNumber(),
                 partition_by=[F("case_id")],
                 order_by=[F("sent_at").asc(), F("id").asc()],
-            )
+            ),
+            response=DbCase(
+                When(answered_at__isnull=True, status="expired", then=Value("no_answer")),
+                When(answered_at__isnull=True, then=Value("")),
+                When(answered_at__lte=sent + timedelta(hours=24), then=Value("within_1_day")),
+                When(answered_at__lte=sent + timedelta(hours=48), then=Value("1_to_2_days")),
+                When(answered_at__lte=sent + timedelta(days=7), then=Value("2_to_7_days")),
+                default=Value("over_7_days"),
+                output_field=CharField(),
+            ),
         )
-        .filter(rank__lte=bound)
-        .values_list("need", "status", "decline_reason", "sent_at", "answered_at")
+        .values("need", "status", "decline_reason", "response", "rank")
     )
+    # The window is computed in a subquery, then the capped rows are counted in SQL: the
+    # referrals never reach Python one by one.
+    inner, params = ranked.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT need, status, decline_reason, response, COUNT(*) "  # noqa: S608
+            f"FROM ({inner}) ranked WHERE rank <= %s "
+            "GROUP BY need, status, decline_reason, response",
+            [*params, bound],
+        )
+        rows = cursor.fetchall()
     cube: dict[ReferralKey, int] = {}
-    for need, status, reason, sent_at, answered_at in ranked:
+    for need, status, reason, response, n in rows:
         outcome = vocab.referral_outcome_code(status)
         if outcome is None:
             continue
-        response = vocab.response_time_code(status=status, sent_at=sent_at, answered_at=answered_at)
-        key = (need, outcome, reason if outcome == "declined" else "", response or "")
-        cube[key] = cube.get(key, 0) + 1
+        key = (need, outcome, reason if outcome == "declined" else "", response)
+        cube[key] = cube.get(key, 0) + n
     return cube
 
 

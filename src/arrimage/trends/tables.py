@@ -110,10 +110,9 @@ def table_specs(
     regions: Sequence[str],
     contribution_bound: int,
     referral_bound: int = 1,
-    needs: Sequence[str] = (),
 ) -> list[TableSpec]:
-    """The tables of a release, with keys fixed before any data is seen: the vocabularies,
-    the needs of Orientation and the regions of the coalition's member organisations."""
+    """The tables of a release, with keys fixed before any data is seen: the vocabularies
+    and the regions of the coalition's member organisations."""
 
     def by_month_region(key: CubeKey, n: int, leaves: dict[Leaf, int]) -> None:
         _add(leaves, (str(key[0]), key[1]), n)
@@ -139,7 +138,7 @@ def table_specs(
         _add(leaves, (key[4] or vocab.UNKNOWN, key[5] or vocab.UNKNOWN), n)
 
     def need_of(key: ReferralKey) -> str:
-        return key[0] if key[0] in needs else vocab.UNKNOWN
+        return vocab.need_group(key[0])
 
     def by_outcome(key: ReferralKey, n: int, leaves: dict[Leaf, int]) -> None:
         _add(leaves, (key[1], need_of(key)), n)
@@ -153,8 +152,7 @@ def table_specs(
         if key[3]:
             _add(leaves, (key[3], need_of(key)), n)
 
-    # A referral sent without a need chosen is counted under "not stated".
-    by_need = _with_total("need", [*needs, vocab.UNKNOWN])
+    by_need = _with_total("need_group", list(vocab.NEED_GROUPS))
     return [
         TableSpec(
             "month_region", _months(), _with_total("region", sorted(regions)), 1, by_month_region

@@ -98,6 +98,28 @@ REFERRAL_OUTCOMES: dict[str, object] = {
     "awaiting": pgettext_lazy("statistics", "Awaiting an answer"),
     "cancelled": pgettext_lazy("statistics", "Cancelled by the sender"),
 }
+# Referrals are counted by group of needs, not by each of Orientation's needs: fewer cells,
+# each less noisy.
+NEED_GROUPS: dict[str, object] = {
+    "housing": pgettext_lazy("statistics", "Housing"),
+    "legal": pgettext_lazy("statistics", "Legal and immigration help"),
+    "health": pgettext_lazy("statistics", "Physical and mental health"),
+    "other": pgettext_lazy("statistics", "Income, work, language and other"),
+}
+_NEED_GROUP = {
+    "emergency_housing": "housing",
+    "long_term_housing": "housing",
+    "immigration_legal": "legal",
+    "legal": "legal",
+    "mental_health": "health",
+    "physical_health": "health",
+}
+
+
+def need_group(need: str) -> str:
+    return _NEED_GROUP.get(need, "other")
+
+
 DECLINE_REASONS: dict[str, object] = {
     "at_capacity": pgettext_lazy("statistics", "At capacity"),
     "not_eligible": pgettext_lazy("statistics", "Not eligible"),
@@ -230,21 +252,6 @@ def referral_outcome_code(status: str) -> str | None:
     return status if status in REFERRAL_OUTCOMES else None
 
 
-def response_time_code(
-    *, status: str, sent_at: datetime | None, answered_at: datetime | None
-) -> str | None:
-    """How long the recipient took to answer; a referral still waiting, or cancelled before an
-    answer, has no response time yet."""
-    if sent_at is not None and answered_at is not None:
-        hours = (answered_at - sent_at).total_seconds() / 3600
-        if hours <= 24:
-            return "within_1_day"
-        if hours <= 48:
-            return "1_to_2_days"
-        return "2_to_7_days" if hours <= 24 * 7 else "over_7_days"
-    return "no_answer" if status == "expired" else None
-
-
 def _as_date(value: object) -> date | None:
     if isinstance(value, datetime):
         return value.date()
@@ -296,5 +303,6 @@ def label(dimension: str, code: str) -> str:
         "outcome": REFERRAL_OUTCOMES,
         "decline_reason": DECLINE_REASONS,
         "response_time": RESPONSE_TIMES,
+        "need_group": NEED_GROUPS,
     }
     return str(vocabularies.get(dimension, {}).get(code, code))
