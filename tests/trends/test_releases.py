@@ -16,8 +16,8 @@ pytestmark = pytest.mark.django_db
 YEAR = timezone.now().year
 
 
-def _grand_total(release: Release) -> int | None:
-    table = next(t for t in release.content["tables"] if t["key"] == "month_region")
+def _grand_total(release: Release, key: str = "month_region") -> int | None:
+    table = next(t for t in release.content["tables"] if t["key"] == key)
     return table["cells"][-1][-1]["v"]
 
 
@@ -67,20 +67,43 @@ def test_a_coordinator_of_another_coalition_cannot_release_for_this_one(side_a, 
 def test_a_person_without_consent_is_in_no_count_at_any_level(
     side_a, partner, provincial_side, national_side, coalition
 ):
-    cases_with_consent(side_a, partner.organisation, 12)
-    for state in ("none", "expired", "withdrawn"):
-        statistics_consent(open_case(side_a), partner.organisation, state=state)
+    from arrimage.orientation.models import Referral
+    from tests.orientation.conftest import make_service
+
+    service = make_service(partner.organisation, name_fr="Hébergement")
+    counted = cases_with_consent(side_a, partner.organisation, 12)
+    refused = [open_case(side_a) for _ in range(3)]
+    for case, state in zip(refused, ("none", "expired", "withdrawn"), strict=True):
+        statistics_consent(case, partner.organisation, state=state)
+    for case in counted + refused:
+        Referral.objects.create(
+            case=case,
+            service=service,
+            sender_organisation=side_a.organisation,
+            recipient_organisation=partner.organisation,
+            need="emergency_housing",
+            status="completed",
+            sent_at=timezone.now(),
+            answered_at=timezone.now(),
+        )
     regional = _release(side_a, coalition)
-    assert _grand_total(regional) == 12
     provincial = services.rollup_create(
         actor=member(provincial_side, Role.COORDINATOR), coalition_id=coalition.parent.pk, year=YEAR
     )
-    assert _grand_total(provincial) == 12
     assert provincial.recipient == coalition.parent.parent
     national = selectors.release_get(
         actor=member(national_side, Role.ANALYST), release_id=provincial.pk
     )
-    assert _grand_total(national) == 12
+    for release in (regional, provincial, national):
+        for key in (
+            "month_region",
+            "gender_age",
+            "trp_delay_quarter",
+            "mental_health_access",
+            "referral_outcome_need",
+            "response_time_need",
+        ):
+            assert _grand_total(release, key) == 12, key
 
 
 def test_each_level_sees_only_what_was_released_to_it(
