@@ -39,10 +39,16 @@ def test_coordinator_releases_and_the_provincial_level_reads_the_pdf(
     page.goto("/tendances/")
     form = page.locator("form[action$='/tendances/publier/']")
     form.locator("select[name=method]").select_option("suppression")
+    form.get_by_label("Besoins non comblés par région").uncheck()
     form.locator("button[type=submit]").click()
     expect(page).to_have_url(re.compile(r"/tendances/diffusions/[0-9a-f-]+/$"))
     release_path = page.url.split(live_server.url)[1]
-    expect(page.locator("main table")).to_have_count(5)
+    expect(page.locator("main table")).to_have_count(10)
+    page.get_by_role("link", name="Pourquoi des références ont été refusées, par besoin").click()
+    expect(page).to_have_url(re.compile(r"#t-decline_reason_need$"))
+    expect(
+        page.get_by_role("heading", name="Pourquoi des références ont été refusées, par besoin")
+    ).to_be_in_viewport()
 
     context = browser.new_context(base_url=live_server.url, locale="fr-CA")
     provincial_page = context.new_page()

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from arrimage.accounts.models import Role
 from arrimage.orientation.models import BedHold, Referral, UnmetNeed
@@ -224,10 +225,10 @@ def test_unmet_needs_for_coordinators_only(client, world, side_a, side_b):
         gender="man",
         status_bucket="none",
         reason="no_option",
-        recorded_on="2026-11-01",
+        recorded_on=timezone.localdate() - timedelta(days=28),
     )
     login(client, side_a.user("coordinator"))
-    page = client.get(reverse("orientation:unmet_needs") + "?jours=3000")
+    page = client.get(reverse("orientation:unmet_needs") + "?jours=30")
     assert page.status_code == 200
     assert "Montr" in page.content.decode()
     for role in ("caseworker", "service_staff", "organisation_admin"):

@@ -8,7 +8,7 @@ from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from arrimage.core.errors import NotFound
 from arrimage.orientation import fhir
@@ -34,7 +34,14 @@ from arrimage.orientation.referrals import (
     referral_create_and_send,
     referral_transition,
 )
-from arrimage.orientation.unmet import unmet_needs_record, unmet_needs_summary
+from arrimage.orientation.unmet import (
+    PERIOD_DAYS,
+    TOTAL,
+    unmet_needs_record,
+    unmet_needs_summary,
+    unmet_subject,
+)
+from arrimage.trends.presentation import Figure
 
 router = Router(tags=["orientation"])
 
@@ -61,6 +68,16 @@ class NeedsIn(Schema):
     municipality: str = ""
     case_id: UUID | None = Field(
         None, description="start from a case: its readable data fills what the body leaves empty"
+    )
+    record_unmet: bool = Field(
+        False,
+        description=(
+            "record the needs with no option (or with every option full) as anonymised unmet "
+            "needs. Off by default, so that looking again, polling and retries count nothing. "
+            "When on, a need is recorded at most once a day for the case (with case_id) or for "
+            "the same profile in the acting organisation (without); unmet_recorded lists the "
+            "needs this call recorded."
+        ),
     )
 
 
@@ -102,6 +119,13 @@ class NeedOut(Schema):
 
 class MatchOut(Schema):
     needs: list[NeedOut]
+    unmet_recorded: list[str] = Field(
+        default_factory=list,
+        description=(
+            "needs recorded as unmet by this call: empty without record_unmet, and for a need "
+            "already recorded today for the same case or profile"
+        ),
+    )
 
 
 class HoldIn(Schema):
@@ -185,16 +209,36 @@ class IndicatorOut(Schema):
     mean_response_hours: float | None
 
 
+_SUPPRESSED_COUNT = (
+    "null where suppressed: counts from 1 to threshold - 1, and the cells that would give "
+    "them away through the totals"
+)
+_SUPPRESSED_FLAG = '"x" where the count is suppressed, else empty'
+
+
 class UnmetCellOut(Schema):
-    region_code: str
-    need: str
-    count: int
+    region_code: str = Field(
+        description='region code; "total" for all regions; empty for no region given'
+    )
+    need: str = Field(description='need code; "total" for all needs')
+    count: int | None = Field(description=_SUPPRESSED_COUNT)
+    flag: str = Field(description=_SUPPRESSED_FLAG)
+
+
+class UnmetGenderCellOut(Schema):
+    gender: str = Field(description='woman, man, trans_nonbinary, unknown; "total" for all')
+    need: str = Field(description='need code; "total" for all needs')
+    count: int | None = Field(description=_SUPPRESSED_COUNT)
+    flag: str = Field(description=_SUPPRESSED_FLAG)
 
 
 class UnmetOut(Schema):
     since: str
-    total: int
+    days: int = Field(description="the period read: 30, 90 or 365 days")
+    threshold: int = Field(description="counts from 1 to threshold - 1 are suppressed")
+    total: int | None = Field(description=_SUPPRESSED_COUNT)
     cells: list[UnmetCellOut]
+    by_gender: list[UnmetGenderCellOut]
 
 
 def _membership(request: HttpRequest) -> Any:
@@ -232,11 +276,13 @@ def _match_out(result: MatchResult) -> dict[str, Any]:
     "/match", response={200: MatchOut, 400: ErrorOut, 404: ErrorOut}, url_name="orientation_match"
 )
 def match(request: HttpRequest, body: NeedsIn) -> Any:
-    """Options for each need, with reasons, and exclusions with theirs. Needs with no option
-    are recorded as anonymised unmet needs."""
+    """Options for each need, with reasons, and exclusions with theirs. With
+    ``record_unmet``, needs with no option are recorded as anonymised unmet needs, once a day
+    per case (or profile) and need."""
     membership = _membership(request)
     data = body.dict()
     case_id = data.pop("case_id")
+    record_unmet = data.pop("record_unmet")
     if case_id is not None:
         base = profile_from_case(actor=membership, case_id=case_id).__dict__.copy()
         base.pop("extra", None)
@@ -252,8 +298,13 @@ def match(request: HttpRequest, body: NeedsIn) -> Any:
     if not profile.needs:
         return Status(400, {"detail": "needs: choose at least one", "errors": []})
     result = match_profile(actor=membership, profile=profile)
-    unmet_needs_record(result=result)
-    return _match_out(result)
+    recorded = []
+    if record_unmet:
+        recorded = unmet_needs_record(
+            result=result,
+            subject=unmet_subject(actor=membership, case_id=case_id, profile=profile),
+        )
+    return {**_match_out(result), "unmet_recorded": [row.need for row in recorded]}
 
 
 def _hold_out(hold: BedHold) -> dict[str, Any]:
@@ -454,17 +505,42 @@ def service_response(request: HttpRequest, service_id: UUID) -> Any:
     }
 
 
+def _count(figure: Figure) -> dict[str, Any]:
+    return {"count": figure.value, "flag": figure.flag}
+
+
 @router.get(
     "/unmet-needs", response={200: UnmetOut, 404: ErrorOut}, url_name="orientation_unmet_needs"
 )
-def unmet_needs(request: HttpRequest, days: int = 90) -> Any:
-    """Anonymised unmet needs by region and need (coordinators and analysts)."""
+def unmet_needs(
+    request: HttpRequest,
+    days: int = Query(
+        90, description=f"the period: {', '.join(map(str, PERIOD_DAYS))} days (others read 90)"
+    ),
+) -> Any:
+    """Anonymised unmet needs by region and need, and by gender and need, with totals
+    (coordinators and analysts). Counts are protected as on the page: small counts and their
+    complements are null with the flag "x"; no record is ever listed."""
     summary = unmet_needs_summary(actor=_membership(request), days=days)
+    regions = [*(code for code, _name in summary.regions), TOTAL]
+    needs = [*(code for code, _label in summary.needs), TOTAL]
+    genders = [*summary.genders, TOTAL]
+    by_region, by_gender = summary.by_region, summary.by_gender
     return {
         "since": summary.since.isoformat(),
-        "total": summary.total,
+        "days": summary.days,
+        "threshold": summary.threshold,
+        "total": summary.total.value,
         "cells": [
-            {"region_code": r, "need": n, "count": c}
-            for (r, n), c in sorted(summary.counts.items())
+            {"region_code": r, "need": n, **_count(by_region[(r, n)])}
+            for r in regions
+            for n in needs
+            if by_region
+        ],
+        "by_gender": [
+            {"gender": g, "need": n, **_count(by_gender[(g, n)])}
+            for g in genders
+            for n in needs
+            if by_gender
         ],
     }

@@ -229,3 +229,16 @@ class UnmetNeed(models.Model):
 
     def __str__(self) -> str:
         return f"{self.need} {self.region_code} {self.recorded_on}"
+
+
+class UnmetNeedMark(models.Model):
+    """That an unmet need was recorded today for one subject (a case, or a profile within an
+    organisation), so that reloads, retries and polling record it once a day. Only a keyed hash
+    of the subject, the need and the day is kept, never the subject itself, and no row outlives
+    its day (``unmet_needs_record`` deletes older ones). Nothing links it to an ``UnmetNeed``."""
+
+    digest = models.CharField(max_length=64, primary_key=True)
+    recorded_on = models.DateField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"unmet need mark {self.recorded_on}"

@@ -1,23 +1,44 @@
 """Unmet needs: the anonymised record matching leaves when a need has no eligible option, or
-when every eligible option is full. Coordinators read them by region and need."""
+when every eligible option is full. Coordinators read them by region and need, with small
+cells suppressed.
 
-from collections import defaultdict
+Recording is de-duplicated: a need is recorded at most once a day for one subject (the case,
+or without a case the profile within the organisation), so that reloads, retries and polling
+do not count one person's need again. Reading suppresses counts from 1 to the trends threshold
+minus 1, and the complementary cells, with the trends app's own suppression."""
+
+import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from uuid import UUID
 
+from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from arrimage.accounts.models import Membership, Role
 from arrimage.coalition.models import Region
 from arrimage.core.errors import NotFound
 from arrimage.directory import geo
 from arrimage.orientation.matching import MatchResult
-from arrimage.orientation.models import UnmetNeed
-from arrimage.orientation.needs import NEED_LABELS, age_band, status_bucket
+from arrimage.orientation.models import UnmetNeed, UnmetNeedMark
+from arrimage.orientation.needs import NEED_LABELS, NeedsProfile, age_band, status_bucket
 from arrimage.privacy.audit import audit_record
+from arrimage.trends.presentation import Figure
+from arrimage.trends.selectors import suppression_threshold
+from arrimage.trends.suppression import Cell, Equation, LinearTable, grid_table, suppress
+from arrimage.trends.tables import SUPPRESSED
 
 UNMET_READER_ROLES = frozenset({Role.COORDINATOR, Role.ANALYST})
+# Fixed periods only: with a free number of days, two readings a day apart would give the
+# records of that one day by subtraction, whatever the suppression.
+PERIOD_DAYS = (30, 90, 365)
+DEFAULT_PERIOD_DAYS = 90
+GENDERS = ("woman", "man", "trans_nonbinary", "unknown")
+TOTAL = "total"
+_MARK_SALT = "arrimage.orientation.unmet_need_mark"
 
 
 def _region_code(profile_region: str, municipality: str) -> str:
@@ -27,85 +48,221 @@ def _region_code(profile_region: str, municipality: str) -> str:
     return found.region_code if found else ""
 
 
-def unmet_needs_record(*, result: MatchResult, on: date | None = None) -> list[UnmetNeed]:
+def unmet_subject(*, actor: Membership, case_id: UUID | None, profile: NeedsProfile) -> str:
+    """Who an unmet need belongs to, for de-duplication only: the case when matching starts
+    from one (whoever matches it), otherwise the profile (every attribute but the needs)
+    within the acting organisation."""
+    if case_id is not None:
+        return f"case:{case_id}"
+    attributes = repr(
+        (
+            profile.gender,
+            profile.age,
+            tuple(sorted(profile.languages)),
+            profile.status,
+            profile.children,
+            profile.exploitation,
+            profile.must_be_confidential,
+            profile.staff_24_7,
+            profile.wheelchair,
+            profile.region,
+            profile.municipality,
+        )
+    )
+    return f"profile:{actor.organisation_id}:{hashlib.sha256(attributes.encode()).hexdigest()}"
+
+
+def _mark_digest(subject: str, need: str, on: date) -> str:
+    return salted_hmac(
+        _MARK_SALT, f"{subject}|{need}|{on.isoformat()}", algorithm="sha256"
+    ).hexdigest()
+
+
+def _first_today(subject: str, need: str, on: date) -> bool:
+    """True for the first recording of this need for this subject on this day. The primary
+    key decides between concurrent requests: only one creates the mark."""
+    _mark, created = UnmetNeedMark.objects.get_or_create(
+        digest=_mark_digest(subject, need, on), defaults={"recorded_on": on}
+    )
+    return created
+
+
+def unmet_needs_record(
+    *, result: MatchResult, subject: str | None = None, on: date | None = None
+) -> list[UnmetNeed]:
     """Keep one anonymised row per need of the result that could not be met. Nothing that
-    points to the person, the case, the user or the organisation is kept."""
+    points to the person, the case, the user or the organisation is kept. With a ``subject``
+    (:func:`unmet_subject`), a need already recorded for it on the same day is not recorded
+    again."""
     profile = result.profile
     on = on or timezone.localdate()
     region = _region_code(profile.region, profile.municipality)
-    rows = [
-        UnmetNeed(
-            need=need.need,
-            region_code=region,
-            age_band=age_band(profile.age),
-            gender=profile.gender or "unknown",
-            status_bucket=status_bucket(profile.status),
-            reason=need.unmet_reason,
-            recorded_on=on,
-        )
-        for need in result.needs
-        if need.unmet_reason
-    ]
-    if rows:
-        UnmetNeed.objects.bulk_create(rows)
-        audit_record(
-            action="unmet_needs_recorded", target_type="unmet_need", details={"count": len(rows)}
-        )
+    with transaction.atomic():
+        unmet = [(need.need, need.unmet_reason) for need in result.needs if need.unmet_reason]
+        if subject is not None and unmet:
+            UnmetNeedMark.objects.filter(recorded_on__lt=on).delete()
+            unmet = [(need, why) for need, why in unmet if _first_today(subject, need, on)]
+        rows = [
+            UnmetNeed(
+                need=need,
+                region_code=region,
+                age_band=age_band(profile.age),
+                gender=profile.gender or "unknown",
+                status_bucket=status_bucket(profile.status),
+                reason=reason,
+                recorded_on=on,
+            )
+            for need, reason in unmet
+        ]
+        if rows:
+            UnmetNeed.objects.bulk_create(rows)
+            audit_record(
+                action="unmet_needs_recorded",
+                target_type="unmet_need",
+                details={"count": len(rows)},
+            )
     return rows
 
 
-@dataclass
+def unmet_period_days(days: int | None) -> int:
+    """One of the fixed periods; anything else reads as the default."""
+    return days if days in PERIOD_DAYS else DEFAULT_PERIOD_DAYS
+
+
+@dataclass(frozen=True)
 class UnmetSummary:
+    """Protected counts only: a figure is ``Figure(None, 0, "x")`` where it is suppressed.
+    ``by_region`` is keyed by (region code or ``TOTAL``, need or ``TOTAL``), ``by_gender`` by
+    (gender or ``TOTAL``, need or ``TOTAL``)."""
+
     since: date
+    days: int
+    threshold: int
     regions: list[tuple[str, str]]
     needs: list[tuple[str, str]]
-    counts: dict[tuple[str, str], int]
-    by_gender: dict[str, dict[str, int]]
-    by_reason: dict[str, dict[str, int]]
-    total: int
+    genders: list[str]
+    by_region: dict[tuple[str, str], Figure]
+    by_gender: dict[tuple[str, str], Figure]
+    suppressed: int
+
+    @property
+    def total(self) -> Figure:
+        return self.by_region.get((TOTAL, TOTAL), Figure(0, 0, ""))
 
 
-def unmet_needs_summary(*, actor: Membership | None, days: int = 90) -> UnmetSummary:
-    """Counts of unmet needs by region and need (and by gender and reason for each need) over
-    the last ``days``. Coordinators and analysts only; the rows are anonymised already."""
+def _with_totals(
+    counts: dict[tuple[str, str], int], rows: Sequence[str], cols: Sequence[str]
+) -> dict[tuple[str, str], int]:
+    """Leaf counts plus row, column and grand totals (``grid_table`` takes every cell)."""
+    cells = {(r, c): counts.get((r, c), 0) for r in rows for c in cols}
+    for r in rows:
+        cells[(r, TOTAL)] = sum(cells[(r, c)] for c in cols)
+    for c in [*cols, TOTAL]:
+        cells[(TOTAL, c)] = sum(cells[(r, c)] for r in rows)
+    return cells
+
+
+def _linked_table(
+    region_counts: dict[tuple[str, str], int],
+    gender_counts: dict[tuple[str, str], int],
+    *,
+    regions: Sequence[str],
+    genders: Sequence[str],
+    needs: Sequence[str],
+) -> LinearTable:
+    """Region x need and gender x need, each with totals, as one table: the two share their
+    need totals and grand total, so suppression must see both at once. Row keys are
+    prefixed (``region:``, ``gender:``) so that the two kinds of rows never meet."""
+    parts = []
+    for prefix, counts, codes in (
+        ("region", region_counts, regions),
+        ("gender", gender_counts, genders),
+    ):
+        rows = [f"{prefix}:{code}" for code in codes]
+        prefixed = {(f"{prefix}:{row}", need): n for (row, need), n in counts.items()}
+        parts.append(
+            grid_table(
+                _with_totals(prefixed, rows, needs),
+                row_leaves=rows,
+                col_leaves=needs,
+                row_aggregates={TOTAL: rows},
+                col_aggregates={TOTAL: needs},
+            )
+        )
+    by_region, by_gender = parts
+    equations: list[Equation] = list(dict.fromkeys([*by_region.equations, *by_gender.equations]))
+    return LinearTable(values={**by_region.values, **by_gender.values}, equations=equations)
+
+
+def _figure(table: LinearTable, hidden: set[Cell], cell: tuple[str, str]) -> Figure:
+    if cell in hidden:
+        return Figure(None, 0, SUPPRESSED)
+    return Figure(table.values[cell], 0, "")
+
+
+def unmet_needs_summary(*, actor: Membership | None, days: int | None = None) -> UnmetSummary:
+    """Counts of unmet needs by region and need, and by gender and need, over one of the
+    fixed periods (``PERIOD_DAYS``). Coordinators and analysts only. Counts below the trends
+    threshold are suppressed, and so are the cells that would give them away; the rows
+    themselves never leave this function."""
     if actor is None or actor.role not in UNMET_READER_ROLES:
         raise NotFound
-    days = max(1, min(days, 3660))
+    days = unmet_period_days(days)
+    threshold = suppression_threshold()
     since = timezone.localdate() - timedelta(days=days)
-    base = UnmetNeed.objects.filter(recorded_on__gte=since)
-    counts: dict[tuple[str, str], int] = {}
-    for row in base.values("region_code", "need").annotate(n=Count("id")):
-        counts[(row["region_code"], row["need"])] = row["n"]
-    by_gender: dict[str, dict[str, int]] = defaultdict(dict)
-    for by_g in base.values("need", "gender").annotate(n=Count("id")):
-        by_gender[by_g["need"]][by_g["gender"]] = by_g["n"]
-    by_reason: dict[str, dict[str, int]] = defaultdict(dict)
-    for by_r in base.values("need", "reason").annotate(n=Count("id")):
-        by_reason[by_r["need"]][by_r["reason"]] = by_r["n"]
-    names = {
-        r.code: r.name for r in Region.objects.filter(code__in={code for code, _need in counts})
+    base = UnmetNeed.objects.filter(recorded_on__gte=since).order_by()
+    region_counts = {
+        (row["region_code"], row["need"]): row["n"]
+        for row in base.values("region_code", "need").annotate(n=Count("id"))
     }
-    regions = sorted(
-        {(code, names.get(code, code) or "—") for code, _need in counts}, key=lambda r: r[0]
-    )
-    needs = [
-        (code, str(label))
-        for code, label in NEED_LABELS.items()
-        if any(need == code for _region, need in counts)
-    ]
+    gender_counts = {
+        (row["gender"], row["need"]): row["n"]
+        for row in base.values("gender", "need").annotate(n=Count("id"))
+    }
+    present_needs = {need for _region, need in region_counts}
+    needs = [(code, str(label)) for code, label in NEED_LABELS.items() if code in present_needs]
+    needs += sorted((code, code) for code in present_needs - set(NEED_LABELS))
+    region_codes = sorted({region for region, _need in region_counts})
+    names = {r.code: r.name for r in Region.objects.filter(code__in=region_codes)}
+    regions = [(code, names.get(code, code) or "—") for code in region_codes]
+    present_genders = {gender for gender, _need in gender_counts}
+    genders = [g for g in GENDERS if g in present_genders]
+    genders += sorted(present_genders - set(GENDERS))
+    need_codes = [code for code, _label in needs]
+    by_region: dict[tuple[str, str], Figure] = {}
+    by_gender: dict[tuple[str, str], Figure] = {}
+    hidden: set[Cell] = set()
+    if region_counts:
+        table = _linked_table(
+            region_counts,
+            gender_counts,
+            regions=region_codes,
+            genders=genders,
+            needs=need_codes,
+        )
+        hidden = suppress(table, threshold=threshold)
+        for need in [*need_codes, TOTAL]:
+            for region in [*region_codes, TOTAL]:
+                key = TOTAL if region == TOTAL else f"region:{region}"
+                by_region[(region, need)] = _figure(table, hidden, (key, need))
+            for gender in [*genders, TOTAL]:
+                key = TOTAL if gender == TOTAL else f"gender:{gender}"
+                by_gender[(gender, need)] = _figure(table, hidden, (key, need))
     audit_record(
         action="unmet_needs_read",
         actor_id=actor.user_id,
         organisation_id=actor.organisation_id,
         target_type="unmet_need",
-        details={"days": days},
+        details={"days": days, "suppressed": len(hidden)},
     )
     return UnmetSummary(
         since=since,
+        days=days,
+        threshold=threshold,
         regions=regions,
         needs=needs,
-        counts=counts,
-        by_gender=dict(by_gender),
-        by_reason=dict(by_reason),
-        total=sum(counts.values()),
+        genders=genders,
+        by_region=by_region,
+        by_gender=by_gender,
+        suppressed=len(hidden),
     )

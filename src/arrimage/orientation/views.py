@@ -4,7 +4,6 @@ Thin: each view reads the acting membership (``request.membership``), calls a se
 service, and renders. Forbidden and missing both answer 404.
 """
 
-import hashlib
 from typing import Any
 from uuid import UUID
 
@@ -56,11 +55,17 @@ from arrimage.orientation.referrals import (
     referral_transition,
     shareable_categories,
 )
-from arrimage.orientation.unmet import unmet_needs_record, unmet_needs_summary
+from arrimage.orientation.unmet import (
+    PERIOD_DAYS,
+    TOTAL,
+    unmet_needs_record,
+    unmet_needs_summary,
+    unmet_subject,
+)
 from arrimage.privacy.categories import Category
 from arrimage.privacy.portability import field_label
-
-SEEN_KEY = "orientation_unmet_seen"
+from arrimage.trends.presentation import Figure, method_sentence
+from arrimage.trends.tables import SUPPRESSED
 
 
 def _membership(request: HttpRequest) -> Membership:
@@ -70,34 +75,14 @@ def _membership(request: HttpRequest) -> Membership:
     return membership  # type: ignore[no-any-return]
 
 
-def _record_unmet_once(request: HttpRequest, result: MatchResult) -> None:
-    """Record unmet needs, but not again when the same profile is matched again the same day
-    in this session (a reload is not a second person)."""
-    profile = result.profile
-    fingerprint = hashlib.sha256(
-        repr(
-            (
-                profile.needs,
-                profile.gender,
-                profile.age,
-                profile.languages,
-                profile.status,
-                profile.children,
-                profile.exploitation,
-                profile.must_be_confidential,
-                profile.staff_24_7,
-                profile.wheelchair,
-                profile.region,
-                profile.municipality,
-                timezone.localdate().isoformat(),
-            )
-        ).encode()
-    ).hexdigest()[:16]
-    seen = list(request.session.get(SEEN_KEY, []))
-    if fingerprint in seen:
-        return
-    unmet_needs_record(result=result)
-    request.session[SEEN_KEY] = ([*seen, fingerprint])[-50:]
+def _record_unmet(membership: Membership, result: MatchResult, case_id: UUID | None) -> None:
+    """Submitting the form (or opening matching from a case) is the act that records the
+    unmet needs; the same need of the same case, or of the same profile in this organisation,
+    is recorded once a day (a reload is not a second person)."""
+    unmet_needs_record(
+        result=result,
+        subject=unmet_subject(actor=membership, case_id=case_id, profile=result.profile),
+    )
 
 
 def _results_context(
@@ -149,7 +134,7 @@ def match_view(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _page(request, form, None, case_id)
     result = match_profile(actor=membership, profile=form.profile())
-    _record_unmet_once(request, result)
+    _record_unmet(membership, result, case_id)
     return _page(request, form, result, case_id)
 
 
@@ -162,7 +147,7 @@ def match_case_view(request: HttpRequest, case_id: UUID) -> HttpResponse:
     result = None
     if profile.needs:
         result = match_profile(actor=membership, profile=profile)
-        _record_unmet_once(request, result)
+        _record_unmet(membership, result, case_id)
     else:
         messages.info(request, _("The case lists no open need: choose the needs below."))
     return _page(request, form, result, case_id)
@@ -412,42 +397,50 @@ def referral_transition_view(request: HttpRequest, referral_id: UUID) -> HttpRes
 
 @require_http_methods(["GET"])
 def unmet_needs_view(request: HttpRequest) -> HttpResponse:
+    """Counts only, small cells suppressed (``x``) by the selector; no record is listed."""
     try:
-        days = int(request.GET.get("jours", "90"))
+        days: int | None = int(request.GET.get("jours", ""))
     except ValueError:
-        days = 90
+        days = None
     summary = unmet_needs_summary(actor=_membership(request), days=days)
-    rows = [
-        {
-            "code": code,
-            "name": name,
-            "cells": [summary.counts.get((code, need), 0) for need, _label in summary.needs],
-        }
-        for code, name in summary.regions
-    ]
+    columns = [*summary.needs, (TOTAL, _("Total"))]
+    regions = [*summary.regions, (TOTAL, _("Total"))]
     gender_labels = {
         "woman": _("Women"),
         "man": _("Men"),
         "trans_nonbinary": _("Trans or non-binary"),
         "unknown": _("Not given"),
     }
-    by_gender = [
-        {
-            "need": label,
-            "counts": [
-                (gender_labels.get(g, g), n)
-                for g, n in sorted(summary.by_gender.get(need, {}).items())
-            ],
-        }
-        for need, label in summary.needs
-    ]
+    genders = [(g, gender_labels.get(g, g)) for g in summary.genders] + [(TOTAL, _("Total"))]
+
+    def lines(
+        figures: dict[tuple[str, str], Any], row_keys: list[tuple[str, str]]
+    ) -> list[dict[str, Any]]:
+        return [
+            {
+                "code": code,
+                "name": name,
+                "is_total": code == TOTAL,
+                "cells": [(need, figures[(code, need)]) for need, _label in columns],
+            }
+            for code, name in row_keys
+        ]
+
+    has_data = bool(summary.by_region)
     return render(
         request,
         "orientation/unmet_needs.html",
         {
             "summary": summary,
-            "rows": rows,
-            "by_gender": by_gender,
-            "days": days,
+            "columns": columns,
+            "region_rows": lines(summary.by_region, regions) if has_data else [],
+            "gender_rows": lines(summary.by_gender, genders) if has_data else [],
+            "days": summary.days,
+            "period_choices": PERIOD_DAYS,
+            "method_sentence": method_sentence(
+                {"method": "suppression", "threshold": summary.threshold}
+            ),
+            "suppressed_meaning": Figure(None, 0, SUPPRESSED).spoken,
+            "suppressed_mark": SUPPRESSED,
         },
     )
