@@ -469,7 +469,7 @@ def unmet_need_counts(*, regions: Iterable[str], year: int) -> dict[tuple[str, s
     """Unmet needs recorded in the year in these regions, by need and region. One SQL
     ``GROUP BY``. These records are anonymised when they are made (no person, case or
     organisation), so no consent applies and the counted unit is the record: a person
-    searched for twice counts twice (see ``docs/trends.md``)."""
+    searched for on several days counts several times (see ``docs/trends.md``)."""
     from arrimage.orientation.models import UnmetNeed
 
     rows = (
