@@ -142,6 +142,7 @@ def generate(records: int, organisations: int, year: int, seed: int) -> dict:
     reasons = ["at_capacity", "at_capacity", "not_eligible", "safety", "other"]
     from arrimage.directory.models import DirectoryOrganization, Service
     from arrimage.orientation.needs import NEEDS
+    from arrimage.trends import vocabulary as vocab
 
     service = Service.objects.create(
         organization=DirectoryOrganization.objects.create(owner=orgs[1], name="Bench service"),
@@ -173,6 +174,45 @@ def generate(records: int, organisations: int, year: int, seed: int) -> dict:
                         stamp(opened),
                     )
                 )
+                # A third of the cases were referred, one to four times; the projection keeps
+                # the first two sent, coded, as the refresh writes them.
+                sent_ones = []
+                for _ in range(rng.choice([0, 0, 0, 0, 1, 1, 2, 4])):
+                    status = rng.choice(outcomes)
+                    sent = opened + timedelta(days=rng.randint(0, 60))
+                    answered = (
+                        None
+                        if status in ("sent", "expired", "cancelled")
+                        else sent + timedelta(hours=rng.choice([2, 20, 30, 60, 100, 200]))
+                    )
+                    need = rng.choice(NEEDS)
+                    reason = rng.choice(reasons) if status == "declined" else ""
+                    sent_ones.append((sent, need, status, reason, answered))
+                    referrals.append(
+                        (
+                            uid(uuid.uuid4()),
+                            uid(case_id),
+                            uid(service.pk),
+                            uid(org.pk),
+                            uid(orgs[1].pk),
+                            need,
+                            status,
+                            "[]",
+                            48,
+                            reason,
+                            "",
+                            stamp(sent),
+                            stamp(sent),
+                            stamp(answered) if answered else None,
+                            stamp(answered or sent),
+                        )
+                    )
+                sent_ones.sort(key=lambda r: r[0])
+                codes = [
+                    vocab.referral_code(need, status, reason, sent, answered)
+                    for sent, need, status, reason, answered in sent_ones[:2]
+                ]
+                slots = [*codes, "", ""][:2]
                 mask = rng.choices([0, 1, 2, 4, 3, 5], [10, 50, 28, 5, 5, 2])[0]
                 stats.append(
                     (
@@ -191,40 +231,12 @@ def generate(records: int, organisations: int, year: int, seed: int) -> dict:
                         rng.choice(applications),
                         rng.choice(mental),
                         rng.choice(coverages),
-                        True,
+                        *slots,
                         rng.random() > 0.02,
                         rng.random() < 0.03,
                         stamp(opened),
                     )
                 )
-                # A third of the cases were referred, one to four times.
-                for _ in range(rng.choice([0, 0, 0, 0, 1, 1, 2, 4])):
-                    status = rng.choice(outcomes)
-                    sent = opened + timedelta(days=rng.randint(0, 60))
-                    answered = (
-                        None
-                        if status in ("sent", "expired", "cancelled")
-                        else sent + timedelta(hours=rng.choice([2, 20, 30, 60, 100, 200]))
-                    )
-                    referrals.append(
-                        (
-                            uid(uuid.uuid4()),
-                            uid(case_id),
-                            uid(service.pk),
-                            uid(org.pk),
-                            uid(orgs[1].pk),
-                            rng.choice(NEEDS),
-                            status,
-                            "[]",
-                            48,
-                            rng.choice(reasons) if status == "declined" else "",
-                            "",
-                            stamp(sent),
-                            stamp(sent),
-                            stamp(answered) if answered else None,
-                            stamp(answered or sent),
-                        )
-                    )
                 draw = rng.random()
                 if draw < 0.85:
                     expires = now + timedelta(days=300)
@@ -281,7 +293,8 @@ def generate(records: int, organisations: int, year: int, seed: int) -> dict:
                     "humanitarian",
                     "mental_health",
                     "health_coverage",
-                    "counts_referrals",
+                    "referral_first",
+                    "referral_second",
                     "is_first_of_person",
                     "is_reported_elsewhere",
                     "source_updated_at",

@@ -96,7 +96,7 @@ def test_codes_outside_the_consent_are_not_stated(side_a, partner):
         "unknown",
         "unknown",
     )
-    assert record.counts_referrals is False
+    assert (record.referral_first, record.referral_second) == ("", "")
     assert set(leaves["mental_health_access"]) == {("unknown", "unknown")}
     assert set(leaves["immigration_applications"]) == {
         ("asylum", "unknown"),
@@ -240,3 +240,42 @@ def test_a_rollup_takes_each_tables_latest_release_and_leaves_out_partial_ones(
     assert set(keys) == set(SECTIONS["cases"]) | set(SECTIONS["referrals"])
     used = {source["release_id"] for source in rollup.content["sources"]}
     assert used == {str(cases.pk), str(referrals.pk), str(everything.pk)}
+
+
+def test_a_referral_that_changes_after_a_release_is_seen_by_the_next(side_a, partner):
+    """An answer or an expiry touches the case, so the next refresh reads its referrals."""
+    from arrimage.orientation.referrals import referral_expire
+
+    service = make_service(partner.organisation, name_fr="Hébergement")
+    case = open_case(side_a)
+    statistics_consent(case, partner.organisation)
+    referral = _referral(case, service, partner.organisation, status="sent", hours=None)
+    Referral.objects.filter(pk=referral.pk).update(response_due_at=timezone.now())
+    assert _leaves(side_a)["referral_outcome_need"] == {("awaiting", "housing"): 1}
+    assert referral_expire(referral_id=referral.pk)
+    leaves = _leaves(side_a)
+    assert leaves["referral_outcome_need"] == {("expired", "housing"): 1}
+    assert leaves["response_time_need"] == {("no_answer", "housing"): 1}
+
+
+@pytest.mark.parametrize(
+    ("status", "hours", "bucket"),
+    [
+        ("accepted", 24, "within_1_day"),
+        ("accepted", 24.5, "1_to_2_days"),
+        ("waitlisted", 48, "1_to_2_days"),
+        ("declined", 49, "2_to_7_days"),
+        ("completed", 168, "2_to_7_days"),
+        ("completed", 169, "over_7_days"),
+        ("expired", None, "no_answer"),
+        ("sent", None, None),
+        ("cancelled", None, None),
+    ],
+)
+def test_response_time_bands(side_a, partner, status, hours, bucket):
+    service = make_service(partner.organisation, name_fr="Clinique")
+    case = open_case(side_a)
+    statistics_consent(case, partner.organisation)
+    _referral(case, service, partner.organisation, status=status, hours=hours, need="legal")
+    expected = {(bucket, "legal"): 1} if bucket else {}
+    assert _leaves(side_a)["response_time_need"] == expected

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from arrimage.accounts.models import Membership, Role
 from arrimage.cases.access import case_grant
+from arrimage.cases.models import Case
 from arrimage.cases.sealing import seal_text
 from arrimage.coalition.models import Organisation
 from arrimage.core.errors import NotFound
@@ -162,6 +163,8 @@ def _event(
     if note:
         seal_text(event, "note_sealed", note)
     event.save()
+    # The case changed too: its statistics projection (trends) reads its referrals again.
+    Case.objects.filter(pk=referral.case_id).update(updated_at=timezone.now())
     return event
 
 

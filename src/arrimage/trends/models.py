@@ -37,8 +37,11 @@ class StatisticsRecord(models.Model):
     humanitarian = models.CharField(max_length=12, default="")
     mental_health = models.CharField(max_length=12, default="")
     health_coverage = models.CharField(max_length=12, default="")
-    # The person's statistics consent covers coordination: the case's referrals are counted.
-    counts_referrals = models.BooleanField(default=False)
+    # The case's first two referrals sent, as "need group|outcome|decline reason|response
+    # time" codes, when the person's consent covers coordination: two slots bound what one
+    # person adds to a referral table, and counting them reads this table only.
+    referral_first = models.CharField(max_length=64, default="")
+    referral_second = models.CharField(max_length=64, default="")
     # Only a person's first case counts: one person, one contribution.
     is_first_of_person = models.BooleanField(default=True)
     # GBVIMS: "already reported by another member organisation?" Yes: not counted here.
@@ -85,6 +88,18 @@ class StatisticsRecord(models.Model):
                     "statistics_consent_until",
                 ],
                 name="stat_timelines",
+            ),
+            models.Index(
+                fields=[
+                    "year",
+                    "referral_first",
+                    "referral_second",
+                    "organisation",
+                    "is_first_of_person",
+                    "is_reported_elsewhere",
+                    "statistics_consent_until",
+                ],
+                name="stat_referrals",
             ),
         ]
 

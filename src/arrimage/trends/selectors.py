@@ -36,12 +36,6 @@ def contribution_bound() -> int:
     return max(1, int(_setting("ARRIMAGE_TRENDS_TYPES", "2")))
 
 
-def referral_bound() -> int:
-    """At most this many referrals counted per person in each referral table.
-    ``ARRIMAGE_TRENDS_REFERRALS``, 2."""
-    return max(1, int(_setting("ARRIMAGE_TRENDS_REFERRALS", "2")))
-
-
 def coalitions_of(*, actor: Membership | None) -> QuerySet[Coalition]:
     """The coalitions the actor's organisation belongs to directly."""
     if actor is None:

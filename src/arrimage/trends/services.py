@@ -91,7 +91,7 @@ def _payload(
         "epsilon": epsilon,
         "threshold": threshold,
         "contribution_bound": selectors.contribution_bound(),
-        "referral_bound": selectors.referral_bound(),
+        "referral_bound": sources.REFERRAL_SLOTS,
         "created_at": timezone.now().astimezone(UTC).isoformat(timespec="seconds"),
         "sources": sources_summary or [],
         "tables": tables,
@@ -256,7 +256,7 @@ def exact_counts(
     specs = table_specs(
         regions=regions,
         contribution_bound=selectors.contribution_bound(),
-        referral_bound=selectors.referral_bound(),
+        referral_bound=sources.REFERRAL_SLOTS,
     )
     if UNMET_NEEDS in sections:
         specs.append(unmet_need_spec(regions=regions, needs=needs))
@@ -268,10 +268,7 @@ def exact_counts(
             organisation_ids=organisation_ids, year=year, at=at
         ),
         REFERRALS: lambda: sources.referral_cube(
-            organisation_ids=organisation_ids,
-            year=year,
-            at=at,
-            bound=selectors.referral_bound(),
+            organisation_ids=organisation_ids, year=year, at=at
         ),
         UNMET_NEEDS: lambda: sources.unmet_need_counts(regions=regions, year=year),
     }

@@ -19,7 +19,9 @@ Three steps, all inside the organisations that own the cases:
 
 The same counted cases give the timelines (:func:`timeline_cube`: TRP delay, refugee and
 humanitarian applications, mental-health access) and, from Orientation, their referrals
-(:func:`referral_cube`: outcomes, decline reasons, response times, a bounded number per case).
+(:func:`referral_cube`: outcomes, decline reasons, response times; the first two per case,
+kept in the projection, which a referral's every change brings up to date by touching its
+case).
 Each code is kept only if the person's consent covers its category (``SCOPES``). Unmet needs
 come from Orientation's anonymised records, see :func:`unmet_need_counts` and
 ``docs/trends.md``.
@@ -27,28 +29,19 @@ come from Orientation's anonymised records, see :func:`unmet_need_counts` and
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from uuid import UUID
 
 from django.db import connection, transaction
 from django.db.models import (
-    Case as DbCase,
-)
-from django.db.models import (
-    CharField,
     Count,
     Exists,
-    F,
     Min,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
-    Value,
-    When,
-    Window,
 )
-from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from arrimage.cases.models import Case, Exploitation, HealthFollowUp, ImmigrationTrack, Need
@@ -60,6 +53,9 @@ from arrimage.trends import vocabulary as vocab
 from arrimage.trends.models import ProjectionState, StatisticsRecord
 
 REFRESH_BATCH = 500
+# At most this many referrals of a person are counted in each referral table: the
+# sensitivity of those tables (StatisticsRecord.referral_first and referral_second).
+REFERRAL_SLOTS = 2
 REANALYSE_AFTER = 10_000
 # The codes of a case whose person has no live consent for statistics are not kept: the row is
 # blanked and stamped with this time, so that a consent given later has it read again.
@@ -160,15 +156,32 @@ def _coarse(case: Case, scope: set[str]) -> dict[str, object]:
         ),
         "asylum": vocab.application_code(immigration.get("asylum_claim")),
         "humanitarian": vocab.application_code(immigration.get("humanitarian_application")),
-        "counts_referrals": Category.COORDINATION in scope,
         "source_updated_at": case.updated_at,
     }
+    counts_referrals = Category.COORDINATION in scope and unmet_needs_available()
+    first, second = _referral_slots(case) if counts_referrals else ("", "")
+    values.update(referral_first=first, referral_second=second)
     if Category.HEALTH in scope:
         values.update(_health(case))
     for category, fields in SCOPES.items():
         if category not in scope:
             values.update({field: NOT_COVERED[field] for field in fields})
     return values
+
+
+def _referral_slots(case: Case) -> tuple[str, str]:
+    """The case's first two referrals sent (drafts never count), coded."""
+    from arrimage.orientation.models import Referral, ReferralStatus
+
+    rows = (
+        Referral.objects.filter(case=case, sent_at__isnull=False)
+        .exclude(status=ReferralStatus.DRAFT)
+        .order_by("sent_at", "id")
+        .values_list("need", "status", "decline_reason", "sent_at", "answered_at")[:REFERRAL_SLOTS]
+    )
+    codes = [vocab.referral_code(*row) for row in rows]
+    codes += [""] * (REFERRAL_SLOTS - len(codes))
+    return codes[0], codes[1]
 
 
 def _health(case: Case) -> dict[str, object]:
@@ -312,7 +325,8 @@ def _codes_without_consent_blank(*, organisation_ids: list[UUID], at: datetime) 
             humanitarian="",
             mental_health="",
             health_coverage="",
-            counts_referrals=False,
+            referral_first="",
+            referral_second="",
             source_updated_at=NOT_READ,
         )
     )
@@ -389,62 +403,29 @@ def timeline_cube(
     return {(m, t, a, h, mh, c): n for m, t, a, h, mh, c, n in rows}
 
 
-# One cell of the referrals cube: need, outcome, decline reason, response time ("" if none).
+# One cell of the referrals cube: need group, outcome, decline reason, response time.
 ReferralKey = tuple[str, str, str, str]
 
 
 def referral_cube(
-    *, organisation_ids: Iterable[UUID], year: int, at: datetime, bound: int
+    *, organisation_ids: Iterable[UUID], year: int, at: datetime
 ) -> dict[ReferralKey, int]:
     """The referrals sent for the same cases (those whose person's consent covers
-    coordination), at most ``bound`` per case, the first ones sent: one person's contribution
-    to each referral table is bounded, whatever the number of referrals."""
-    from arrimage.orientation.models import Referral, ReferralStatus
-
-    counted = _countable(organisation_ids=organisation_ids, year=year, at=at).filter(
-        counts_referrals=True
+    coordination), the first two per case: one person adds at most two to each referral
+    table, whatever the number of referrals. One query over the projection."""
+    rows = (
+        _countable(organisation_ids=organisation_ids, year=year, at=at)
+        .exclude(referral_first="")
+        .values_list("referral_first", "referral_second")
+        .annotate(n=Count("*"))
+        .order_by()
     )
-    sent = F("sent_at")
-    ranked = (
-        Referral.objects.filter(case_id__in=Subquery(counted.values("case_id")))
-        .exclude(status=ReferralStatus.DRAFT)
-        .exclude(sent_at__isnull=True)
-        .annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=[F("case_id")],
-                order_by=[F("sent_at").asc(), F("id").asc()],
-            ),
-            response=DbCase(
-                When(answered_at__isnull=True, status="expired", then=Value("no_answer")),
-                When(answered_at__isnull=True, then=Value("")),
-                When(answered_at__lte=sent + timedelta(hours=24), then=Value("within_1_day")),
-                When(answered_at__lte=sent + timedelta(hours=48), then=Value("1_to_2_days")),
-                When(answered_at__lte=sent + timedelta(days=7), then=Value("2_to_7_days")),
-                default=Value("over_7_days"),
-                output_field=CharField(),
-            ),
-        )
-        .values("need", "status", "decline_reason", "response", "rank")
-    )
-    # The window is computed in a subquery, then the capped rows are counted in SQL: the
-    # referrals never reach Python one by one.
-    inner, params = ranked.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT need, status, decline_reason, response, COUNT(*) "  # noqa: S608
-            f"FROM ({inner}) ranked WHERE rank <= %s "
-            "GROUP BY need, status, decline_reason, response",
-            [*params, bound],
-        )
-        rows = cursor.fetchall()
     cube: dict[ReferralKey, int] = {}
-    for need, status, reason, response, n in rows:
-        outcome = vocab.referral_outcome_code(status)
-        if outcome is None:
-            continue
-        key = (need, outcome, reason if outcome == "declined" else "", response)
-        cube[key] = cube.get(key, 0) + n
+    for first, second, n in rows:
+        for code in (first, second):
+            if code:
+                key = vocab.referral_key(code)
+                cube[key] = cube.get(key, 0) + n
     return cube
 
 

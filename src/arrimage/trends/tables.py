@@ -137,20 +137,16 @@ def table_specs(
     def by_mental_health(key: TimelineKey, n: int, leaves: dict[Leaf, int]) -> None:
         _add(leaves, (key[4] or vocab.UNKNOWN, key[5] or vocab.UNKNOWN), n)
 
-    def need_of(key: ReferralKey) -> str:
-        return vocab.need_group(key[0])
-
     def by_outcome(key: ReferralKey, n: int, leaves: dict[Leaf, int]) -> None:
-        _add(leaves, (key[1], need_of(key)), n)
+        _add(leaves, (key[1], key[0]), n)
 
     def by_decline_reason(key: ReferralKey, n: int, leaves: dict[Leaf, int]) -> None:
         if key[2]:
-            reason = key[2] if key[2] in vocab.DECLINE_REASONS else "other"
-            _add(leaves, (reason, need_of(key)), n)
+            _add(leaves, (key[2], key[0]), n)
 
     def by_response_time(key: ReferralKey, n: int, leaves: dict[Leaf, int]) -> None:
         if key[3]:
-            _add(leaves, (key[3], need_of(key)), n)
+            _add(leaves, (key[3], key[0]), n)
 
     by_need = _with_total("need_group", list(vocab.NEED_GROUPS))
     return [

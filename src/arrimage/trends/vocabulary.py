@@ -252,6 +252,45 @@ def referral_outcome_code(status: str) -> str | None:
     return status if status in REFERRAL_OUTCOMES else None
 
 
+def response_time_code(
+    *, status: str, sent_at: datetime | None, answered_at: datetime | None
+) -> str:
+    """How long the recipient took to answer; a referral still waiting, or cancelled before an
+    answer, has no response time ("")."""
+    if sent_at is not None and answered_at is not None:
+        hours = (answered_at - sent_at).total_seconds() / 3600
+        if hours <= 24:
+            return "within_1_day"
+        if hours <= 48:
+            return "1_to_2_days"
+        return "2_to_7_days" if hours <= 24 * 7 else "over_7_days"
+    return "no_answer" if status == "expired" else ""
+
+
+def referral_code(
+    need: str,
+    status: str,
+    decline_reason: str,
+    sent_at: datetime | None,
+    answered_at: datetime | None,
+) -> str:
+    """One referral in coarse codes, "need group|outcome|decline reason|response time", kept
+    in the statistics projection; "" for a referral that was never sent."""
+    outcome = referral_outcome_code(status)
+    if outcome is None:
+        return ""
+    reason = ""
+    if outcome == "declined":
+        reason = decline_reason if decline_reason in DECLINE_REASONS else "other"
+    response = response_time_code(status=status, sent_at=sent_at, answered_at=answered_at)
+    return "|".join((need_group(need), outcome, reason, response))
+
+
+def referral_key(code: str) -> tuple[str, str, str, str]:
+    group, outcome, reason, response = code.split("|")
+    return group, outcome, reason, response
+
+
 def _as_date(value: object) -> date | None:
     if isinstance(value, datetime):
         return value.date()
