@@ -6,7 +6,8 @@
 - ``COALITION_MEMBER``: users whose acting organisation belongs to the coalition or one below it.
 - ``API``: the JSON API; it authenticates each request itself and answers 401 without a session.
 - ``SERVICE_STAFF``: service staff and administrators of the acting organisation, for its own
-  directory services only (availability, service edits); anyone else gets 404.
+  directory services only (availability, adding and editing services and places); anyone else
+  gets 404.
 - ``DIRECTORY_MANAGER``: administrators and coordinators of the acting organisation: directory
   import and export.
 - ``COORDINATOR``: coordinators of the acting organisation, for the coalitions it belongs to.
@@ -112,6 +113,12 @@ URL_POLICY: dict[str, Access] = {
     "directory:search_json": Access.PUBLIC,
     "directory:service": Access.PUBLIC,
     "directory:service_edit": Access.SERVICE_STAFF,
+    # Adding services and places: own directory organizations only; anything else is 404.
+    "directory:service_add": Access.SERVICE_STAFF,
+    "directory:own_services": Access.SERVICE_STAFF,
+    "directory:service_create": Access.SERVICE_STAFF,
+    "directory:location_create": Access.SERVICE_STAFF,
+    "directory:location_edit": Access.SERVICE_STAFF,
     "directory:availability": Access.SERVICE_STAFF,
     "directory:availability_update": Access.SERVICE_STAFF,
     "directory:exchange": Access.DIRECTORY_MANAGER,

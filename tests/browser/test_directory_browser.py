@@ -120,3 +120,41 @@ def test_caseworker_searches_and_staff_update_availability_on_a_phone(
     # The caseworker's search shows the new figure.
     page.goto("/repertoire/?q=hebergement")
     expect(page.locator("ol.results li").first).to_contain_text("0")
+
+
+def test_staff_add_a_service_and_its_place_on_a_phone(phone_page: Page, live_server) -> None:
+    """The service and place forms fit a 360 px screen; the new service is then found."""
+    side = make_side("A", org_type="shelter")
+    DirectoryOrganization.objects.create(owner=side.organisation, name="Maison Aurore (démo)")
+    page = phone_page
+    browser_login(page, live_server, side.user("organisation_admin").email, PASSWORD)
+    page.goto("/repertoire/")
+    # By its address: the wording is translated at the end ("Ajouter un service").
+    page.locator("main a[href='/repertoire/services/ajouter/']").click()
+    expect(page.locator("form.edit-form")).to_be_visible()
+    _no_sideways_scroll(page)
+    page.locator("input[name=name_fr]").fill("Refuge Boréal")
+    page.locator("input[name=categories][value=housing_emergency]").check()
+    page.locator("input[name=eligibility][value=gender_women]").check()
+    page.locator("input[name=phone]").fill("450-555-0143")
+    page.locator("form.edit-form button[type=submit]").tap()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Refuge Boréal")
+    _no_sideways_scroll(page)
+
+    page.locator("main a.button[href*='/lieux/ajouter/']").click()
+    expect(page.locator("form.edit-form")).to_be_visible()
+    _no_sideways_scroll(page)
+    page.locator("input[name=name]").fill("Maison Boréale")
+    page.locator("input[name=address_1]").fill("9 rue du Nord")
+    page.locator("input[name=city]").fill("Laval")
+    page.locator("input[name=postal_code]").fill("H7N 1A1")
+    page.locator("input[name=is_confidential]").check()
+    page.locator("input[name=phone]").fill("450-555-0144")
+    page.locator("form.edit-form button[type=submit]").tap()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Refuge Boréal")
+    expect(page.get_by_role("link", name="450-555-0144")).to_be_visible()
+    _no_sideways_scroll(page)
+
+    page.goto("/repertoire/?q=boreal&region=QC-13")
+    expect(page.locator("ol.results li").first).to_contain_text("Refuge Boréal")
+    assert Service.objects.get(name_fr="Refuge Boréal").service_at_locations.count() == 1

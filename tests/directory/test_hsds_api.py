@@ -203,3 +203,52 @@ def test_the_feed_is_public(client, feed):
     response = client.get("/hsds/services")
     assert response.status_code == 200
     assert response["Access-Control-Allow-Origin"] == "*"
+
+
+def test_a_service_added_on_the_web_validates_everywhere(client, side_a):
+    """A service and its places added through the web forms (tests/directory/
+    test_service_create.py) give HSDS 3.0 documents that validate, addresses and accessibility
+    included where the place is public, and left out where it is confidential."""
+    from arrimage.directory.models import Location
+    from tests.conftest import login
+    from tests.directory.test_service_create import PLACE, SERVICE
+
+    org = directory_org(side_a.organisation, "Maison A")
+    login(client, side_a.user("organisation_admin"))
+    since = timezone.now().isoformat()
+    assert (
+        client.post(f"/repertoire/organisations/{org.pk}/services/ajouter/", SERVICE).status_code
+        == 302
+    )
+    service = Service.objects.get(organization=org)
+    for name, confidential in (("Bureau", ""), ("Maison", "on")):
+        response = client.post(
+            f"/repertoire/organisations/{org.pk}/lieux/ajouter/",
+            {**PLACE, "name": name, "is_confidential": confidential, "services": [service.pk]},
+        )
+        assert response.status_code == 302
+    client.logout()
+
+    detail = client.get(f"/hsds/services/{service.pk}").json()
+    assert_valid("compiled/service.json", detail)
+    assert detail["name_en"] == "Star legal clinic" and detail["email"] == "accueil@example.org"
+    assert {x["code"] for x in detail["languages"]} == {"fr", "es"}
+    assert detail["schedules"][0]["description"] == SERVICE["hours"]
+    assert detail["phones"][0]["number"] == "514-555-0177"
+    places = {s["location"]["name"]: s["location"] for s in detail["service_at_locations"]}
+    public = places["Bureau"]
+    assert public["municipality"] == "laval" and public["region_code"] == "QC-13"
+    assert public["addresses"][0]["postal_code"] == "H7N 1A1"
+    assert public["accessibility"][0]["description"] == "Entrée sans marche"
+    hidden = next(p for p in places.values() if p["confidential"])
+    assert "addresses" not in hidden and "accessibility" not in hidden
+    assert hidden["phones"][0]["number"] == "450-555-0188"
+
+    listed = client.get("/hsds/services", {"modified_after": since}).json()
+    assert_page(listed, "compiled/service_list.json")
+    assert [s["id"] for s in listed["contents"]] == [str(service.pk)]
+    assert_page(client.get("/hsds/services", {"full": "true"}).json(), "compiled/service.json")
+    sals = client.get("/hsds/service_at_locations", {"full": "true"}).json()
+    assert_page(sals, "compiled/service_at_location.json")
+    assert sals["total_items"] == Location.objects.filter(organization=org).count() == 2
+    assert_valid("compiled/organization.json", client.get(f"/hsds/organizations/{org.pk}").json())

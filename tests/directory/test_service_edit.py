@@ -71,3 +71,42 @@ def test_edit_refuses_a_service_without_name(client, side_a, two_shelters):
     )
     assert response.status_code == 200
     assert Service.objects.get(pk=service.pk).name_fr == "Hébergement d'urgence A"
+
+
+def test_edit_sets_languages_hours_and_contact_and_keeps_imported_languages(
+    client, side_a, two_shelters
+):
+    from arrimage.directory.models import Language, Phone, Schedule
+
+    login(client, side_a.user("organisation_admin"))
+    service = two_shelters["a"]
+    Language.objects.create(service=service, code="de", name="Deutsch")  # not in the form
+    page = client.get(f"/repertoire/services/{service.pk}/modifier/")
+    assert page.context["form"].initial["languages"] == ["fr"]
+    extra = {
+        "languages": ["en", "ar"],
+        "hours": "24/7",
+        "phone": "450-555-0111",
+        "email": "info@example.org",
+        "url": "https://example.org",
+    }
+    assert (
+        client.post(f"/repertoire/services/{service.pk}/modifier/", {**FORM, **extra}).status_code
+        == 302
+    )
+    codes = set(Language.objects.filter(service=service).values_list("code", flat=True))
+    assert codes == {"en", "ar", "de"}
+    assert Schedule.objects.get(service=service).description == "24/7"
+    assert Phone.objects.get(service=service).number == "450-555-0111"
+    assert SearchEntry.objects.get(service=service).summary["languages"] == ["ar", "de", "en"]
+    # Emptied: the phone and the hours go; a bad phone is refused with nothing changed.
+    client.post(
+        f"/repertoire/services/{service.pk}/modifier/", {**FORM, **extra, "hours": "", "phone": ""}
+    )
+    assert not Schedule.objects.filter(service=service).exists()
+    assert not Phone.objects.filter(service=service).exists()
+    response = client.post(
+        f"/repertoire/services/{service.pk}/modifier/", {**FORM, "name_fr": "Autre", "phone": "abc"}
+    )
+    assert response.status_code == 200 and "phone" in response.context["form"].errors
+    assert Service.objects.get(pk=service.pk).name_fr == "Refuge Lune"

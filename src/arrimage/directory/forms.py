@@ -1,13 +1,21 @@
+import uuid
 from functools import cache
 from typing import Any, cast
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from arrimage.coalition.models import OrganisationType, Region
+from arrimage.directory.locations import (
+    LocationFields,
+    municipality_locate,
+    postcode_normalise,
+)
 from arrimage.directory.models import ServiceStatus
 from arrimage.directory.search import SearchParams
+from arrimage.directory.services import ServiceFields, phone_check
 from arrimage.directory.taxonomy import (
     CATEGORIES,
     ELIGIBILITY,
@@ -138,6 +146,24 @@ class ServiceForm(forms.Form):
     eligibility = forms.MultipleChoiceField(
         label=_("Eligibility"), required=False, widget=forms.CheckboxSelectMultiple
     )
+    languages = forms.MultipleChoiceField(
+        label=_("Languages spoken"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    hours = forms.CharField(
+        label=_("Opening hours"),
+        required=False,
+        max_length=1000,
+        help_text=_("For example: Monday to Friday, 9 h to 17 h; intake 24/7 by phone."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    phone = forms.CharField(
+        label=_("Phone"),
+        required=False,
+        max_length=50,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
+    email = forms.EmailField(label=_("Email"), required=False, max_length=254)
+    url = forms.URLField(label=_("Website"), required=False, max_length=200, assume_scheme="https")
 
     def __init__(self, *args: Any, language: str = "fr", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -146,6 +172,142 @@ class ServiceForm(forms.Form):
         )
         cast(forms.ChoiceField, self.fields["eligibility"]).choices = _term_choices(
             ELIGIBILITY, language
+        )
+        english = language.startswith("en")
+        cast(forms.ChoiceField, self.fields["languages"]).choices = [
+            (code, names[1] if english else names[0]) for code, names in LANGUAGES.items()
+        ]
+
+    def clean_phone(self) -> str:
+        phone = self.cleaned_data["phone"]
+        return phone_check(phone) if phone.strip() else ""
+
+    def fields_value(self) -> ServiceFields:
+        """The cleaned form, as the service functions take it."""
+        data = self.cleaned_data
+        return ServiceFields(
+            name_fr=data["name_fr"],
+            name_en=data["name_en"],
+            description_fr=data["description_fr"],
+            description_en=data["description_en"],
+            status=data["status"],
+            minimum_age=data["minimum_age"],
+            maximum_age=data["maximum_age"],
+            term_codes=frozenset(data["categories"]) | frozenset(data["eligibility"]),
+            languages=frozenset(data["languages"]),
+            phone=data["phone"],
+            email=data["email"],
+            url=data["url"],
+            hours=data["hours"],
+        )
+
+
+class LocationForm(forms.Form):
+    """A place of the organisation: the address gives the municipality (offline geocoder)."""
+
+    name = forms.CharField(label=_("Name of the place"), max_length=300)
+    address_1 = forms.CharField(
+        label=_("Street address"),
+        max_length=300,
+        widget=forms.TextInput(attrs={"autocomplete": "address-line1"}),
+    )
+    address_2 = forms.CharField(
+        label=_("Apartment, suite, floor"),
+        required=False,
+        max_length=300,
+        widget=forms.TextInput(attrs={"autocomplete": "address-line2"}),
+    )
+    city = forms.CharField(
+        label=_("Municipality"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"list": "municipalities", "autocomplete": "address-level2"}),
+    )
+    postal_code = forms.CharField(
+        label=_("Postal code"),
+        max_length=10,
+        widget=forms.TextInput(attrs={"autocomplete": "postal-code", "size": "8"}),
+    )
+    is_confidential = forms.BooleanField(
+        label=_(
+            "Confidential address (shelter): others see only the municipality and the intake phone"
+        ),
+        required=False,
+    )
+    phone = forms.CharField(
+        label=_("Intake phone"),
+        required=False,
+        max_length=50,
+        help_text=_("Required for a confidential address."),
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
+    accessibility = forms.CharField(
+        label=_("Accessibility"),
+        required=False,
+        max_length=2000,
+        help_text=_("For example: entrance without steps, elevator, adapted washroom."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    transportation = forms.CharField(
+        label=_("Public transit"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    description = forms.CharField(
+        label=_("Description"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    services = forms.TypedMultipleChoiceField(
+        label=_("Services offered at this place"),
+        required=False,
+        coerce=uuid.UUID,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, services: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["services"]).choices = services
+
+    def clean_phone(self) -> str:
+        phone = self.cleaned_data["phone"]
+        return phone_check(phone) if phone.strip() else ""
+
+    def clean_postal_code(self) -> str:
+        return postcode_normalise(self.cleaned_data["postal_code"])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("city") and data.get("postal_code"):
+            try:
+                municipality_locate(city=data["city"], postal_code=data["postal_code"])
+            except ValidationError as error:
+                self.add_error("city", error)
+        if data.get("is_confidential") and not data.get("phone") and "phone" not in self.errors:
+            self.add_error(
+                "phone",
+                _(
+                    "A confidential location needs an intake phone: with the municipality, it "
+                    "is all that others see."
+                ),
+            )
+        return data
+
+    def fields_value(self) -> LocationFields:
+        data = self.cleaned_data
+        return LocationFields(
+            name=data["name"],
+            address_1=data["address_1"],
+            address_2=data["address_2"],
+            city=data["city"],
+            postal_code=data["postal_code"],
+            is_confidential=data["is_confidential"],
+            description=data["description"],
+            transportation=data["transportation"],
+            accessibility=data["accessibility"],
+            phone=data["phone"],
+            service_ids=frozenset(data["services"]),
         )
 
 

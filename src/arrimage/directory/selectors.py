@@ -11,6 +11,7 @@ from arrimage.core.errors import NotFound
 from arrimage.directory.models import (
     Attribute,
     CapacityChange,
+    DirectoryOrganization,
     Location,
     Service,
     ServiceAtLocation,
@@ -39,6 +40,7 @@ def service_view_get(*, actor: Membership | None, service_id: UUID) -> ServiceVi
         Service.objects.select_related("organization")
         .prefetch_related(
             "phones",
+            "schedules",
             "languages",
             "capacities",
             "required_documents",
@@ -47,7 +49,12 @@ def service_view_get(*, actor: Membership | None, service_id: UUID) -> ServiceVi
                 "service_at_locations",
                 queryset=ServiceAtLocation.objects.select_related(
                     "location__organization", "location__region"
-                ).prefetch_related("location__addresses", "location__phones", "schedules"),
+                ).prefetch_related(
+                    "location__addresses",
+                    "location__phones",
+                    "location__accessibility",
+                    "schedules",
+                ),
             ),
         )
         .filter(pk=service_id)
@@ -107,3 +114,40 @@ def service_for_edit(*, actor: Membership | None, service_id: UUID) -> Service:
     if service is None:
         raise NotFound
     return service
+
+
+def organizations_owned(*, actor: Membership | None) -> QuerySet[DirectoryOrganization]:
+    """The directory organizations whose services and locations the actor may add and edit."""
+    if actor is None or actor.role not in EDIT_ROLES:
+        return DirectoryOrganization.objects.none()
+    return DirectoryOrganization.objects.filter(owner_id=actor.organisation_id).order_by("name")
+
+
+def organization_for_edit(
+    *, actor: Membership | None, organization_id: UUID
+) -> DirectoryOrganization:
+    organization = organizations_owned(actor=actor).filter(pk=organization_id).first()
+    if organization is None:
+        raise NotFound
+    return organization
+
+
+def locations_owned(*, actor: Membership | None) -> QuerySet[Location]:
+    if actor is None or actor.role not in EDIT_ROLES:
+        return Location.objects.none()
+    return Location.objects.filter(organization__owner_id=actor.organisation_id)
+
+
+def location_for_edit(*, actor: Membership | None, location_id: UUID) -> Location:
+    """One of the actor's own locations, with what its form shows (its address, accessibility,
+    intake phone and services)."""
+    location = (
+        locations_owned(actor=actor)
+        .select_related("organization")
+        .prefetch_related("addresses", "accessibility", "phones", "service_at_locations")
+        .filter(pk=location_id)
+        .first()
+    )
+    if location is None:
+        raise NotFound
+    return location

@@ -1,5 +1,6 @@
-"""Directory pages: public search and service pages, availability for service staff, service
-editing, import and export, and the confidential-address sharing setting."""
+"""Directory pages: public search and service pages, availability for service staff, adding
+and editing an organisation's services and places, import and export, and the
+confidential-address sharing setting."""
 
 from typing import Any
 from uuid import UUID
@@ -7,6 +8,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,19 +20,27 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from arrimage.accounts.models import Role
 from arrimage.coalition.models import Coalition
 from arrimage.core.errors import NotFound
-from arrimage.directory import selectors
+from arrimage.directory import geo, selectors
 from arrimage.directory.exchange_apply import ImportFailed, bundle_apply
 from arrimage.directory.exchange_read import read_upload
 from arrimage.directory.exchange_write import export_json, export_package_zip
 from arrimage.directory.forms import (
     CapacityForm,
     ImportForm,
+    LocationForm,
     SearchForm,
     ServiceForm,
     SharingForm,
 )
 from arrimage.directory.hsds import HsdsWriter, public_reveal
-from arrimage.directory.models import DirectorySharing
+from arrimage.directory.locations import location_create, location_update
+from arrimage.directory.models import (
+    DirectoryOrganization,
+    DirectorySharing,
+    Location,
+    Service,
+    ServiceStatus,
+)
 from arrimage.directory.presentation import (
     age_label,
     freshness,
@@ -44,12 +54,14 @@ from arrimage.directory.query import search_params_parse
 from arrimage.directory.search import RANK_LIMIT, directory_search
 from arrimage.directory.services import (
     CAPACITY_ROLES,
+    EDIT_ROLES,
     SHARING_ROLES,
     capacity_update,
+    service_create,
     service_update,
     sharing_set,
 )
-from arrimage.directory.taxonomy import CATEGORY_CODES
+from arrimage.directory.taxonomy import CATEGORY_CODES, LANGUAGES
 from arrimage.privacy.audit import audit_record
 
 EXCHANGE_ROLES = frozenset({Role.ORGANISATION_ADMIN, Role.COORDINATOR})
@@ -161,6 +173,7 @@ def service_view(request: HttpRequest, service_id: UUID) -> HttpResponse:
                 }
                 for c in service.capacities.all()
             ],
+            "may_edit": view.is_own and actor.role in EDIT_ROLES,
             **indicator,
         },
     )
@@ -227,6 +240,32 @@ def availability_update_view(request: HttpRequest, capacity_id: UUID) -> HttpRes
     return redirect(reverse("directory:availability") + f"#capacity-{capacity_id}")
 
 
+def _service_initial(service: Service, codes: list[str]) -> dict[str, Any]:
+    """The service form's values for an existing service."""
+    phone = service.phones.filter(location__isnull=True).order_by("id").first()
+    schedule = (
+        service.schedules.filter(location__isnull=True, service_at_location__isnull=True)
+        .order_by("id")
+        .first()
+    )
+    return {
+        "name_fr": service.name_fr,
+        "name_en": service.name_en,
+        "description_fr": service.description_fr,
+        "description_en": service.description_en,
+        "status": service.status,
+        "minimum_age": service.minimum_age,
+        "maximum_age": service.maximum_age,
+        "categories": [c for c in codes if c in CATEGORY_CODES],
+        "eligibility": [c for c in codes if c not in CATEGORY_CODES],
+        "languages": sorted({x.code for x in service.languages.all() if x.code in LANGUAGES}),
+        "hours": schedule.description if schedule else "",
+        "phone": phone.number if phone else "",
+        "email": service.email,
+        "url": service.url,
+    }
+
+
 @require_http_methods(["GET", "POST"])
 def service_edit_view(request: HttpRequest, service_id: UUID) -> HttpResponse:
     actor = _membership(request)
@@ -236,41 +275,200 @@ def service_edit_view(request: HttpRequest, service_id: UUID) -> HttpResponse:
     if request.method == "POST":
         form = ServiceForm(request.POST, language=language)
         if form.is_valid():
-            data = form.cleaned_data
             try:
-                service_update(
-                    actor=actor,
-                    service_id=service.pk,
-                    name_fr=data["name_fr"],
-                    name_en=data["name_en"],
-                    description_fr=data["description_fr"],
-                    description_en=data["description_en"],
-                    status=data["status"],
-                    minimum_age=data["minimum_age"],
-                    maximum_age=data["maximum_age"],
-                    term_codes=set(data["categories"]) | set(data["eligibility"]),
-                )
+                service_update(actor=actor, service_id=service.pk, fields=form.fields_value())
             except ValidationError as error:
                 form.add_error(None, error)
             else:
                 messages.success(request, _("The service is saved."))
                 return redirect("directory:service", service_id=service.pk)
     else:
+        form = ServiceForm(language=language, initial=_service_initial(service, codes))
+    return render(
+        request,
+        "directory/service_edit.html",
+        {
+            "form": form,
+            "title": _("Edit the service"),
+            "cancel_url": reverse("directory:service", args=[service.pk]),
+        },
+    )
+
+
+def _editor(request: HttpRequest) -> Any:
+    """The acting membership if it may add and edit its organisation's services, else 404."""
+    actor = _membership(request)
+    if actor is None or actor.role not in EDIT_ROLES:
+        raise NotFound
+    return actor
+
+
+@require_GET
+def own_services_view(request: HttpRequest) -> HttpResponse:
+    """The organisation's directory entries: their services and places, to add and edit."""
+    actor = _editor(request)
+    organizations = selectors.organizations_owned(actor=actor).prefetch_related(
+        "services", Prefetch("locations", queryset=Location.objects.select_related("region"))
+    )
+    return render(
+        request,
+        "directory/own_services.html",
+        {
+            "organizations": [
+                {
+                    "organization": organization,
+                    "services": sorted(organization.services.all(), key=lambda s: s.name.lower()),
+                    "locations": [
+                        (location, geo.municipality_get(location.municipality_code))
+                        for location in organization.locations.all()
+                    ],
+                }
+                for organization in organizations
+            ],
+        },
+    )
+
+
+@require_GET
+def service_add_view(request: HttpRequest) -> HttpResponse:
+    """ "Add a service" from the directory: straight to the form when the organisation has one
+    directory entry, else to the list of its entries."""
+    actor = _editor(request)
+    organizations = list(
+        selectors.organizations_owned(actor=actor).values_list("pk", flat=True)[:2]
+    )
+    if len(organizations) == 1:
+        return redirect("directory:service_create", organization_id=organizations[0])
+    return redirect("directory:own_services")
+
+
+@require_http_methods(["GET", "POST"])
+def service_create_view(request: HttpRequest, organization_id: UUID) -> HttpResponse:
+    actor = _membership(request)
+    organization = selectors.organization_for_edit(actor=actor, organization_id=organization_id)
+    language = get_language() or "fr"
+    if request.method == "POST":
+        form = ServiceForm(request.POST, language=language)
+        if form.is_valid():
+            try:
+                service = service_create(
+                    actor=actor, organization_id=organization.pk, fields=form.fields_value()
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request, _("The service is added. Now add the place where it is offered.")
+                )
+                return redirect("directory:service", service_id=service.pk)
+    else:
         form = ServiceForm(
             language=language,
+            initial={"status": ServiceStatus.ACTIVE, "languages": ["fr"]},
+        )
+    return render(
+        request,
+        "directory/service_edit.html",
+        {
+            "form": form,
+            "title": _("Add a service"),
+            "organization": organization,
+            "cancel_url": reverse("directory:own_services"),
+        },
+    )
+
+
+def _location_form_page(
+    request: HttpRequest,
+    *,
+    actor: Any,
+    organization: DirectoryOrganization,
+    location: Location | None,
+) -> HttpResponse:
+    """The location form, for a new location (``location`` None) or an existing one."""
+    services = [
+        (str(s.pk), s.name)
+        for s in sorted(organization.services.all(), key=lambda s: s.name.lower())
+    ]
+    back: UUID | None = None
+    try:
+        back = UUID(request.GET.get("service", ""))
+    except ValueError:
+        back = None
+    if back is not None and str(back) not in {pk for pk, _name in services}:
+        back = None
+    if request.method == "POST":
+        form = LocationForm(request.POST, services=services)
+        if form.is_valid():
+            try:
+                if location is None:
+                    location = location_create(
+                        actor=actor, organization_id=organization.pk, fields=form.fields_value()
+                    )
+                    messages.success(request, _("The place is added."))
+                else:
+                    location = location_update(
+                        actor=actor, location_id=location.pk, fields=form.fields_value()
+                    )
+                    messages.success(request, _("The place is saved."))
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                if back is not None:
+                    return redirect("directory:service", service_id=back)
+                return redirect(reverse("directory:own_services") + f"#location-{location.pk}")
+    elif location is None:
+        form = LocationForm(services=services, initial={"services": [str(back)] if back else []})
+    else:
+        address = location.addresses.all()[0] if location.addresses.all() else None
+        accessibility = location.accessibility.all()[0] if location.accessibility.all() else None
+        intake = next((p for p in location.phones.all() if p.service_id is None), None)
+        form = LocationForm(
+            services=services,
             initial={
-                "name_fr": service.name_fr,
-                "name_en": service.name_en,
-                "description_fr": service.description_fr,
-                "description_en": service.description_en,
-                "status": service.status,
-                "minimum_age": service.minimum_age,
-                "maximum_age": service.maximum_age,
-                "categories": [c for c in codes if c in CATEGORY_CODES],
-                "eligibility": [c for c in codes if c not in CATEGORY_CODES],
+                "name": location.name,
+                "address_1": address.address_1 if address else "",
+                "address_2": address.address_2 if address else "",
+                "city": address.city if address else "",
+                "postal_code": address.postal_code if address else "",
+                "is_confidential": location.is_confidential,
+                "phone": intake.number if intake else "",
+                "accessibility": accessibility.description if accessibility else "",
+                "transportation": location.transportation,
+                "description": location.description,
+                "services": [str(sal.service_id) for sal in location.service_at_locations.all()],
             },
         )
-    return render(request, "directory/service_edit.html", {"form": form, "service": service})
+    return render(
+        request,
+        "directory/location_edit.html",
+        {
+            "form": form,
+            "title": _("Add a place") if location is None else _("Edit the place"),
+            "organization": organization,
+            "municipalities": sorted(m.name for m in geo.municipalities().values()),
+            "cancel_url": reverse("directory:service", args=[back])
+            if back
+            else reverse("directory:own_services"),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def location_create_view(request: HttpRequest, organization_id: UUID) -> HttpResponse:
+    actor = _membership(request)
+    organization = selectors.organization_for_edit(actor=actor, organization_id=organization_id)
+    return _location_form_page(request, actor=actor, organization=organization, location=None)
+
+
+@require_http_methods(["GET", "POST"])
+def location_edit_view(request: HttpRequest, location_id: UUID) -> HttpResponse:
+    actor = _membership(request)
+    location = selectors.location_for_edit(actor=actor, location_id=location_id)
+    assert location.organization is not None  # locations_owned: owned through it
+    return _location_form_page(
+        request, actor=actor, organization=location.organization, location=location
+    )
 
 
 def _exchange_actor(request: HttpRequest) -> Any:
