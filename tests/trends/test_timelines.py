@@ -279,3 +279,19 @@ def test_response_time_bands(side_a, partner, status, hours, bucket):
     _referral(case, service, partner.organisation, status=status, hours=hours, need="legal")
     expected = {(bucket, "legal"): 1} if bucket else {}
     assert _leaves(side_a)["response_time_need"] == expected
+
+
+def test_a_referral_for_health_is_not_stated_without_a_consent_for_health(side_a, partner):
+    service = make_service(partner.organisation, name_fr="Clinique")
+    case = open_case(side_a)
+    statistics_consent(
+        case, partner.organisation, categories=[Category.IDENTITY, Category.COORDINATION]
+    )
+    _referral(
+        case, service, partner.organisation, status="completed", hours=3, need="mental_health"
+    )
+    _referral(case, service, partner.organisation, status="completed", hours=3, need="income")
+    assert _leaves(side_a)["referral_outcome_need"] == {
+        ("completed", "unknown"): 1,
+        ("completed", "other"): 1,
+    }

@@ -159,7 +159,7 @@ def _coarse(case: Case, scope: set[str]) -> dict[str, object]:
         "source_updated_at": case.updated_at,
     }
     counts_referrals = Category.COORDINATION in scope and unmet_needs_available()
-    first, second = _referral_slots(case) if counts_referrals else ("", "")
+    first, second = _referral_slots(case, scope) if counts_referrals else ("", "")
     values.update(referral_first=first, referral_second=second)
     if Category.HEALTH in scope:
         values.update(_health(case))
@@ -169,7 +169,16 @@ def _coarse(case: Case, scope: set[str]) -> dict[str, object]:
     return values
 
 
-def _referral_slots(case: Case) -> tuple[str, str]:
+# A referral's need says as much as the case's need of that type (cases.Need.TYPE_CATEGORIES):
+# it is stated only if the consent covers that category too.
+REFERRAL_NEED_CATEGORIES = {
+    "mental_health": Category.HEALTH,
+    "physical_health": Category.HEALTH,
+    "immigration_legal": Category.IMMIGRATION,
+}
+
+
+def _referral_slots(case: Case, scope: set[str]) -> tuple[str, str]:
     """The case's first two referrals sent (drafts never count), coded."""
     from arrimage.orientation.models import Referral, ReferralStatus
 
@@ -179,7 +188,12 @@ def _referral_slots(case: Case) -> tuple[str, str]:
         .order_by("sent_at", "id")
         .values_list("need", "status", "decline_reason", "sent_at", "answered_at")[:REFERRAL_SLOTS]
     )
-    codes = [vocab.referral_code(*row) for row in rows]
+    codes = []
+    for need, status, reason, sent_at, answered_at in rows:
+        covered = REFERRAL_NEED_CATEGORIES.get(need, Category.COORDINATION) in scope
+        codes.append(
+            vocab.referral_code(need if covered else "", status, reason, sent_at, answered_at)
+        )
     codes += [""] * (REFERRAL_SLOTS - len(codes))
     return codes[0], codes[1]
 

@@ -105,6 +105,7 @@ NEED_GROUPS: dict[str, object] = {
     "legal": pgettext_lazy("statistics", "Legal and immigration help"),
     "health": pgettext_lazy("statistics", "Physical and mental health"),
     "other": pgettext_lazy("statistics", "Income, work, language and other"),
+    UNKNOWN: pgettext_lazy("statistics", "Not stated"),
 }
 _NEED_GROUP = {
     "emergency_housing": "housing",
@@ -117,6 +118,8 @@ _NEED_GROUP = {
 
 
 def need_group(need: str) -> str:
+    if not need:
+        return UNKNOWN
     return _NEED_GROUP.get(need, "other")
 
 
