@@ -8,6 +8,7 @@ import math
 import uuid
 from collections.abc import Callable, Iterable
 from datetime import UTC
+from functools import partial
 from typing import Any
 from uuid import UUID
 
@@ -35,7 +36,6 @@ from arrimage.trends.tables import (
     CASES,
     REFERRALS,
     SECTIONS,
-    TIMELINES,
     UNMET_NEEDS,
     Leaf,
     TableSpec,
@@ -264,9 +264,16 @@ def exact_counts(
     specs = [spec for spec in specs if spec.key in wanted]
     counters: dict[str, Callable[[], dict[Any, int]]] = {
         CASES: lambda: sources.countable_cube(organisation_ids=organisation_ids, year=year, at=at),
-        TIMELINES: lambda: sources.timeline_cube(
-            organisation_ids=organisation_ids, year=year, at=at
-        ),
+        **{
+            name: partial(
+                sources.grouped_counts,
+                organisation_ids=organisation_ids,
+                year=year,
+                at=at,
+                name=name,
+            )
+            for name in ("immigration", "mental")
+        },
         REFERRALS: lambda: sources.referral_cube(
             organisation_ids=organisation_ids, year=year, at=at
         ),

@@ -17,7 +17,7 @@ Three steps, all inside the organisations that own the cases:
    of the count, the person's first case only, and not the cases another member already
    reported (the GBVIMS question).
 
-The same counted cases give the timelines (:func:`timeline_cube`: TRP delay, refugee and
+The same counted cases give the timelines (:func:`grouped_counts`: TRP delay, refugee and
 humanitarian applications, mental-health access) and, from Orientation, their referrals
 (:func:`referral_cube`: outcomes, decline reasons, response times; the first two per case,
 kept in the projection, which a referral's every change brings up to date by touching its
@@ -50,7 +50,7 @@ from arrimage.cases.vocabularies import NeedType
 from arrimage.privacy.categories import Category, Purpose
 from arrimage.privacy.models import ConsentRecord
 from arrimage.trends import vocabulary as vocab
-from arrimage.trends.models import ProjectionState, StatisticsRecord
+from arrimage.trends.models import GROUPED_COUNTS, ProjectionState, StatisticsRecord
 
 REFRESH_BATCH = 500
 # At most this many referrals of a person are counted in each referral table: the
@@ -397,27 +397,23 @@ def countable_cube(
     return {(m, r, g, a, i, e): n for m, r, g, a, i, e, n in rows}
 
 
-# One cell of the timelines cube: month, TRP delay, refugee claim, humanitarian application,
-# mental-health need, health coverage.
-TimelineKey = tuple[int, str, str, str, str, str]
-
-
-def timeline_cube(
-    *, organisation_ids: Iterable[UUID], year: int, at: datetime
-) -> dict[TimelineKey, int]:
-    """Exact counts of the same cases by their immigration and health timelines. One query."""
+def grouped_counts(
+    *, organisation_ids: Iterable[UUID], year: int, at: datetime, name: str
+) -> dict[tuple[str, ...], int]:
+    """Exact counts of the same cases by the columns of ``GROUPED_COUNTS[name]`` (permit
+    delay by month and applications, mental-health access, referral slots). One query, read
+    through its own index in GROUP BY order."""
+    columns = GROUPED_COUNTS[name]
     rows = (
         _countable(organisation_ids=organisation_ids, year=year, at=at)
-        .values_list(
-            "month", "trp_delay", "asylum", "humanitarian", "mental_health", "health_coverage"
-        )
+        .values_list(*columns)
         .annotate(n=Count("*"))
-        .order_by()
+        .order_by(*columns)
     )
-    return {(m, t, a, h, mh, c): n for m, t, a, h, mh, c, n in rows}
+    return {tuple(str(v) for v in row[:-1]): int(row[-1]) for row in rows}
 
 
-# One cell of the referrals cube: need group, outcome, decline reason, response time.
+# One referral in the referrals cube: need group, outcome, decline reason, response time.
 ReferralKey = tuple[str, str, str, str]
 
 
@@ -426,17 +422,11 @@ def referral_cube(
 ) -> dict[ReferralKey, int]:
     """The referrals sent for the same cases (those whose person's consent covers
     coordination), the first two per case: one person adds at most two to each referral
-    table, whatever the number of referrals. One query over the projection."""
-    rows = (
-        _countable(organisation_ids=organisation_ids, year=year, at=at)
-        .exclude(referral_first="")
-        .values_list("referral_first", "referral_second")
-        .annotate(n=Count("*"))
-        .order_by()
-    )
+    table, whatever the number of referrals. One query."""
+    counts = grouped_counts(organisation_ids=organisation_ids, year=year, at=at, name="referrals")
     cube: dict[ReferralKey, int] = {}
-    for first, second, n in rows:
-        for code in (first, second):
+    for pair, n in counts.items():
+        for code in pair:
             if code:
                 key = vocab.referral_key(code)
                 cube[key] = cube.get(key, 0) + n

@@ -16,7 +16,7 @@ from typing import Any
 
 from arrimage.trends import privacy_noise as noise
 from arrimage.trends import vocabulary as vocab
-from arrimage.trends.sources import CubeKey, ReferralKey, TimelineKey
+from arrimage.trends.sources import CubeKey, ReferralKey
 from arrimage.trends.suppression import grid_table, suppress
 
 SUPPRESSED = "x"
@@ -54,8 +54,9 @@ class Axis:
         )
 
 
-# Where a table's exact counts come from (trends.sources): the cases cube, the timelines cube,
-# the referrals cube or Orientation's anonymised unmet needs.
+# Where a table's exact counts come from (trends.sources): the cases cube, one of the grouped
+# counts of the timelines ("immigration", "mental"), the referrals cube or
+# Orientation's anonymised unmet needs.
 CASES = "cases"
 TIMELINES = "timelines"
 REFERRALS = "referrals"
@@ -127,15 +128,15 @@ def table_specs(
     def by_immigration(key: CubeKey, n: int, leaves: dict[Leaf, int]) -> None:
         _add(leaves, (key[4], vocab.quarter_of(key[0])), n)
 
-    def by_trp_delay(key: TimelineKey, n: int, leaves: dict[Leaf, int]) -> None:
-        _add(leaves, (key[1] or vocab.UNKNOWN, vocab.quarter_of(key[0])), n)
+    def by_trp_delay(key: tuple[str, ...], n: int, leaves: dict[Leaf, int]) -> None:
+        _add(leaves, (key[1] or vocab.UNKNOWN, vocab.quarter_of(int(key[0]))), n)
 
-    def by_application(key: TimelineKey, n: int, leaves: dict[Leaf, int]) -> None:
+    def by_application(key: tuple[str, ...], n: int, leaves: dict[Leaf, int]) -> None:
         _add(leaves, ("asylum", key[2] or vocab.UNKNOWN), n)
         _add(leaves, ("humanitarian", key[3] or vocab.UNKNOWN), n)
 
-    def by_mental_health(key: TimelineKey, n: int, leaves: dict[Leaf, int]) -> None:
-        _add(leaves, (key[4] or vocab.UNKNOWN, key[5] or vocab.UNKNOWN), n)
+    def by_mental_health(key: tuple[str, ...], n: int, leaves: dict[Leaf, int]) -> None:
+        _add(leaves, (key[0] or vocab.UNKNOWN, key[1] or vocab.UNKNOWN), n)
 
     def by_outcome(key: ReferralKey, n: int, leaves: dict[Leaf, int]) -> None:
         _add(leaves, (key[1], key[0]), n)
@@ -180,7 +181,7 @@ def table_specs(
             _quarters(),
             1,
             by_trp_delay,
-            TIMELINES,
+            "immigration",
         ),
         TableSpec(
             "immigration_applications",
@@ -189,7 +190,7 @@ def table_specs(
             _with_total("application_status", list(vocab.APPLICATION_STATUSES)),
             len(vocab.APPLICATIONS),
             by_application,
-            TIMELINES,
+            "immigration",
         ),
         TableSpec(
             "mental_health_access",
@@ -197,7 +198,7 @@ def table_specs(
             _with_total("coverage", list(vocab.COVERAGES)),
             1,
             by_mental_health,
-            TIMELINES,
+            "mental",
         ),
         TableSpec(
             "referral_outcome_need",
