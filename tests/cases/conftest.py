@@ -27,8 +27,8 @@ def marker(label: str, category: str, kind: str = "note") -> str:
 
 
 def populate(side: Side, label: str) -> Case:
-    """One case with a marker in every category: person fields, records and a note and a
-    task per category. Identical shape for every side."""
+    """One case with a marker in every category: person fields, records and a note, a
+    task and a plan goal per category. Identical shape for every side."""
     actor = membership(side)
     case = services.case_create(
         actor_membership=actor,
@@ -89,6 +89,12 @@ def populate(side: Side, label: str) -> Case:
             category=category,
             title=marker(label, category, "task"),
             due_on=tomorrow,
+        )
+        services.goal_add(
+            actor_membership=actor,
+            case_id=case.pk,
+            category=category,
+            text=marker(label, category, "goal"),
         )
     return Case.objects.select_related("lead_organisation", "person").get(pk=case.pk)
 

@@ -88,6 +88,11 @@ def _present(path: str, outputs, case_id, category: str, task_id) -> bool:
         note_present = marker("A", category, "note") in body
         field_present = marker("A", label, kind) in body
         assert note_present == field_present, (path, category, "note and field disagree")
+        # Plan goals and tasks follow their own category, like notes.
+        goal_present = marker("A", category, "goal") in body
+        assert note_present == goal_present, (path, category, "note and goal disagree")
+        task_present = marker("A", category, "task") in body
+        assert note_present == task_present, (path, category, "note and task disagree")
         return note_present
     if path == "search":
         assert status == 200

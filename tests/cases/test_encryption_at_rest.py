@@ -50,7 +50,7 @@ def test_no_personal_value_is_stored_in_clear(world):
         "legal",
         "coordination",
     ):
-        for kind in ("note", "task", "field", "alias"):
+        for kind in ("note", "task", "goal", "field", "alias"):
             assert marker("A", category, kind).encode() not in dump
     for clear in (
         b"Montr",

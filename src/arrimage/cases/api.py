@@ -104,6 +104,9 @@ class NeedOut(Schema):
 
 class GoalOut(Schema):
     id: UUID
+    category: str = Field(
+        description="The category of what the goal is about; only readers of it see the goal."
+    )
     text: str
     status: str
     target_on: date | None = None
@@ -121,7 +124,7 @@ class DocumentOut(Schema):
 class CaseOut(CaseSummaryOut):
     person: PersonOut
     needs: list[NeedOut] | None = None
-    goals: list[GoalOut] | None = None
+    goals: list[GoalOut]
     legal: dict[str, Any] | None = None
     exploitation: dict[str, Any] | None = None
     immigration: dict[str, Any] | None = None
@@ -153,7 +156,15 @@ class NoteIn(Schema):
 class TaskIn(Schema):
     title: str
     due_on: str
-    category: str = "coordination"
+    category: str = Field(
+        default="coordination",
+        description=(
+            "The category of what the task is about (immigration for a permit renewal, health "
+            "for a medical follow-up): only readers of that category see the task, so "
+            "immigration and health never reach police, border enforcement or prosecution. "
+            "You may choose only a category you may read; any other answers 404."
+        ),
+    )
     assignee_id: UUID | None = None
 
 
@@ -312,7 +323,7 @@ def note_add(request: HttpRequest, case_id: UUID, payload: NoteIn) -> Any:
     "/{case_id}/tasks",
     response={201: CreatedOut, 400: ErrorOut, 404: ErrorOut},
     url_name="cases_task_add",
-    summary="Add a task with a due date",
+    summary="Add a task with a due date, tagged with the category it is about",
 )
 def task_add(request: HttpRequest, case_id: UUID, payload: TaskIn) -> Any:
     try:

@@ -174,17 +174,20 @@ class Plan(CaseOwned):
 
 
 class Goal(CaseOwned):
+    """A goal of the plan. Like a note, it is tagged with the category of what it is about:
+    "renew the permit" is an immigration goal, "psychiatric follow-up" a health goal, and the
+    firewall keeps those from enforcement bodies."""
+
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="goals")
+    category = models.CharField(
+        max_length=16, choices=Category.choices, default=Category.COORDINATION
+    )
     text_sealed = models.BinaryField()
     status = models.CharField(
         max_length=16, choices=v.GoalStatus.choices, default=v.GoalStatus.PLANNED
     )
     target_on = models.DateField(null=True, blank=True)
-    FIELD_CATEGORIES: ClassVar[dict[str, Category]] = {
-        "text": Category.COORDINATION,
-        "status": Category.COORDINATION,
-        "target_on": Category.COORDINATION,
-    }
+    FIELD_CATEGORIES: ClassVar[dict[str, Category]] = {}  # every field: the row's category
 
     class Meta:
         ordering = ["created_at"]

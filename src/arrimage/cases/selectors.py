@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from arrimage.accounts.models import Membership
@@ -24,6 +25,7 @@ from arrimage.cases.models import (
     CaseAccess,
     Document,
     Exploitation,
+    Goal,
     HealthFollowUp,
     ImmigrationTrack,
     Need,
@@ -35,6 +37,7 @@ from arrimage.cases.sealing import category_data, open_text
 from arrimage.core.errors import NotFound
 from arrimage.privacy.categories import Category, Purpose
 from arrimage.privacy.consent import consents_active_for_recipient
+from arrimage.privacy.models import ConsentRecord
 
 PERSON_CATEGORIES = (Category.IDENTITY, Category.CONTACT, Category.LOCATION)
 WRITE_ACTIONS = frozenset(
@@ -135,27 +138,18 @@ def case_view_build(grant: CaseGrant) -> dict[str, Any]:
                 case=case, need_type__in=Need.readable_types(grant.readable)
             )
         ]
-        plan = getattr(case, "plan", None) if hasattr(case, "plan") else None
-        view["goals"] = [
-            {
-                "id": str(g.pk),
-                "text": open_text(g, "text_sealed"),
-                "status": g.status,
-                "target_on": g.target_on,
-            }
-            for g in (plan.goals.all() if plan else [])
-        ]
     if grant.may(Category.LEGAL):
         view["legal"] = _complete(Case, Category.LEGAL, category_data(case, Category.LEGAL))
     if grant.may(Category.EXPLOITATION):
-        exploitation = Exploitation.objects.filter(case=case).first()
+        # From the case's own query when it was loaded with it (case_get), else one query.
+        exploitation: Exploitation | None = getattr(case, "exploitation", None)
         view["exploitation"] = _complete(
             Exploitation,
             Category.EXPLOITATION,
             category_data(exploitation, Category.EXPLOITATION) if exploitation else {},
         )
     if grant.may(Category.IMMIGRATION):
-        track = ImmigrationTrack.objects.filter(case=case).first()
+        track: ImmigrationTrack | None = getattr(case, "immigration", None)
         view["immigration"] = _complete(
             ImmigrationTrack,
             Category.IMMIGRATION,
@@ -169,6 +163,17 @@ def case_view_build(grant: CaseGrant) -> dict[str, Any]:
             }
             for h in HealthFollowUp.objects.filter(case=case)
         ]
+    # Goals, like tasks and notes, carry the category of what they are about.
+    view["goals"] = [
+        {
+            "id": str(g.pk),
+            "category": g.category,
+            "text": open_text(g, "text_sealed"),
+            "status": g.status,
+            "target_on": g.target_on,
+        }
+        for g in Goal.objects.filter(plan__case=case, category__in=readable)
+    ]
     view["tasks"] = [
         _task_view(t)
         for t in Task.objects.filter(case=case, category__in=readable).select_related("assignee")
@@ -204,7 +209,11 @@ def case_get(
     *, actor_membership: Membership | None, case_id: UUID | str, path: str = "page"
 ) -> dict[str, Any]:
     """One case as the acting organisation may see it; audited in the case's access log."""
-    grant = case_grant(actor_membership=actor_membership, case_id=case_id)
+    grant = case_grant(
+        actor_membership=actor_membership,
+        case_id=case_id,
+        related=("assigned_worker", "exploitation", "immigration"),
+    )
     view = case_view_build(grant)
     access_record(
         actor_membership=actor_membership,
@@ -229,14 +238,14 @@ class Worklist:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def _shared_person_ids(membership: Membership) -> set[UUID]:
-    return set(
-        consents_active_for_recipient(
-            recipient_id=membership.organisation_id,
-            purpose=Purpose.COORDINATION,
-            at=timezone.now(),
-        ).values_list("person_id", flat=True)
-    )
+def _shared_person_ids(membership: Membership) -> QuerySet[ConsentRecord, Any]:
+    """The persons whose active consent names the organisation, as a subquery: the shared
+    cases are found in one query."""
+    return consents_active_for_recipient(
+        recipient_id=membership.organisation_id,
+        purpose=Purpose.COORDINATION,
+        at=timezone.now(),
+    ).values("person_id")
 
 
 def visible_grants(
@@ -258,15 +267,10 @@ def visible_grants(
             "-is_urgent", "-updated_at"
         )[:wanted]
     )
-    shared_ids = _shared_person_ids(actor_membership)
-    shared = (
-        list(
-            base.filter(person_id__in=shared_ids)
-            .exclude(lead_organisation_id=actor_membership.organisation_id)
-            .order_by("-updated_at")[:wanted]
-        )
-        if shared_ids
-        else []
+    shared = list(
+        base.filter(person_id__in=_shared_person_ids(actor_membership))
+        .exclude(lead_organisation_id=actor_membership.organisation_id)
+        .order_by("-updated_at")[:wanted]
     )
     merged = sorted(
         own + shared,
@@ -329,7 +333,7 @@ def case_list_for_worklist(
         Task.objects.filter(
             assignee_id=actor_membership.user_id, status=v.TaskStatus.OPEN, due_on__lte=horizon
         )
-        .select_related("case__lead_organisation", "case__person", "assignee")
+        .select_related("case__lead_organisation", "assignee")
         .order_by("due_on")[:20]
     )
     task_grants = dict(by_case)

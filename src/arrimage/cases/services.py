@@ -367,23 +367,34 @@ def need_set_status(
 
 
 def goal_add(
-    *, actor_membership: Membership | None, case_id: UUID | str, text: str, target_on: object = None
+    *,
+    actor_membership: Membership | None,
+    case_id: UUID | str,
+    text: str,
+    target_on: object = None,
+    category: str = Category.COORDINATION,
 ) -> Goal:
+    """Add a goal to the plan, tagged (like a note) with the category of what it is about;
+    the actor must read that category."""
+    cat = _category(category)
     cleaned = check.text(text, label=_("The goal"), maximum=check.MAX_TEXT, required=True)
     target = check.parse_date(target_on, label=_("The target date"), past_years=0, future_years=5)
     with transaction.atomic():
-        grant = _write_grant(actor_membership, case_id, Category.COORDINATION)
+        grant = _write_grant(actor_membership, case_id, cat)
         plan, _created = Plan.objects.get_or_create(
             case=grant.case,
             defaults={"owner_organisation_id": grant.case.lead_organisation_id},
         )
         goal = Goal(
-            plan=plan, target_on=target, owner_organisation_id=grant.case.lead_organisation_id
+            plan=plan,
+            category=cat,
+            target_on=target,
+            owner_organisation_id=grant.case.lead_organisation_id,
         )
         seal_text(goal, "text_sealed", cleaned)
         goal.save()
         _touch(grant.case)
-        _record(actor_membership, grant, "goal_added", Category.COORDINATION)  # type: ignore[arg-type]
+        _record(actor_membership, grant, "goal_added", cat)  # type: ignore[arg-type]
     return goal
 
 

@@ -203,7 +203,6 @@ def case_detail_view(request: HttpRequest, case_id: UUID) -> HttpResponse:
             "readable": readable,
             "labels": _labels(),
             "writable_categories": [(c, label) for c, label in Category.choices if c in readable],
-            "countries": country_choices() if "identity" in readable else [],
             "need_types": [
                 (value, label)
                 for value, label in v.NeedType.choices
@@ -350,6 +349,7 @@ def goal_add_view(request: HttpRequest, case_id: UUID) -> HttpResponse:
             case_id=case_id,
             text=request.POST.get("text", ""),
             target_on=request.POST.get("target_on", ""),
+            category=request.POST.get("category", Category.COORDINATION),
         ),
         _("The goal is saved."),
     )
