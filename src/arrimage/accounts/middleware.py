@@ -42,7 +42,11 @@ class SessionLifetimeMiddleware:
 
 
 class ActingOrganisationMiddleware:
-    """``request.membership``: the organisation and role the user acts for, from the session."""
+    """``request.membership``: the organisation and role the user acts for, from the session.
+
+    All the user's memberships are read in one query and kept for the request
+    (``request.memberships``, for the user ``request.memberships_user_id``): the page's
+    organisation switcher uses them instead of asking again."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -50,19 +54,23 @@ class ActingOrganisationMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.membership = None  # type: ignore[attr-defined]
         if request.user.is_authenticated:
-            memberships = Membership.objects.select_related("organisation").filter(
-                user=request.user
+            memberships = list(
+                Membership.objects.select_related("organisation")
+                .filter(user=request.user)
+                .order_by("organisation__name", "role")
             )
             membership_id = request.session.get("membership_id")
             chosen = (
-                memberships.filter(pk=membership_id).first()
+                next((m for m in memberships if m.pk == membership_id), None)
                 if isinstance(membership_id, int)
                 else None
             )
             if chosen is None:
-                chosen = memberships.order_by("organisation__name", "role").first()
+                chosen = memberships[0] if memberships else None
                 request.session["membership_id"] = chosen.pk if chosen else None
             request.membership = chosen  # type: ignore[attr-defined]
+            request.memberships = memberships  # type: ignore[attr-defined]
+            request.memberships_user_id = request.user.pk  # type: ignore[attr-defined]
         return self.get_response(request)
 
 

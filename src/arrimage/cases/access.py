@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from arrimage.accounts.models import Membership
@@ -93,16 +93,18 @@ def case_grant(
     purpose: Purpose = Purpose.COORDINATION,
     require: Category | None = None,
     for_update: bool = False,
+    related: tuple[str, ...] = (),
 ) -> CaseGrant:
     """The grant for one case. Missing, unreadable, or (with ``require``) lacking that
-    category: ``NotFound``, all alike."""
+    category: ``NotFound``, all alike. ``related``: more relations to load with the case in
+    the same query (loading decrypts nothing: callers open only what the grant allows)."""
     if actor_membership is None:
         raise NotFound
     try:
         case_uuid = UUID(str(case_id))
     except ValueError as error:
         raise NotFound from error
-    queryset = Case.objects.select_related("lead_organisation", "person")
+    queryset = Case.objects.select_related("lead_organisation", "person", *related)
     if for_update:
         queryset = queryset.select_for_update(of=("self",))
     case = queryset.filter(pk=case_uuid).first()
@@ -175,16 +177,18 @@ def access_record(
         case_ids.append(str(grant.case.pk))
     if not rows:
         return
-    _access_insert(rows)
-    audit_record(
-        action=action,
-        actor_id=actor_membership.user_id,
-        organisation_id=actor_membership.organisation_id,
-        target_type="case",
-        target_id=case_ids[0] if len(case_ids) == 1 else "",
-        details={
-            "path": path,
-            "case_ids": ",".join(case_ids),
-            "categories": rows[0].categories if len(rows) == 1 else None,
-        },
-    )
+    # One transaction for the access-log lines and the audit event: both are kept or neither.
+    with transaction.atomic(savepoint=False):
+        _access_insert(rows)
+        audit_record(
+            action=action,
+            actor_id=actor_membership.user_id,
+            organisation_id=actor_membership.organisation_id,
+            target_type="case",
+            target_id=case_ids[0] if len(case_ids) == 1 else "",
+            details={
+                "path": path,
+                "case_ids": ",".join(case_ids),
+                "categories": rows[0].categories if len(rows) == 1 else None,
+            },
+        )

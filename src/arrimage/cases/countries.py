@@ -19,12 +19,27 @@ def is_country_code(code: str) -> bool:
     return code in _rows()
 
 
+def in_english() -> bool:
+    """Whether the active language is English (country names are in English or French)."""
+    return (get_language() or "fr").startswith("en")
+
+
 def country_name(code: str) -> str:
     names = _rows().get(code)
     if names is None:
         return code
-    return names[0] if (get_language() or "fr").startswith("en") else names[1]
+    return names[0] if in_english() else names[1]
+
+
+@cache
+def _sorted_choices(english: bool) -> tuple[tuple[str, str], ...]:
+    index = 0 if english else 1
+    return tuple(
+        sorted(((code, names[index]) for code, names in _rows().items()), key=lambda p: p[1])
+    )
 
 
 def country_choices() -> list[tuple[str, str]]:
-    return sorted(((code, country_name(code)) for code in _rows()), key=lambda pair: pair[1])
+    """(code, name) of every country in the active language, by name; sorted once per
+    language."""
+    return list(_sorted_choices(in_english()))

@@ -6,7 +6,10 @@ def arrimage(request: HttpRequest) -> dict[str, object]:
     user = getattr(request, "user", None)
     memberships = []
     if user is not None and user.is_authenticated:
-        memberships = list(user.memberships.select_related("organisation"))
+        if getattr(request, "memberships_user_id", None) == user.pk:
+            memberships = request.memberships  # type: ignore[attr-defined]
+        else:
+            memberships = list(user.memberships.select_related("organisation"))
     return {
         "is_demo": settings.ARRIMAGE_DEMO_BANNER,
         "two_factor_relaxed": not settings.ARRIMAGE_REQUIRE_TWO_FACTOR,

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
 from arrimage.accounts.models import Membership, Role
@@ -43,29 +43,38 @@ class CombinedAgreement:
 
 
 def coalitions_of(organisation_ids: Iterable[UUID]) -> dict[UUID, frozenset[UUID]]:
-    """Each organisation's coalitions, with every level above them."""
+    """Each organisation's coalitions, with every level above them: one recursive query."""
     ids = set(organisation_ids)
-    direct: dict[UUID, set[UUID]] = {org_id: set() for org_id in ids}
-    for org_id, coalition_id in CoalitionMembership.objects.filter(
-        organisation_id__in=ids
-    ).values_list("organisation_id", "coalition_id"):
-        direct[org_id].add(coalition_id)
-    parents: dict[UUID, UUID | None] = {}
-    frontier = set().union(*direct.values()) if direct else set()
-    while frontier:
-        rows = dict(Coalition.objects.filter(id__in=frontier).values_list("id", "parent_id"))
-        parents.update(rows)
-        frontier = {p for p in rows.values() if p is not None and p not in parents}
-    result: dict[UUID, frozenset[UUID]] = {}
-    for org_id, coalition_ids in direct.items():
-        closure: set[UUID] = set()
-        for coalition_id in coalition_ids:
-            current: UUID | None = coalition_id
-            while current is not None and current not in closure:
-                closure.add(current)
-                current = parents.get(current)
-        result[org_id] = frozenset(closure)
-    return result
+    if not ids:
+        return {}
+    membership = CoalitionMembership._meta
+    coalition = Coalition._meta
+    organisation_field = membership.get_field("organisation")
+    quote = connection.ops.quote_name
+    org_column = quote(organisation_field.column)  # type: ignore[union-attr,arg-type]
+    coalition_column = quote(membership.get_field("coalition").column)  # type: ignore[union-attr,arg-type]
+    parent_column = quote(coalition.get_field("parent").column)  # type: ignore[union-attr,arg-type]
+    placeholders = ", ".join(["%s"] * len(ids))
+    # UNION, not UNION ALL: a coalition met twice is not walked again, so the walk ends.
+    sql = (
+        "WITH RECURSIVE closure (organisation_id, coalition_id) AS ("  # noqa: S608 - quoted names
+        f"SELECT {org_column}, {coalition_column} FROM {quote(membership.db_table)} "
+        f"WHERE {org_column} IN ({placeholders}) "
+        "UNION "
+        f"SELECT closure.organisation_id, c.{parent_column} "
+        f"FROM closure JOIN {quote(coalition.db_table)} c "
+        f"ON c.{quote(coalition.pk.column)} = closure.coalition_id "  # type: ignore[union-attr,arg-type]
+        f"WHERE c.{parent_column} IS NOT NULL"
+        ") SELECT organisation_id, coalition_id FROM closure"
+    )
+    params = [organisation_field.get_db_prep_value(org_id, connection) for org_id in ids]
+    closure: dict[UUID, set[UUID]] = {org_id: set() for org_id in ids}
+    to_uuid = coalition.pk.to_python  # type: ignore[union-attr]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for org_id, coalition_id in cursor.fetchall():
+            closure[to_uuid(org_id)].add(to_uuid(coalition_id))
+    return {org_id: frozenset(coalition_ids) for org_id, coalition_ids in closure.items()}
 
 
 # Agreement versions are never edited (a change is a new version with a new id), so the rules

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from uuid import UUID
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -62,6 +62,32 @@ def _as_uuid(value: object) -> UUID | None:
     return value if isinstance(value, UUID) else UUID(str(value))
 
 
+def _head_advance() -> tuple[int, str]:
+    """Add one to the head's sequence and return the new sequence and the previous event's
+    hash. The UPDATE comes first: it takes the write lock on SQLite and the row lock on
+    PostgreSQL, so no other append can read the same head. One statement where the database
+    returns rows from an UPDATE (PostgreSQL, SQLite 3.35+)."""
+    if not connection.features.can_return_columns_from_insert:
+        AuditHead.objects.get_or_create(pk=1)
+        AuditHead.objects.filter(pk=1).update(sequence=F("sequence") + 1)
+        head = AuditHead.objects.get(pk=1)
+        return head.sequence, head.hash
+    quote = connection.ops.quote_name
+    sql = (
+        f"UPDATE {quote(AuditHead._meta.db_table)} "  # noqa: S608 - quoted names, no values
+        f"SET {quote('sequence')} = {quote('sequence')} + 1 "
+        f"WHERE {quote('id')} = 1 RETURNING {quote('sequence')}, {quote('hash')}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        row = cursor.fetchone()
+        if row is None:  # no head yet: the migrations normally create it
+            AuditHead.objects.get_or_create(pk=1)
+            cursor.execute(sql)
+            row = cursor.fetchone()
+    return int(row[0]), str(row[1])
+
+
 def audit_record(
     *,
     action: str,
@@ -71,13 +97,15 @@ def audit_record(
     target_id: object = "",
     details: dict[str, str | int | bool | None] | None = None,
 ) -> AuditEvent:
-    """Append one event. ``details`` holds ids and codes only."""
-    with transaction.atomic():
-        AuditHead.objects.get_or_create(pk=1)
-        AuditHead.objects.filter(pk=1).update(sequence=F("sequence") + 1)
-        head = AuditHead.objects.get(pk=1)
+    """Append one event. ``details`` holds ids and codes only.
+
+    Three statements: advance the head (taking the lock) and read it, insert the event, store
+    its hash in the head. Inside a caller's transaction no savepoint is made: if the append
+    fails, what it audits fails with it."""
+    with transaction.atomic(savepoint=False):
+        sequence, previous_hash = _head_advance()
         payload = _payload(
-            sequence=head.sequence,
+            sequence=sequence,
             occurred_at=timezone.now(),
             action=action,
             actor_id=_as_uuid(actor_id),
@@ -85,11 +113,11 @@ def audit_record(
             target_type=target_type,
             target_id=str(target_id or ""),
             details=dict(details or {}),
-            previous_hash=head.hash,
+            previous_hash=previous_hash,
         )
         digest = event_hash(payload)
         event = AuditEvent.objects.create(
-            sequence=head.sequence,
+            sequence=sequence,
             occurred_at=datetime.fromisoformat(str(payload["occurred_at"])),
             action=action,
             actor_id=_as_uuid(actor_id),
@@ -97,7 +125,7 @@ def audit_record(
             target_type=target_type,
             target_id=str(target_id or ""),
             details=payload["details"],
-            previous_hash=head.hash,
+            previous_hash=previous_hash,
             hash=digest,
         )
         AuditHead.objects.filter(pk=1).update(hash=digest)

@@ -1,8 +1,11 @@
+from functools import cache
 from typing import Any
 
 from django import template
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
-from arrimage.cases.countries import country_name
+from arrimage.cases.countries import country_choices, country_name, in_english
 from arrimage.privacy.categories import Category
 
 register = template.Library()
@@ -31,6 +34,36 @@ def labels(codes: list[str] | None, mapping: dict[str, Any]) -> str:
 @register.filter
 def countries(codes: list[str] | None) -> str:
     return ", ".join(country_name(code) for code in (codes or []))
+
+
+@cache
+def _country_options(english: bool) -> tuple[tuple[str, str, str], ...]:
+    """(code, option, selected option) of every country; ``english`` is the cache key: the
+    names come from the active language, which it describes."""
+    options = []
+    for code, name in country_choices():
+        options.append(
+            (
+                code,
+                format_html('<option value="{}">{}</option>', code, name),
+                format_html('<option value="{}" selected>{}</option>', code, name),
+            )
+        )
+    return tuple(options)
+
+
+@register.simple_tag
+def country_options(selected: list[str] | str | None) -> str:
+    """The ``<option>`` of every country in the active language, those in ``selected``
+    marked. The options are built once per language: the same loop over 250 countries in
+    the template took about a third of the case page's time."""
+    chosen = {selected} if isinstance(selected, str) else set(selected or [])
+    return mark_safe(  # noqa: S308 - every part was escaped by format_html
+        "".join(
+            marked if code in chosen else plain
+            for code, plain, marked in _country_options(in_english())
+        )
+    )
 
 
 @register.filter
