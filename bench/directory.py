@@ -150,6 +150,7 @@ def generate(services: int, locations: int, seed: int = 211) -> None:
         clock = time.perf_counter()
 
     fulltext = importlib.import_module("arrimage.directory.migrations.0002_fulltext")
+    tuning = importlib.import_module("arrimage.directory.migrations.0004_search_tokens")
     with connection.cursor() as cursor:
         # The full-text index is built once at the end, not row by row.
         if connection.vendor == "sqlite":  # a throwaway file: no journal, no syncing
@@ -278,6 +279,8 @@ def generate(services: int, locations: int, seed: int = 211) -> None:
             )
         else:
             cursor.execute(fulltext.POSTGRES_UP[1])
+            for statement in tuning.POSTGRES_UP:  # as the migrations leave it
+                cursor.execute(statement)
     phase("full-text index")
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from arrimage.directory.text import normalise
+from arrimage.directory.text import normalise, token
 
 DATA = Path(__file__).resolve().parent / "data"
 EARTH_RADIUS_KM = 6371.0
@@ -77,6 +77,52 @@ def municipalities_within(centre: Municipality, radius_km: float) -> list[Munici
         m
         for m in municipalities().values()
         if distance_km(centre.latitude, centre.longitude, m.latitude, m.longitude) <= radius_km
+    ]
+
+
+# Distance bands indexed around every municipality (the search form's radii and matching's).
+# A place gets one "near" token per municipality within the last band: the smallest band that
+# holds the distance between them. The places within r km of a municipality (r one of the
+# bands) are then the ones carrying a near token of that municipality with a band <= r: a
+# radius search asks for at most six tokens instead of the tens of municipalities within it.
+NEAR_BANDS_KM = (0, 10, 25, 50, 60, 100)
+
+
+def _near_token(band: int, centre_code: str) -> str:
+    return token("w", f"{band:03d}{centre_code}")
+
+
+@cache
+def _near_tokens_by_municipality_token() -> dict[str, tuple[str, ...]]:
+    """Municipality token (``xm...``) -> the near tokens of a place there. Keyed by token, as
+    the radius search was: a place matches a municipality by its token."""
+    found: dict[str, list[str]] = {}
+    for place in municipalities().values():
+        tokens = found.setdefault(token("m", place.code), [])
+        for centre in municipalities().values():
+            distance = distance_km(
+                centre.latitude, centre.longitude, place.latitude, place.longitude
+            )
+            band = next((b for b in NEAR_BANDS_KM if distance <= b), None)
+            if band is not None:
+                tokens.append(_near_token(band, centre.code))
+    return {key: tuple(sorted(set(values))) for key, values in found.items()}
+
+
+def near_tokens(municipality_code: str) -> tuple[str, ...]:
+    """The near tokens of a place in this municipality (none for an unknown code)."""
+    return _near_tokens_by_municipality_token().get(token("m", municipality_code), ())
+
+
+def near_group(centre: Municipality, lower_km: int | None, upper_km: int) -> list[str] | None:
+    """The tokens of the places at a distance d from ``centre`` with lower < d <= upper
+    (``lower_km`` None: 0 <= d <= upper), or None when the bounds are not band limits."""
+    if upper_km not in NEAR_BANDS_KM or (lower_km is not None and lower_km not in NEAR_BANDS_KM):
+        return None
+    return [
+        _near_token(band, centre.code)
+        for band in NEAR_BANDS_KM
+        if (lower_km is None or band > lower_km) and band <= upper_km
     ]
 
 

@@ -38,6 +38,20 @@ def _regions() -> dict[int, Region]:
     return {r.pk: r for r in Region.objects.all()}
 
 
+def _openness_tokens(tokens: list[str], available: int | None) -> list[str]:
+    """What a service leaves open, as tokens, so that matching asks the index alone instead of
+    reading the document (orientation.index.eligibility_tokens): ``xnstatus`` when it names
+    no immigration status, ``xnexploitation`` when it names no form of exploitation, and
+    ``xaopen`` (a free unit, or no capacity published) or ``xafull`` (capacity published, no
+    unit free)."""
+    found = []
+    for kind in ("status", "exploitation"):
+        if not any(t.startswith(token("e", kind)) for t in tokens):
+            found.append(token("n", kind))
+    found.append(token("a", "full" if available == 0 else "open"))
+    return found
+
+
 def _entry_values(
     service: Service,
     *,
@@ -79,8 +93,10 @@ def _entry_values(
             tokens.append(token("r", region.code))
         if place["municipality_code"]:
             tokens.append(token("m", str(place["municipality_code"])))
-    doc = " ".join([normalise(" ".join(w for w in words if w)), *sorted(set(tokens))])
+            tokens += geo.near_tokens(str(place["municipality_code"]))
     available = sum(c.available for c in capacities) if capacities else None
+    tokens += _openness_tokens(tokens, available)
+    doc = " ".join([normalise(" ".join(w for w in words if w)), *sorted(set(tokens))])
     updated = min((c.updated for c in capacities), default=None)
     summary = {
         "organization": service.organization.name,

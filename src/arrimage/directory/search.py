@@ -2,9 +2,10 @@
 
 Words are normalised (lower-case, unaccented) and matched as prefixes; filters become tokens of
 the same index (``xc`` category, ``xe`` eligibility, ``xl`` language, ``xr`` region, ``xm``
-municipality), so one index lookup answers the box and the filters together. Age and
-"available now" are checked on the row. The SQL stays index-friendly on SQLite (FTS5) and
-PostgreSQL (GIN over a generated tsvector).
+municipality, ``xw`` near a municipality: ``geo.NEAR_BANDS_KM``), so one index lookup answers
+the box and the filters together; a radius is a handful of ``xw`` tokens. Age and "available
+now" are checked on the row. The SQL stays index-friendly on SQLite (FTS5) and PostgreSQL (GIN
+over a generated tsvector).
 """
 
 import json
@@ -95,7 +96,10 @@ def _match_groups(params: SearchParams) -> tuple[list[str], list[list[str]], boo
             unknown = True
         elif params.radius_km > 0:
             radius = min(params.radius_km, MAX_RADIUS_KM)
-            groups.append([token("m", m.code) for m in geo.municipalities_within(centre, radius)])
+            near = geo.near_group(centre, None, radius)  # a few tokens for the usual radii
+            if near is None:
+                near = [token("m", m.code) for m in geo.municipalities_within(centre, radius)]
+            groups.append(near)
         else:
             groups.append([token("m", centre.code)])
     elif params.region:

@@ -104,6 +104,69 @@ COLUMNS = (
 )
 
 
+@dataclass(frozen=True)
+class Read:
+    """One bounded read of the index: active services whose search row carries one token of
+    every group, within the age bounds; ``available_since``: only rows with a free unit
+    confirmed since then."""
+
+    groups: tuple[tuple[str, ...], ...]
+    age: int | None
+    limit: int | None
+    available_since: datetime | None = None
+
+
+def _read_sql(read: Read, number: int) -> tuple[str, list[Any]]:
+    where = ["e.is_active = %s"]
+    args: list[Any] = [True]
+    if read.age is not None:
+        where.append("(e.minimum_age IS NULL OR e.minimum_age <= %s)")
+        where.append("(e.maximum_age IS NULL OR e.maximum_age >= %s)")
+        args += [read.age, read.age]
+    if read.available_since is not None:
+        where.append("e.available > 0 AND e.capacity_updated >= %s")
+        args.append(read.available_since)
+    tail = " LIMIT %s" if read.limit is not None else ""
+    if read.limit is not None:
+        args.append(read.limit)
+    groups = [list(group) for group in read.groups]
+    if connection.vendor == "postgresql":
+        sql = (
+            f"SELECT {number} AS read_number, {COLUMNS} "  # noqa: S608
+            "FROM directory_searchentry e "
+            f"WHERE e.doc_tsv @@ to_tsquery('simple', %s) AND {' AND '.join(where)}{tail}"
+        )
+        return sql, [_tsquery(groups), *args]
+    sql = (
+        f"SELECT {number} AS read_number, {COLUMNS} "  # noqa: S608
+        "FROM directory_search_fts f JOIN directory_searchentry e ON e.id = f.rowid "
+        f"WHERE directory_search_fts MATCH %s AND {' AND '.join(where)}{tail}"
+    )
+    return sql, [_fts5(groups), *args]
+
+
+def index_reads(reads: list[Read]) -> list[list[Row]]:
+    """The rows of each read, from the directory's full-text index (FTS5 on SQLite, GIN
+    tsvector on PostgreSQL), all in one statement (one round trip to the database): each read
+    is a sub-select of its own, with its own LIMIT. No ORDER BY: the index is read lazily and
+    stops at ``limit`` rows, whatever the number of matches; ranking happens afterwards, on
+    these rows only."""
+    if not reads:
+        return []
+    parts, params = [], []
+    for number, read in enumerate(reads):
+        sql, args = _read_sql(read, number)
+        parts.append(f"SELECT * FROM ({sql}) AS read_{number}")  # noqa: S608
+        params += args
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        fetched = cursor.fetchall()
+    found: list[list[Row]] = [[] for _read in reads]
+    for values in fetched:
+        found[values[0]].append(_row(values[1:]))
+    return found
+
+
 def index_rows(
     *,
     groups: list[list[str]],
@@ -111,51 +174,11 @@ def index_rows(
     limit: int | None,
     available_since: datetime | None = None,
     skip: dict[UUID, Row] | None = None,
-    conditions: tuple[list[str], list[Any]] = ([], []),
 ) -> list[Row]:
-    """Active services whose search row carries one token of every group, read from the
-    directory's full-text index (FTS5 on SQLite, GIN tsvector on PostgreSQL). No ORDER BY: the
-    index is read lazily and stops at ``limit`` rows, whatever the number of matches; ranking
-    happens afterwards, on these rows only. ``available_since``: only rows with a free unit
-    confirmed since then. ``conditions``: more SQL conditions on the row, with their
-    arguments (:func:`eligibility_conditions`)."""
-    where = ["e.is_active = %s", *conditions[0]]
-    args: list[Any] = [True, *conditions[1]]
-    if age is not None:
-        where.append("(e.minimum_age IS NULL OR e.minimum_age <= %s)")
-        where.append("(e.maximum_age IS NULL OR e.maximum_age >= %s)")
-        args += [age, age]
-    if available_since is not None:
-        where.append("e.available > 0 AND e.capacity_updated >= %s")
-        args.append(available_since)
-    tail = " LIMIT %s" if limit is not None else ""
-    if limit is not None:
-        args.append(limit)
-    if connection.vendor == "postgresql":
-        sql = (
-            f"SELECT {COLUMNS} FROM directory_searchentry e "  # noqa: S608
-            f"WHERE e.doc_tsv @@ to_tsquery('simple', %s) AND {' AND '.join(where)}{tail}"
-        )
-        params = [_tsquery(groups), *args]
-    else:
-        sql = (
-            f"SELECT {COLUMNS} FROM directory_search_fts f "  # noqa: S608
-            "JOIN directory_searchentry e ON e.id = f.rowid "
-            f"WHERE directory_search_fts MATCH %s AND {' AND '.join(where)}{tail}"
-        )
-        params = [_fts5(groups), *args]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    if not skip:
-        return [_row(values) for values in rows]
-    seen = {_raw_id(service_id) for service_id in skip}
-    return [_row(values) for values in rows if str(values[0]) not in seen]
-
-
-def _raw_id(service_id: UUID) -> str:
-    """A service id as the database returns it: 32 hex digits on SQLite, text on PostgreSQL."""
-    return str(service_id) if connection.vendor == "postgresql" else service_id.hex
+    """One :class:`Read`, without the services of ``skip``."""
+    read = Read(tuple(tuple(g) for g in groups), age, limit, available_since)
+    rows = index_reads([read])[0]
+    return [row for row in rows if row.service_id not in (skip or {})]
 
 
 @lru_cache(maxsize=256)
@@ -168,18 +191,23 @@ def _nearby_tokens(code: str, radius_km: int) -> tuple[str, ...]:
 
 @lru_cache(maxsize=256)
 def _rings(code: str) -> tuple[tuple[str, ...], ...]:
-    """Municipality tokens in rings around a municipality: itself, then up to each of
-    ``RINGS_KM``, each ring without the ones inside it."""
+    """Place tokens in rings around a municipality: itself, then up to each of ``RINGS_KM``,
+    each ring without the ones inside it. A ring is a few of the directory's near tokens
+    (``geo.near_group``), or its municipalities' tokens when ``RINGS_KM`` is not made of the
+    directory's distance bands."""
     centre = geo.municipality_get(code)
     if centre is None:
         return ()
     rings: list[tuple[str, ...]] = []
     seen: set[str] = set()
+    lower: int | None = None
     for radius in RINGS_KM:
         ring = tuple(t for t in _nearby_tokens(code, radius) if t not in seen)
         seen.update(ring)
         if ring:
-            rings.append(ring)
+            near = geo.near_group(centre, lower, radius)
+            rings.append(ring if near is None else tuple(near))
+        lower = radius
     return tuple(rings)
 
 
@@ -220,29 +248,28 @@ def required_tokens(profile: NeedsProfile, need: str) -> list[list[str]]:
 # Eligibility and reasons ---------------------------------------------------------------------
 
 
-def eligibility_conditions(
-    profile: NeedsProfile, need: str, *, units: str = "free"
-) -> tuple[list[str], list[Any]]:
-    """The eligibility rules no single token proves, as conditions on the search row, so that
-    every row the index returns is eligible: a service that names statuses (or forms of
-    exploitation) must name the person's; housing must have a free unit or publish no
-    capacity (``units="free"``), or be full (``units="full"``, to tell "all full" apart)."""
-    where: list[str] = []
-    args: list[Any] = []
+def eligibility_tokens(profile: NeedsProfile, need: str, *, units: str = "free") -> list[list[str]]:
+    """The eligibility rules no single token proves, as groups of alternative tokens, so that
+    every row the index returns is eligible and the index alone answers (the directory puts
+    these tokens in every search document: ``indexing._openness_tokens``): a service that names
+    statuses (or forms of exploitation) must name the person's, or name none (``xnstatus``);
+    housing must have a free unit or publish no capacity (``units="free"``: ``xaopen``), or be
+    full (``units="full"``: ``xafull``, to tell "all full" apart)."""
+    groups: list[list[str]] = []
     if profile.status:
-        where.append("(e.doc LIKE %s OR e.doc NOT LIKE %s)")
-        args += [f"% {token('e', STATUSES[profile.status][1])}%", "% xestatus%"]
+        groups.append([token("e", STATUSES[profile.status][1]), token("n", "status")])
     if profile.exploitation:
-        where.append("(e.doc LIKE %s OR e.doc NOT LIKE %s)")
-        args += [
-            f"% {token('e', EXPLOITATION_TYPES[profile.exploitation][1])}%",
-            "% xeexploitation%",
-        ]
+        groups.append(
+            [
+                token("e", EXPLOITATION_TYPES[profile.exploitation][1]),
+                token("n", "exploitation"),
+            ]
+        )
     if need in HOUSING_NEEDS and units == "free":
-        where.append("(e.available IS NULL OR e.available > 0)")
+        groups.append([token("a", "open")])
     if need in HOUSING_NEEDS and units == "full":
-        where.append("e.available = 0")
-    return where, args
+        groups.append([token("a", "full")])
+    return groups
 
 
 def response_stats(service_ids: set[UUID]) -> dict[UUID, ServiceResponseStats]:

@@ -7,10 +7,12 @@ availability, distance, language, safety fit, freshness and past response rate; 
 carries the reasons it fits and each excluded service the reasons it does not, as short
 translated phrases.
 
-Eligibility a search row proves by its tokens (gender, safety needs, children, accessibility)
-is asked of the index; the rest (immigration status, exploitation, age bounds, full units) is
-checked on the rows read. Reads are bounded: rings of places nearest first, ``SAMPLE`` rows a
-read, so that the cost does not grow with the size of the directory.
+Eligibility is asked of the index as tokens of the search document (gender, safety needs,
+children, accessibility, immigration status, exploitation, free units); age bounds and fresh
+availability are conditions on the row; everything is checked again on the rows read. Reads
+are bounded: rings of places nearest first, ``SAMPLE`` rows a read, so that the cost does not
+grow with the size of the directory; the reads of all the needs go to the database together,
+a few statements a profile (:func:`needs_rows`).
 """
 
 from dataclasses import dataclass, field
@@ -24,9 +26,10 @@ from django.utils import timezone
 from arrimage.directory import geo
 from arrimage.directory.text import token
 from arrimage.orientation.index import (
+    Read,
     Row,
-    eligibility_conditions,
-    index_rows,
+    eligibility_tokens,
+    index_reads,
     place_rings,
     required_tokens,
     response_stats,
@@ -269,50 +272,124 @@ def _name(row: Row, english: bool) -> str:
     return row.name_fr or row.name_en
 
 
-def need_rows(profile: NeedsProfile, need: str) -> tuple[list[Row], list[Row]]:
-    """(candidates, others) for one need. Candidates are eligible: every rule is asked of the
-    index and the row (tokens and :func:`eligibility_conditions`), and checked again on the
-    row read. They are read ring by ring, nearest first, free and fresh units first,
-    ``SAMPLE`` rows a read, until ``SAMPLE`` are found; so an empty answer means no eligible
-    service at all. Then, for housing with no free option, a few eligible but full services
-    (to tell "all full" from "no option"); and a few services of the need's categories and
-    place that fail a rule, to show why they are excluded."""
-    category_group = [token("c", code) for code in NEED_CATEGORIES[need]]
-    required = required_tokens(profile, need)
-    rings = place_rings(profile)
-    since = timezone.now() - STALE
-    conditions = eligibility_conditions(profile, need)
-    seen: dict[UUID, Row] = {}
-    for ring in rings:
-        groups = [category_group] + ([ring] if ring else []) + required
-        reads: list[datetime | None] = [since] if need in HOUSING_NEEDS else []
-        reads.append(None)
-        for available_since in reads:
-            for row in index_rows(
-                groups=groups,
-                age=profile.age,
-                limit=SAMPLE,
-                skip=seen,
-                available_since=available_since,
-                conditions=conditions,
-            ):
-                row.exclusions = exclusion_codes(row, profile, need)
-                seen[row.service_id] = row
-        if len(seen) >= SAMPLE:
-            break
-    place = [t for ring in rings for t in ring]
-    base = [category_group] + ([place] if place else [])
-    others: list[Row] = []
-    if need in HOUSING_NEEDS and not seen:
-        others = index_rows(
-            groups=base + required,
-            age=profile.age,
-            limit=EXCLUDED_SAMPLE,
-            conditions=eligibility_conditions(profile, need, units="full"),
+class _NeedReading:
+    """The reads of one need, made in rounds so that the reads of all the needs of a profile
+    share each round trip to the database (:func:`needs_rows`).
+
+    Candidates are eligible: every rule is asked of the index (tokens,
+    :func:`eligibility_tokens`) and the row, and checked again on the row read. They are read
+    ring by ring, nearest first, free and fresh units first, ``SAMPLE`` rows a read, until
+    ``SAMPLE`` are found; so an empty answer means no eligible service at all. Then, for
+    housing with no free option, a few eligible but full services (to tell "all full" from
+    "no option"); and a few services of the need's categories and place that fail a rule, to
+    show why they are excluded. No read depends on the rows of another, only on whether it is
+    made: the first round reads the first ring and the others, each later round the next ring
+    while fewer than ``SAMPLE`` were found, then the full services if none was."""
+
+    def __init__(self, profile: NeedsProfile, need: str, since: datetime) -> None:
+        self.profile, self.need = profile, need
+        category_group = [token("c", code) for code in NEED_CATEGORIES[need]]
+        required = required_tokens(profile, need)
+        eligibility = eligibility_tokens(profile, need)
+        rings = place_rings(profile)
+        moments: list[datetime | None] = [since] if need in HOUSING_NEEDS else []
+        moments.append(None)
+        self.rings = [
+            [
+                Read(
+                    _groups([category_group] + ([ring] if ring else []) + required + eligibility),
+                    profile.age,
+                    SAMPLE,
+                    moment,
+                )
+                for moment in moments
+            ]
+            for ring in rings
+        ]
+        place = [t for ring in rings for t in ring]
+        base = [category_group] + ([place] if place else [])
+        full_groups = base + required + eligibility_tokens(profile, need, units="full")
+        self.full: Read | None = (
+            Read(_groups(full_groups), profile.age, EXCLUDED_SAMPLE)
+            if need in HOUSING_NEEDS
+            else None
         )
-    skip = {**seen, **{row.service_id: row for row in others}}
-    others += index_rows(groups=base, age=None, limit=EXCLUDED_SAMPLE, skip=skip)
-    return list(seen.values()), others
+        self.others = Read(_groups(base), None, EXCLUDED_SAMPLE)
+        self.seen: dict[UUID, Row] = {}
+        self.ring = 0
+        self.full_rows: list[Row] = []
+        self.other_rows: list[Row] | None = None
+        self.round = ""
+
+    def next_reads(self) -> list[Read]:
+        """The reads of the next round (none: done)."""
+        if self.other_rows is None:
+            self.round = "first"
+            return [*(self.rings[0] if self.rings else []), self.others]
+        if self.ring < len(self.rings) and len(self.seen) < SAMPLE:
+            self.round = "ring"
+            return self.rings[self.ring]
+        if self.full is not None and not self.seen:
+            self.round = "full"
+            full, self.full = self.full, None  # read once
+            return [full]
+        self.round = "done"
+        return []
+
+    def take(self, found: list[list[Row]]) -> None:
+        """The rows of the reads :meth:`next_reads` gave, in the same order."""
+        if self.round == "first":
+            self.other_rows = found[-1]
+            if self.rings:
+                self._take_ring(found[:-1])
+        elif self.round == "ring":
+            self._take_ring(found)
+        elif self.round == "full":
+            self.full_rows = found[0]
+
+    def _take_ring(self, found: list[list[Row]]) -> None:
+        for rows in found:
+            for row in rows:
+                if row.service_id not in self.seen:
+                    row.exclusions = exclusion_codes(row, self.profile, self.need)
+                    self.seen[row.service_id] = row
+        self.ring += 1
+
+    def rows(self) -> tuple[list[Row], list[Row]]:
+        others = list(self.full_rows)
+        skip = {**self.seen, **{row.service_id: row for row in others}}
+        others += [row for row in self.other_rows or [] if row.service_id not in skip]
+        return list(self.seen.values()), others
+
+
+def _groups(groups: list[list[str]]) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(group) for group in groups)
+
+
+def needs_rows(
+    profile: NeedsProfile, needs: tuple[str, ...] | list[str]
+) -> dict[str, tuple[list[Row], list[Row]]]:
+    """(candidates, others) for each need (:class:`_NeedReading`). Every round reads the
+    index for all the needs at once, in one statement: usually two or three round trips for a
+    full profile instead of one per read."""
+    since = timezone.now() - STALE
+    readings = {need: _NeedReading(profile, need, since) for need in dict.fromkeys(needs)}
+    while True:
+        rounds = {need: r.next_reads() for need, r in readings.items()}
+        rounds = {need: reads for need, reads in rounds.items() if reads}
+        if not rounds:
+            break
+        found = index_reads([read for reads in rounds.values() for read in reads])
+        start = 0
+        for need, reads in rounds.items():
+            readings[need].take(found[start : start + len(reads)])
+            start += len(reads)
+    return {need: reading.rows() for need, reading in readings.items()}
+
+
+def need_rows(profile: NeedsProfile, need: str) -> tuple[list[Row], list[Row]]:
+    """(candidates, others) for one need (:class:`_NeedReading`)."""
+    return needs_rows(profile, [need])[need]
 
 
 def match_need(
@@ -411,7 +488,7 @@ def match_profile(
 
     now = now or timezone.now()
     english = (get_language() or "fr").startswith("en")
-    rows = {need: need_rows(profile, need) for need in profile.needs}
+    rows = needs_rows(profile, profile.needs)
     stats_for = response_stats(
         {
             r.service_id
