@@ -60,36 +60,26 @@ def _log_mgf(scale: float, lam: float) -> float:
     return 2 * math.log(1 - p) - math.log(1 - p * math.exp(lam)) - math.log(1 - p * math.exp(-lam))
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=4096)
 def _sum_accuracy(terms: tuple[tuple[float, int], ...]) -> int:
+    """The smallest t with P(|sum| >= t) <= ALPHA, by the Chernoff bound
+    P(|S| >= t) <= 2 exp(K(lam) - lam t) for every 0 < lam < 1/scale, K the log-MGF of the
+    sum: t = min over lam of (K(lam) + ln(2 / ALPHA)) / lam, on a grid of lam (any lam gives a
+    true bound, so the grid only costs tightness)."""
     largest = max(scale for scale, _n in terms)
     limit = 1.0 / largest
-    grid = [limit * k / 400 for k in range(1, 400)]
-
-    def tail(t: float) -> float:
-        best = 1.0
-        for lam in grid:
-            exponent = -lam * t + sum(n * _log_mgf(scale, lam) for scale, n in terms)
-            if exponent < 0:  # otherwise the bound is above 1 and says nothing
-                best = min(best, 2 * math.exp(exponent))
-        return best
-
-    low, high = 0.0, 1.0
-    while tail(high) > ALPHA:
-        high *= 2
-    for _ in range(40):
-        middle = (low + high) / 2
-        if tail(middle) > ALPHA:
-            low = middle
-        else:
-            high = middle
+    budget = math.log(2 / ALPHA)
+    chernoff = min(
+        (sum(n * _log_mgf(scale, lam) for scale, n in terms) + budget) / lam
+        for lam in (limit * k / 400 for k in range(1, 400))
+    )
     # Also a union bound over the terms; keep the smaller of the two true bounds.
     count = sum(n for _scale, n in terms)
     union = sum(
         n * math.ceil(dp.discrete_laplacian_scale_to_accuracy(scale, ALPHA / count))
         for scale, n in terms
     )
-    return math.ceil(min(high, union) - 1e-9)
+    return math.ceil(min(chernoff, union) - 1e-9)
 
 
 def accuracy(noise: Noise) -> int:
