@@ -134,3 +134,18 @@ def test_no_codes_are_kept_for_a_person_without_statistics_consent(side_a, partn
     assert _count(side_a) == 0
     record = StatisticsRecord.objects.get(case_id=case.pk)
     assert (record.gender, record.immigration) == ("", "")
+
+
+def test_a_consent_that_runs_out_blanks_the_codes_at_the_next_refresh(side_a, partner):
+    """No event marks an expiry: the refresh looks for consents that ended since the last
+    one, and leaves the other persons' codes alone."""
+    from arrimage.privacy.models import ConsentRecord
+
+    ending, staying = open_case(side_a, status="no_status"), open_case(side_a, status="citizen")
+    statistics_consent(ending, partner.organisation)
+    statistics_consent(staying, partner.organisation)
+    assert _count(side_a) == 2
+    ConsentRecord.objects.filter(person_id=ending.person_id).update(expires_at=timezone.now())
+    assert _count(side_a) == 1
+    assert StatisticsRecord.objects.get(case_id=ending.pk).immigration == ""
+    assert StatisticsRecord.objects.get(case_id=staying.pk).immigration == "citizen_or_permanent"

@@ -57,6 +57,10 @@ class ConsentRecord(models.Model):
         indexes = [
             models.Index(fields=["recipient", "purpose", "expires_at"], name="consent_recipient"),
             models.Index(fields=["person", "recipient"], name="consent_person"),
+            # What changed since a moment, by kind (trends' statistics projection).
+            models.Index(fields=["purpose", "recorded_at"], name="consent_recorded"),
+            models.Index(fields=["purpose", "withdrawn_at"], name="consent_withdrawn"),
+            models.Index(fields=["purpose", "expires_at"], name="consent_expires"),
         ]
 
     def __str__(self) -> str:

@@ -63,6 +63,8 @@ class StatisticsRecord(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["organisation", "year"], name="stat_org_year"),
+            # The rows whose consent ended since the last refresh, to blank.
+            models.Index(fields=["statistics_consent_until"], name="stat_consent_until"),
             # Covers the counting query: filtered on the year, read in GROUP BY order, so
             # SQLite neither visits the table nor sorts (see docs/trends.md, benchmark).
             models.Index(

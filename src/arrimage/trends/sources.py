@@ -265,17 +265,20 @@ def statistics_records_refresh(*, organisation_ids: Iterable[UUID]) -> int:
             .exclude(pk__in=stale)
             .values_list("pk", flat=True)
         )
-        consent_changed = set(
-            ConsentRecord.objects.filter(organisation_id__in=known, purpose=Purpose.STATISTICS)
-            .filter(
-                Q(recorded_at__gte=since)
-                | Q(withdrawn_at__gte=since)
-                # An expiry narrows what the person's other consents cover.
-                | Q(expires_at__gte=since, expires_at__lte=started)
+        consent_changed = set()
+        # One query per kind of change, each read through its own index (an OR of the three
+        # would scan every consent). An expiry narrows what the person's other consents cover.
+        for change in (
+            Q(recorded_at__gte=since),
+            Q(withdrawn_at__gte=since),
+            Q(expires_at__gte=since, expires_at__lte=started),
+        ):
+            consent_changed |= set(
+                ConsentRecord.objects.filter(change, purpose=Purpose.STATISTICS)
+                .filter(organisation_id__in=known)
+                .order_by()
+                .values_list("person_id", flat=True)
             )
-            .order_by()
-            .values_list("person_id", flat=True)
-        )
         # A consent given, withdrawn or ended since the last refresh: read the person's cases
         # again, with what their consents cover now.
         stale += list(
@@ -308,7 +311,29 @@ def statistics_records_refresh(*, organisation_ids: Iterable[UUID]) -> int:
             StatisticsRecord.objects.filter(
                 person_id__in=changed[start : start + REFRESH_BATCH]
             ).update(statistics_consent_until=_consent_until(started))
-        _codes_without_consent_blank(organisation_ids=ids, at=started)
+        if first_time:
+            _codes_without_consent_blank(
+                StatisticsRecord.objects.filter(organisation_id__in=first_time), at=started
+            )
+        if known:
+            # Elsewhere, only rows that changed can need it: those read or re-dated now, and
+            # those whose consent ended since the last refresh.
+            _codes_without_consent_blank(
+                StatisticsRecord.objects.filter(
+                    organisation_id__in=known,
+                    statistics_consent_until__gt=since,
+                    statistics_consent_until__lte=started,
+                ),
+                at=started,
+            )
+            for start in range(0, len(changed), REFRESH_BATCH):
+                _codes_without_consent_blank(
+                    StatisticsRecord.objects.filter(
+                        organisation_id__in=known,
+                        person_id__in=changed[start : start + REFRESH_BATCH],
+                    ),
+                    at=started,
+                )
         for organisation in ids:
             ProjectionState.objects.update_or_create(
                 organisation_id=organisation, defaults={"synced_at": started}
@@ -321,13 +346,14 @@ def statistics_records_refresh(*, organisation_ids: Iterable[UUID]) -> int:
     return len(stale)
 
 
-def _codes_without_consent_blank(*, organisation_ids: list[UUID], at: datetime) -> int:
+def _codes_without_consent_blank(records: QuerySet[StatisticsRecord], *, at: datetime) -> int:
     """Keep no codes for a person who did not consent to statistics, or whose consent ended:
     such a row is never counted, and its codes (gender, age, immigration, exploitation,
     timelines) are erased until a consent has it read again."""
     return (
-        StatisticsRecord.objects.filter(organisation_id__in=organisation_ids)
-        .filter(Q(statistics_consent_until__isnull=True) | Q(statistics_consent_until__lte=at))
+        records.filter(
+            Q(statistics_consent_until__isnull=True) | Q(statistics_consent_until__lte=at)
+        )
         .exclude(source_updated_at=NOT_READ)
         .update(
             gender="",
