@@ -28,7 +28,6 @@ come from Orientation's anonymised records, see :func:`unmet_need_counts` and
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from uuid import UUID
 
@@ -63,18 +62,6 @@ NOT_READ = datetime(2000, 1, 1, tzinfo=UTC)
 
 # One cell of the cube: month, region, gender, age, immigration, exploitation bits.
 CubeKey = tuple[int, str, str, str, str, int]
-
-
-@dataclass(frozen=True)
-class CountableRecord:
-    """What one counted case contributes, in coarse codes."""
-
-    month: int
-    region: str
-    gender: str
-    age: str
-    immigration: str
-    exploitation: int
 
 
 # What each code of a record is about: it is kept only if the person's statistics consent
@@ -457,16 +444,6 @@ def referral_cube(
                 key = vocab.referral_key(code)
                 cube[key] = cube.get(key, 0) + n
     return cube
-
-
-def countable_records(
-    *, organisation_ids: Iterable[UUID], year: int, at: datetime
-) -> Iterable[CountableRecord]:
-    """The same population as :func:`countable_cube`, one record per counted case (for tests
-    and for sources that need records rather than counts)."""
-    for key, n in countable_cube(organisation_ids=organisation_ids, year=year, at=at).items():
-        for _ in range(n):
-            yield CountableRecord(*key)
 
 
 def unmet_needs_available() -> bool:
