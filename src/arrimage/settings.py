@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "ninja",
+    "django_tasks_db",
     "arrimage.core",
     "arrimage.privacy",
     "arrimage.accounts",
@@ -311,6 +312,18 @@ ARRIMAGE_PRIVACY_OFFICER_NAME = os.environ.get("ARRIMAGE_PRIVACY_OFFICER_NAME", 
 ARRIMAGE_PRIVACY_OFFICER_TITLE = os.environ.get("ARRIMAGE_PRIVACY_OFFICER_TITLE", "")
 ARRIMAGE_PRIVACY_OFFICER_EMAIL = os.environ.get("ARRIMAGE_PRIVACY_OFFICER_EMAIL", "")
 ARRIMAGE_PRIVACY_OFFICER_PHONE = os.environ.get("ARRIMAGE_PRIVACY_OFFICER_PHONE", "")
+
+# Background work ------------------------------------------------------------------------------
+# Django's Tasks API, stored in the database (core/background.py); `arrimage worker` runs them.
+TASKS = {"default": {"BACKEND": "arrimage.core.background.DatabaseBackend", "QUEUES": ["default"]}}
+# A worker rewrites its heartbeat this often; a task whose worker has not beaten for the
+# timeout is given to another worker (a killed worker's task is retried within a minute).
+ARRIMAGE_WORKER_HEARTBEAT_SECONDS = float(os.environ.get("ARRIMAGE_WORKER_HEARTBEAT_SECONDS", "5"))
+ARRIMAGE_WORKER_HEARTBEAT_TIMEOUT = float(os.environ.get("ARRIMAGE_WORKER_HEARTBEAT_TIMEOUT", "30"))
+if not 0.1 <= ARRIMAGE_WORKER_HEARTBEAT_SECONDS * 3 <= ARRIMAGE_WORKER_HEARTBEAT_TIMEOUT <= 3600:
+    raise RuntimeError(
+        "ARRIMAGE_WORKER_HEARTBEAT_TIMEOUT must be at least three heartbeats, and at most 3600"
+    )
 
 # Orientation --------------------------------------------------------------------------------------
 # How long a bed hold lasts while the shelter answers the referral (hours).

@@ -4,13 +4,13 @@ or release; every change audited. Two organisations with identical data."""
 from datetime import timedelta
 
 import pytest
+from arrimage.core.queue import TASKS, tasks_discover
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 
 from arrimage.accounts.models import Role
 from arrimage.core.errors import NotFound
-from arrimage.core.queue import TASKS, tasks_discover
 from arrimage.directory.models import CapacityChange, SearchEntry, ServiceCapacity
 from arrimage.orientation.holds import (
     bed_hold_accept,

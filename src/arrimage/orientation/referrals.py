@@ -23,8 +23,8 @@ from arrimage.cases.access import case_grant
 from arrimage.cases.models import Case
 from arrimage.cases.sealing import seal_text
 from arrimage.coalition.models import Organisation
+from arrimage.core.background import background_task, enqueue_once
 from arrimage.core.errors import NotFound
-from arrimage.core.queue import task_enqueue
 from arrimage.directory.models import Service
 from arrimage.orientation.models import (
     BedHold,
@@ -352,12 +352,12 @@ def referral_send(
             categories=",".join(chosen),
             recipient_id=str(referral.recipient_organisation_id),
         )
-        task_enqueue(name="orientation_referral_notify", payload={"referral_id": referral.pk})
-        task_enqueue(
-            name="orientation_referral_remind",
-            payload={"referral_id": referral.pk},
+        referral_notify_task.enqueue(referral_id=referral.pk)
+        enqueue_once(
+            referral_remind_task,
+            key=f"referral-remind:{referral.pk}",
             run_after=reminder_time(referral),
-            unique_key=f"referral-remind:{referral.pk}",
+            referral_id=referral.pk,
         )
     return referral
 
@@ -621,3 +621,16 @@ def referral_notify(*, referral_id: UUID | str) -> int:
         details={"recipients": len(recipients)},
     )
     return len(recipients)
+
+
+# Background tasks (run by `arrimage worker`), queued by referral_send in its transaction.
+
+
+@background_task(max_attempts=5)
+def referral_notify_task(*, referral_id: str) -> None:
+    referral_notify(referral_id=referral_id)
+
+
+@background_task(max_attempts=3)
+def referral_remind_task(*, referral_id: str) -> None:
+    referral_reminder_send(referral_id=referral_id)

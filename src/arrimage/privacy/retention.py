@@ -130,7 +130,7 @@ def retention_run(*, now: datetime | None = None, batch_size: int = BATCH_SIZE) 
     One organisation's failure does not stop the others; it is logged (ids only) and the run
     ends with :class:`RetentionIncomplete` so that the queue retries it and keeps the error.
     """
-    from arrimage.core.queue import tasks_discover
+    from arrimage.core.background import tasks_discover
 
     tasks_discover()
     now = now or timezone.now()
