@@ -4,7 +4,6 @@ or release; every change audited. Two organisations with identical data."""
 from datetime import timedelta
 
 import pytest
-from arrimage.core.queue import TASKS, tasks_discover
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
@@ -20,6 +19,7 @@ from arrimage.orientation.holds import (
     bed_holds_for,
 )
 from arrimage.orientation.models import BedHold, HoldStatus
+from arrimage.orientation.tasks import holds_expire
 from arrimage.privacy.models import AuditEvent
 from tests.orientation.conftest import (
     database_for_threads,  # noqa: F401  (fixture)
@@ -158,8 +158,7 @@ def test_expired_holds_are_released_on_read_and_by_the_queue(side_a, side_b, she
     # The queue's periodic job does the same for holds nobody reads.
     other = bed_hold_create(actor=membership(side_a), service_id=shelters["b"].pk, unit="bed")
     BedHold.objects.filter(pk=other.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
-    tasks_discover()
-    TASKS["orientation_holds_expire"].handler()
+    holds_expire.call()
     assert BedHold.objects.get(pk=other.pk).status == HoldStatus.EXPIRED
     assert capacity(shelters["b"]).available == 1
     assert AuditEvent.objects.filter(action="bed_hold_expired").count() == 2
