@@ -31,6 +31,10 @@ URL_POLICY: dict[str, Access] = {
     "core:welcome": Access.PUBLIC,
     "core:health": Access.PUBLIC,
     "core:home": Access.AUTHENTICATED,
+    # A background task's page: only the user who started it, acting for the same
+    # organisation; anyone else gets 404.
+    "core:task": Access.AUTHENTICATED,
+    "core:task_state": Access.AUTHENTICATED,
     "accounts:login": Access.PUBLIC,
     "accounts:login_code": Access.PUBLIC,
     "accounts:language": Access.PUBLIC,

@@ -1,3 +1,6 @@
+from typing import Any
+from uuid import UUID
+
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -6,6 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
 
 from arrimage.accounts.middleware import two_factor_exempt
+from arrimage.core.progress import task_view_get
 
 
 @login_not_required
@@ -18,6 +22,35 @@ def welcome_view(request: HttpRequest) -> HttpResponse:
 
 def home_view(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html")
+
+
+def _task_view(request: HttpRequest, task_id: UUID) -> Any:
+    membership = getattr(request, "membership", None)
+    return task_view_get(
+        user_id=request.user.pk,
+        organisation_id=membership.organisation_id if membership else None,
+        task_id=task_id,
+    )
+
+
+def task_view(request: HttpRequest, task_id: UUID) -> HttpResponse:
+    """The page of a task the user started: its progress (updated in place by a few lines of
+    script, or by a plain refresh without script), then its result."""
+    return render(request, "core/task.html", {"task": _task_view(request, task_id)})
+
+
+def task_state_view(request: HttpRequest, task_id: UUID) -> JsonResponse:
+    """What the task page's script reads every second."""
+    task = _task_view(request, task_id)
+    return JsonResponse(
+        {
+            "status": task.status,
+            "done": task.done,
+            "total": task.total,
+            "finished": task.finished,
+            "text": task.text,
+        }
+    )
 
 
 @login_not_required

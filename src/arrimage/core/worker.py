@@ -238,9 +238,11 @@ def worker_run(
     max_tasks: int | None = None,
     idle_sleep: float = 1.0,
     stop: threading.Event | None = None,
+    periodic_jobs: bool = True,
 ) -> WorkerStats:
     """The worker loop. With ``once``, run every task ready now, then return; otherwise poll
-    every ``idle_sleep`` seconds until ``stop`` is set or ``max_tasks`` have run."""
+    every ``idle_sleep`` seconds until ``stop`` is set or ``max_tasks`` have run. Without
+    ``periodic_jobs``, it runs queued tasks only and queues no periodic job."""
     tasks_discover()
     stop = stop or threading.Event()
     stats = WorkerStats()
@@ -263,7 +265,8 @@ def worker_run(
             if not database.in_atomic_block:
                 close_old_connections()
             heartbeat.beat_if_due()
-            periodic_schedule()
+            if periodic_jobs:
+                periodic_schedule()
             if time.monotonic() - last_recovery >= heartbeat_interval():
                 stats.recovered += tasks_recover()
                 last_recovery = time.monotonic()
