@@ -39,7 +39,7 @@ from arrimage.orientation.referrals import (
     referrals_expire_due,
     shareable_categories,
 )
-from arrimage.orientation.tasks import referrals_expire
+from arrimage.orientation.tasks import referral_access_lapses, referrals_expire
 from arrimage.privacy.consent import consent_withdraw
 from tests.conftest import make_side
 from tests.orientation.conftest import (
@@ -207,11 +207,14 @@ def test_consent_withdrawn_after_sending_removes_access_at_the_next_request(worl
     view = referral_get(actor=staff(world), referral_id=referral.pk)
     assert view.visible == []
     assert view.case is None
+    assert not ReferralEvent.objects.filter(kind="access_lapsed").exists(), "reads never write"
+    referral_access_lapses.call()  # the scheduled task notes it on the timeline
+    view = referral_get(actor=staff(world), referral_id=referral.pk)
     lapsed = [e for e in view.timeline if e["kind"] == "access_lapsed"]
     assert len(lapsed) == 1
     assert lapsed[0]["reason"] == "" and lapsed[0]["note"] == ""
     # Recorded once, seen by the sender too; the referral itself goes on.
-    referral_get(actor=staff(world), referral_id=referral.pk)
+    referral_access_lapses.call()
     assert ReferralEvent.objects.filter(referral=referral, kind="access_lapsed").count() == 1
     sender_view = referral_get(actor=membership(side_a), referral_id=referral.pk)
     assert [e["kind"] for e in sender_view.timeline][-1] == "access_lapsed"
@@ -270,13 +273,20 @@ def test_unanswered_referral_expires_and_counts_against_the_response_rate(world,
         referral_transition(actor=staff(world), referral_id=referral.pk, to_status="accepted")
 
 
-def test_expiry_also_happens_on_read(world, side_a):
+def test_reading_does_not_expire_but_answering_late_does(world, side_a):
     referral = send(world, side_a)
     Referral.objects.filter(pk=referral.pk).update(
         response_due_at=timezone.now() - timedelta(minutes=1)
     )
-    view = referral_get(actor=membership(side_a), referral_id=referral.pk)
-    assert view.referral.status == ReferralStatus.EXPIRED
+    for reader in (membership(side_a), staff(world)):
+        view = referral_get(actor=reader, referral_id=referral.pk)
+        assert view.referral.status == ReferralStatus.SENT, "reads never write"
+    assert referrals_for(actor=staff(world), box="in")[0].status == ReferralStatus.SENT
+    # The recipient answers before the scheduled task ran: too late, and it expires now.
+    with pytest.raises(ValidationError):
+        referral_transition(actor=staff(world), referral_id=referral.pk, to_status="accepted")
+    assert Referral.objects.get(pk=referral.pk).status == ReferralStatus.EXPIRED
+    assert ServiceResponseStats.objects.get(service=world["service"]).expired == 1
 
 
 def test_reminder_goes_once_before_the_response_time_ends(world, side_a):
