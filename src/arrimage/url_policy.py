@@ -35,6 +35,7 @@ URL_POLICY: dict[str, Access] = {
     # organisation; anyone else gets 404.
     "core:task": Access.AUTHENTICATED,
     "core:task_state": Access.AUTHENTICATED,
+    "core:task_file": Access.AUTHENTICATED,
     "accounts:login": Access.PUBLIC,
     "accounts:login_code": Access.PUBLIC,
     "accounts:language": Access.PUBLIC,

@@ -5,7 +5,8 @@ The only writes a GET may make, exactly:
 
 - ``django_session``: the session's expiry moves forward on every request
   (``SESSION_SAVE_EVERY_REQUEST``, the 30-minute idle timeout);
-- the audit the policy requires for a read of personal data: lines inserted in a case's access
+- the audit the policy requires for a read of personal data (or of figures derived from it):
+  lines inserted in a case's access
   log (``cases_caseaccess``) and events appended to the hash-chained audit log
   (``privacy_auditevent``, whose single head row ``privacy_audithead`` then advances), with
   one of :data:`READ_ACTIONS`. Nothing else is inserted, and neither is ever updated or
@@ -66,6 +67,10 @@ READ_ACTIONS = frozenset(
         "audit_log_viewed",
         "organisation_audit_viewed",
         "incident_viewed",
+        # Counts of unmet needs are derived from protected categories (a need for health
+        # care is health): each reading is audited so that differencing by repeated
+        # readings can be traced (docs/matching.md, "Limits").
+        "unmet_needs_read",
     }
 )
 # Table -> the statements a GET may send to it.

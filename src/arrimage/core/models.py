@@ -53,3 +53,17 @@ class TaskProgress(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.task_id}"
+
+
+class TaskFile(models.Model):
+    """A file a background task made for the user who started it (an export). Kept in the
+    database, so that any app server serves it; deleted with its task after a month."""
+
+    task_id = models.UUIDField(primary_key=True)
+    name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    content = models.BinaryField()
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return self.name

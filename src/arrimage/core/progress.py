@@ -16,7 +16,7 @@ from django_tasks_db.models import DBTaskResult
 
 from arrimage.core.background import TaskResultStatus
 from arrimage.core.errors import NotFound
-from arrimage.core.models import TaskProgress
+from arrimage.core.models import TaskFile, TaskProgress
 
 
 @dataclass(frozen=True)
@@ -133,3 +133,20 @@ def task_view_get(*, user_id: Any, organisation_id: Any, task_id: UUID) -> TaskV
         result_url=url if status == DONE else "",
         error=error,
     )
+
+
+def task_file_store(*, task_id: Any, name: str, content_type: str, content: bytes) -> None:
+    """Keep the file a task made (in its transaction); its page offers it for download."""
+    TaskFile.objects.update_or_create(
+        task_id=task_id,
+        defaults={"name": name, "content_type": content_type, "content": content},
+    )
+
+
+def task_file_get(*, user_id: Any, organisation_id: Any, task_id: UUID) -> TaskFile:
+    """The file of a finished task, for the user who started it only."""
+    task = task_view_get(user_id=user_id, organisation_id=organisation_id, task_id=task_id)
+    found = TaskFile.objects.filter(task_id=task_id).first() if task.status == DONE else None
+    if found is None:
+        raise NotFound
+    return found

@@ -9,7 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
 
 from arrimage.accounts.middleware import two_factor_exempt
-from arrimage.core.progress import task_view_get
+from arrimage.core.progress import task_file_get, task_view_get
 
 
 @login_not_required
@@ -123,3 +123,16 @@ def error_500(request: HttpRequest) -> HttpResponse:
         },
         status=500,
     )
+
+
+def task_file_view(request: HttpRequest, task_id: UUID) -> HttpResponse:
+    """The file a task made (an export), for the user who started it."""
+    membership = getattr(request, "membership", None)
+    found = task_file_get(
+        user_id=request.user.pk,
+        organisation_id=membership.organisation_id if membership else None,
+        task_id=task_id,
+    )
+    response = HttpResponse(bytes(found.content), content_type=found.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{found.name}"'
+    return response

@@ -44,7 +44,7 @@ from arrimage.core.background import (
     progress_write,
     tasks_discover,
 )
-from arrimage.core.models import TaskKey, TaskProgress, WorkerHeartbeat
+from arrimage.core.models import TaskFile, TaskKey, TaskProgress, WorkerHeartbeat
 
 logger = logging.getLogger(__name__)
 
@@ -294,5 +294,6 @@ def tasks_purge(*, older_than_days: int = 30) -> int:
         deleted, _by_model = finished.delete()
         TaskKey.objects.filter(created_at__lt=cutoff).delete()
         TaskProgress.objects.filter(created_at__lt=cutoff).delete()
+        TaskFile.objects.filter(created_at__lt=cutoff).delete()
         WorkerHeartbeat.objects.filter(beat_at__lt=now - timedelta(days=1)).delete()
     return deleted

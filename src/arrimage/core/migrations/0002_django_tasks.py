@@ -107,6 +107,19 @@ class Migration(migrations.Migration):
                 ("beat_at", models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
             ],
         ),
+        migrations.CreateModel(
+            name="TaskFile",
+            fields=[
+                ("task_id", models.UUIDField(primary_key=True, serialize=False)),
+                ("name", models.CharField(max_length=200)),
+                ("content_type", models.CharField(max_length=100)),
+                ("content", models.BinaryField()),
+                (
+                    "created_at",
+                    models.DateTimeField(db_index=True, default=django.utils.timezone.now),
+                ),
+            ],
+        ),
         migrations.RunPython(carry_over, migrations.RunPython.noop),
         migrations.DeleteModel(
             name="Task",
