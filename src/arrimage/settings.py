@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "csp",
     "ninja",
     "django_tasks_db",
+    "django_prometheus",
     "arrimage.core",
     "arrimage.privacy",
     "arrimage.accounts",
@@ -87,6 +88,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -104,6 +106,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "arrimage.core.middleware.NoStoreMiddleware",
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "arrimage.urls"
@@ -324,6 +327,10 @@ if not 0.1 <= ARRIMAGE_WORKER_HEARTBEAT_SECONDS * 3 <= ARRIMAGE_WORKER_HEARTBEAT
     raise RuntimeError(
         "ARRIMAGE_WORKER_HEARTBEAT_TIMEOUT must be at least three heartbeats, and at most 3600"
     )
+
+# Metrics (arrimage/metrics.py): /metrics answers only a scraper sending this bearer token;
+# without one set, it answers 404 to everyone.
+ARRIMAGE_METRICS_TOKEN = os.environ.get("ARRIMAGE_METRICS_TOKEN", "")
 
 # Orientation --------------------------------------------------------------------------------------
 # How long a bed hold lasts while the shelter answers the referral (hours).

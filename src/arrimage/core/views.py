@@ -9,6 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
 
 from arrimage.accounts.middleware import two_factor_exempt
+from arrimage.core.health import health_report
 from arrimage.core.progress import task_file_get, task_view_get
 
 
@@ -56,7 +57,11 @@ def task_state_view(request: HttpRequest, task_id: UUID) -> JsonResponse:
 @login_not_required
 @never_cache
 def health_view(request: HttpRequest) -> JsonResponse:
-    return JsonResponse({"status": "ok"})
+    """For load balancers: 503 when this server cannot serve (core/health.py)."""
+    overall, checks = health_report()
+    return JsonResponse(
+        {"status": overall, "checks": checks}, status=503 if overall == "unavailable" else 200
+    )
 
 
 @login_not_required
