@@ -12,8 +12,8 @@ from arrimage.core import health
 from arrimage.core.models import WorkerHeartbeat
 from arrimage.orientation.models import BedHold, Referral
 from tests.conftest import login
-from tests.core.test_tasks import record
 from tests.core.test_reads_do_not_write import walk_world  # noqa: F401  (fixture)
+from tests.core.test_tasks import record
 
 pytestmark = pytest.mark.django_db
 TOKEN = "t" * 40

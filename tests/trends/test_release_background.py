@@ -9,8 +9,10 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from arrimage.accounts.models import Role
+from arrimage.core.background import PERIODIC, tasks_discover
 from arrimage.core.models import TaskProgress
 from arrimage.trends.models import PrivacyBudget, Release, StatisticsRecord
+from arrimage.trends.tasks import statistics_refresh
 from tests.conftest import login, run_queued_tasks
 from tests.trends.conftest import cases_with_consent
 
@@ -102,3 +104,12 @@ def test_the_release_page_in_english(client, queued):
     html = client.get(f"/taches/{queued}/").content.decode()
     assert "Statistics release" in html and "The release is made" in html
     assert TaskProgress.objects.get(task_id=queued).kind == "trends_release"
+
+
+def test_the_worker_keeps_the_statistics_projection_up_to_date(side_a, partner):
+    tasks_discover()
+    assert PERIODIC["arrimage.trends.tasks.statistics_refresh"].every.total_seconds() == 900
+    cases = cases_with_consent(side_a, partner.organisation, 3)
+    assert not StatisticsRecord.objects.exists()
+    statistics_refresh.call()
+    assert StatisticsRecord.objects.filter(case_id__in=[c.pk for c in cases]).count() == 3
