@@ -129,8 +129,22 @@ TEMPLATES = [
 ]
 
 # Database ------------------------------------------------------------------------------------
+# ARRIMAGE_DB_POOL_SIZE: on PostgreSQL, each process keeps a pool of that many connections
+# (psycopg-pool, through Django's "pool" option) instead of one per thread kept for 60 s.
+DB_POOL_SIZE = int(os.environ.get("ARRIMAGE_DB_POOL_SIZE", "0"))
+if not 0 <= DB_POOL_SIZE <= 100:
+    raise RuntimeError("ARRIMAGE_DB_POOL_SIZE must be between 0 (no pool) and 100")
 if os.environ.get("DATABASE_URL"):
     DATABASES = {"default": dj_database_url.config(conn_max_age=60, conn_health_checks=True)}
+    # Behind PgBouncer in transaction pooling mode, no cursor may outlive its transaction.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = _env_bool("ARRIMAGE_PGBOUNCER", False)
+    if DB_POOL_SIZE and DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": 1,
+            "max_size": DB_POOL_SIZE,
+            "timeout": 20,
+        }
 else:
     DATABASES = {
         "default": {

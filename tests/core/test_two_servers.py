@@ -2,7 +2,7 @@
 ``arrimage worker`` processes on one PostgreSQL database, requests alternating between the
 servers. Sessions, files and tasks live in the database, so:
 
-- a login on one server holds on the other;
+- a login on one server holds on the other (each process uses a psycopg-pool connection pool);
 - every task runs exactly once (directory exports asked through both servers, and 40 tasks
   queued at once), whichever worker takes it;
 - 64 requests racing for the last bed, spread over both servers, give exactly one hold;
@@ -70,6 +70,7 @@ class Cluster:
             ARRIMAGE_MODE="test",
             DATABASE_URL=_database_url(),
             ARRIMAGE_MASTER_KEY=settings.ARRIMAGE_MASTER_KEY,
+            ARRIMAGE_DB_POOL_SIZE="8",
             ARRIMAGE_DATA_DIR=str(marks),
             ARRIMAGE_TEST_TASK_DIR=str(marks),
             PYTHONPATH=str(ROOT),
