@@ -1,6 +1,8 @@
 """Background work on Django's Tasks API (django-tasks-db): arguments, retries, periodic jobs,
 heartbeat recovery, progress, and the worker loop."""
 
+import os
+import socket
 import threading
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -367,3 +369,19 @@ def test_postgresql_workers_claim_each_task_exactly_once():
     assert len(CALLS) == TASK_COUNT
     statuses = set(DBTaskResult.objects.values_list("status", flat=True))
     assert statuses == {TaskResultStatus.SUCCESSFUL}
+
+
+@pytest.mark.django_db
+def test_a_silent_worker_whose_process_runs_here_keeps_its_task():
+    """On one host (SQLite), a long write transaction can hold up the heartbeat: the process
+    is alive, so its task is not given to another worker."""
+    now = timezone.now()
+    held = _claimed_by("held", at=now - timedelta(hours=1))
+    WorkerHeartbeat.objects.create(
+        worker_id="held",
+        host=socket.gethostname()[:255],
+        pid=os.getpid(),
+        beat_at=now - timedelta(hours=1),
+    )
+    assert tasks_recover(now=now) == 0
+    assert DBTaskResult.objects.get(pk=held.pk).status == TaskResultStatus.RUNNING

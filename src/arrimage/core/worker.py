@@ -133,17 +133,35 @@ class Heartbeat:
         WorkerHeartbeat.objects.filter(worker_id=self.worker_id).delete()
 
 
+def _process_runs(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def tasks_recover(*, now: datetime | None = None) -> int:
     """Give back the running tasks whose worker stopped beating; returns how many.
 
     A task claimed less than one heartbeat timeout ago is left alone, as is a task whose
-    worker beat within the timeout. The update repeats "still running, same claim", so two
+    worker beat within the timeout, or whose worker's process still runs on this host. The update repeats "still running, same claim", so two
     workers recovering at once give a task back once."""
     now = now or timezone.now()
     cutoff = now - heartbeat_timeout()
     alive = set(
         WorkerHeartbeat.objects.filter(beat_at__gte=cutoff).values_list("worker_id", flat=True)
     )
+    # A silent worker on this host whose process still runs is held up (a long write
+    # transaction on SQLite delays its heartbeat), not dead: it keeps its task.
+    here = socket.gethostname()[:255]
+    alive |= {
+        beat.worker_id
+        for beat in WorkerHeartbeat.objects.filter(beat_at__lt=cutoff, host=here)
+        if _process_runs(beat.pid)
+    }
     recovered = 0
     running = DBTaskResult.objects.running().filter(backend_name=BACKEND, started_at__lt=cutoff)
     for row in running.only("id", "worker_ids", "task_path", "started_at"):
