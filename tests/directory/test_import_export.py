@@ -14,9 +14,11 @@ from django.core.management import CommandError, call_command
 from django.utils import translation
 from django_tasks_db.models import DBTaskResult
 
+from arrimage.core.models import TaskFile
 from arrimage.directory import exchange_apply
 from arrimage.directory.exchange_apply import bundle_apply
 from arrimage.directory.exchange_read import read_package, read_path, read_upload
+from arrimage.directory.exchange_tasks import LARGE_IMPORT
 from arrimage.directory.exchange_write import export_document, export_package_files
 from arrimage.directory.hsds import HsdsWriter, reveal_all
 from arrimage.directory.models import (
@@ -512,3 +514,42 @@ def test_capacity_history_survives_a_reimport(tmp_path, dataset):
     import_path(path)
     assert CapacityChange.objects.count() == 1
     shutil.rmtree(tmp_path)
+
+
+def _large(document: dict) -> SimpleUploadedFile:
+    """The document, padded with whitespace past the size the worker takes over."""
+    text = json.dumps(document) + " " * (LARGE_IMPORT + 1)
+    return SimpleUploadedFile("hsds.json", text.encode(), content_type="application/json")
+
+
+def test_a_large_import_runs_in_the_background_with_its_progress(client, side_a, dataset):
+    document = export_all()
+    wipe()
+    DirectoryOrganization.objects.all().delete()
+    login(client, side_a.user("coordinator"))
+    queued = client.post("/repertoire/echange/", {"file": _large(document)})
+    assert queued.status_code == 302 and queued["Location"].startswith("/taches/")
+    assert Service.objects.count() == 0, "the request only queues the import"
+    assert "<progress" in client.get(queued["Location"]).content.decode()
+    run_queued_tasks()
+    html = client.get(queued["Location"]).content.decode()
+    assert "créé" in html and "Importation du répertoire (HSDS)" in html
+    assert Service.objects.count() == 2
+    state = client.get(queued["Location"] + "etat/").json()
+    assert state["status"] == "done" and state["done"] == state["total"] > 0
+    assert not TaskFile.objects.exists(), "the upload is not kept once imported"
+    assert client.get(queued["Location"] + "fichier/").status_code == 404
+
+
+def test_a_large_import_with_a_problem_writes_nothing_and_says_why(client, side_a, dataset):
+    document = export_all()
+    wipe()
+    before = counts()
+    document["services"][0]["id"] = "bad"
+    login(client, side_a.user("organisation_admin"))
+    queued = client.post("/repertoire/echange/", {"file": _large(document)})["Location"]
+    run_queued_tasks()
+    html = client.get(queued).content.decode()
+    assert "Rien n&#x27;a été importé" in html or "Rien n'a été importé" in html
+    assert "services[1].id" in html
+    _nothing_written(before)

@@ -2,8 +2,9 @@
 result. Only the user who started a task, acting for the same organisation, sees it; for
 anyone else it does not exist (404).
 
-A task of this kind returns ``{"url": "/..."}`` (the page of its result) or
-``{"error": "..."}`` (a refusal it met when it ran, already in the user's language)."""
+A task of this kind returns ``{"url": "/..."}`` (the page of its result), ``{"message": "..."}``
+(what it did) or ``{"error": "..."}`` (a refusal it met when it ran), texts already in the
+user's language."""
 
 from dataclasses import dataclass
 from typing import Any
@@ -91,14 +92,18 @@ class TaskView:
         )
 
 
-def _result(value: object) -> tuple[str, str]:
-    """The result's page (an absolute path on this site) and refusal, from a return value."""
+def _result(value: object) -> tuple[str, str, str]:
+    """The result's page (an absolute path on this site), refusal and message, from a return
+    value."""
     if not isinstance(value, dict):
-        return "", ""
-    url = value.get("url")
-    error = value.get("error")
+        return "", "", ""
+    url, error, message = value.get("url"), value.get("error"), value.get("message")
     safe_url = url if isinstance(url, str) and url.startswith("/") and "//" not in url else ""
-    return safe_url, str(error) if isinstance(error, str) else ""
+    return (
+        safe_url,
+        error if isinstance(error, str) else "",
+        message if isinstance(message, str) else "",
+    )
 
 
 def task_view_get(*, user_id: Any, organisation_id: Any, task_id: UUID) -> TaskView:
@@ -113,7 +118,7 @@ def task_view_get(*, user_id: Any, organisation_id: Any, task_id: UUID) -> TaskV
     )
     if progress is None or row is None:
         raise NotFound
-    url, error = _result(row.return_value)
+    url, error, message = _result(row.return_value)
     if row.status == TaskResultStatus.SUCCESSFUL:
         status = REFUSED if error else DONE
     elif row.status == TaskResultStatus.FAILED:
@@ -126,7 +131,7 @@ def task_view_get(*, user_id: Any, organisation_id: Any, task_id: UUID) -> TaskV
     return TaskView(
         task_id=task_id,
         label=str(kind.label) if kind else progress.kind,
-        done_text=str(kind.done_text) if kind else "",
+        done_text=message or (str(kind.done_text) if kind else ""),
         status=status,
         done=progress.done,
         total=progress.total,

@@ -147,8 +147,9 @@ def tasks_recover(*, now: datetime | None = None) -> int:
     """Give back the running tasks whose worker stopped beating; returns how many.
 
     A task claimed less than one heartbeat timeout ago is left alone, as is a task whose
-    worker beat within the timeout, or whose worker's process still runs on this host. The update repeats "still running, same claim", so two
-    workers recovering at once give a task back once."""
+    worker beat within the timeout, or whose worker's process still runs on this host. The
+    update repeats "still running, same claim", so two workers recovering at once give a task
+    back once."""
     now = now or timezone.now()
     cutoff = now - heartbeat_timeout()
     alive = set(

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from arrimage.coalition.models import Coalition
 from arrimage.core.errors import NotFound
-from arrimage.directory import export_tasks, geo, selectors
+from arrimage.directory import exchange_tasks, geo, selectors
 from arrimage.directory.exchange_apply import ImportFailed, bundle_apply
 from arrimage.directory.exchange_read import read_upload
 from arrimage.directory.forms import (
@@ -60,7 +60,7 @@ from arrimage.directory.services import (
 )
 from arrimage.directory.taxonomy import CATEGORY_CODES, LANGUAGES
 
-EXCHANGE_ROLES = export_tasks.EXCHANGE_ROLES
+EXCHANGE_ROLES = exchange_tasks.EXCHANGE_ROLES
 MAX_UPLOAD = 20 * 1024 * 1024
 
 
@@ -485,6 +485,16 @@ def exchange_view(request: HttpRequest) -> HttpResponse:
         upload = form.cleaned_data["file"]
         if upload.size > MAX_UPLOAD:
             form.add_error("file", _("The file is larger than 20 MB."))
+        elif upload.size > exchange_tasks.LARGE_IMPORT:
+            # A large file is imported by the worker; its page shows the progress.
+            task_id = exchange_tasks.directory_import_request(
+                actor=actor,
+                name=upload.name,
+                content=upload.read(),
+                dry_run=form.cleaned_data["dry_run"],
+                language=get_language() or "fr-ca",
+            )
+            return redirect("core:task", task_id=task_id)
         else:
             bundle = read_upload(upload.name, upload.read())
             try:
@@ -522,7 +532,7 @@ def exchange_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 def export_view(request: HttpRequest, fmt: str) -> HttpResponse:
     """Queue the export; its page shows the progress, then the file."""
-    task_id = export_tasks.directory_export_request(
+    task_id = exchange_tasks.directory_export_request(
         actor=_exchange_actor(request),
         fmt=fmt,
         base_url=request.build_absolute_uri("/"),
