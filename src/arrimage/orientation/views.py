@@ -25,6 +25,7 @@ from arrimage.cases.selectors import visible_grants
 from arrimage.core.errors import NotFound
 from arrimage.directory import geo
 from arrimage.directory.models import Service
+from arrimage.law25.portability import field_label
 from arrimage.orientation.case_profile import profile_from_case
 from arrimage.orientation.forms import HoldForm, NeedsForm, ReferralSendForm
 from arrimage.orientation.holds import (
@@ -63,7 +64,6 @@ from arrimage.orientation.unmet import (
     unmet_subject,
 )
 from arrimage.privacy.categories import Category
-from arrimage.privacy.portability import field_label
 from arrimage.trends.presentation import Figure, method_sentence
 from arrimage.trends.tables import SUPPRESSED
 

@@ -70,9 +70,3 @@ from arrimage.privacy.sharing_models import (  # noqa: E402, F401
     SharingAgreement,
     SharingRule,
 )
-
-# isort: split
-# Law 25 duties and operations (issue 4): incident register, privacy officers, retention.
-from arrimage.privacy.incidents_models import ConfidentialityIncident, RiskLevel  # noqa: E402, F401
-from arrimage.privacy.officer_models import PrivacyOfficer  # noqa: E402, F401
-from arrimage.privacy.retention_models import RetentionOverride  # noqa: E402, F401

@@ -1,5 +1,5 @@
 """The retention anonymiser of cases: the bridge between the schedule
-(:mod:`arrimage.privacy.retention`) and :func:`arrimage.cases.services.case_anonymise`.
+(:mod:`arrimage.law25.retention`) and :func:`arrimage.cases.services.case_anonymise`.
 
 A person is anonymised once every one of their cases is closed and was closed before the
 retention time of the organisation that recorded them: a person with an open case, or a case

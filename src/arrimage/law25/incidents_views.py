@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from arrimage.privacy.incidents import (
+from arrimage.law25.incidents import (
     TEXT_MAX_LENGTH,
     IncidentData,
     incident_get,
@@ -19,7 +19,7 @@ from arrimage.privacy.incidents import (
     incident_update,
     incidents_list,
 )
-from arrimage.privacy.incidents_models import RiskLevel
+from arrimage.law25.incidents_models import RiskLevel
 
 
 def _text(label: Any, help_text: Any = "", *, required: bool = False) -> forms.CharField:
@@ -139,7 +139,7 @@ def _initial(data: IncidentData) -> dict[str, object]:
 
 def incident_list_view(request: HttpRequest) -> HttpResponse:
     incidents = incidents_list(actor=request.membership)  # type: ignore[attr-defined]
-    return render(request, "privacy/incident_list.html", {"incidents": incidents})
+    return render(request, "law25/incident_list.html", {"incidents": incidents})
 
 
 def incident_create_view(request: HttpRequest) -> HttpResponse:
@@ -156,12 +156,12 @@ def incident_create_view(request: HttpRequest) -> HttpResponse:
                 request, _("Incident %(number)s is in the register.") % {"number": incident.number}
             )
             return redirect("law25:incident_detail", incident_id=incident.pk)
-    return render(request, "privacy/incident_form.html", {"form": form, "incident": None})
+    return render(request, "law25/incident_form.html", {"form": form, "incident": None})
 
 
 def incident_detail_view(request: HttpRequest, incident_id: UUID) -> HttpResponse:
     entry = incident_get(actor=request.membership, incident_id=incident_id)  # type: ignore[attr-defined]
-    return render(request, "privacy/incident_detail.html", {"entry": entry, "data": entry.data})
+    return render(request, "law25/incident_detail.html", {"entry": entry, "data": entry.data})
 
 
 def incident_edit_view(request: HttpRequest, incident_id: UUID) -> HttpResponse:
@@ -184,4 +184,4 @@ def incident_edit_view(request: HttpRequest, incident_id: UUID) -> HttpResponse:
     else:
         entry = incident_get(actor=actor, incident_id=incident_id)
         form = IncidentForm(initial=_initial(entry.data))
-    return render(request, "privacy/incident_form.html", {"form": form, "incident": entry.incident})
+    return render(request, "law25/incident_form.html", {"form": form, "incident": entry.incident})

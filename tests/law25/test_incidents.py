@@ -11,14 +11,15 @@ from django.utils import timezone
 
 from arrimage.accounts.models import Membership, Role
 from arrimage.core.errors import NotFound
-from arrimage.privacy.incidents import (
+from arrimage.law25.incidents import (
     IncidentData,
     incident_get,
     incident_record,
     incident_update,
     incidents_list,
 )
-from arrimage.privacy.models import AuditEvent, ConfidentialityIncident, RiskLevel
+from arrimage.law25.models import ConfidentialityIncident, RiskLevel
+from arrimage.privacy.models import AuditEvent
 from tests.conftest import login
 
 pytestmark = pytest.mark.django_db

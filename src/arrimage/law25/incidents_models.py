@@ -1,6 +1,6 @@
 """The confidentiality-incident register of Quebec's Law 25.
 
-Defined here and imported by ``privacy/models.py``. The regulation respecting confidentiality
+Defined here and imported by ``law25/models.py``. The regulation respecting confidentiality
 incidents (CQLR c. A-2.1, r. 3.1, s. 11) lists what the register holds; each item maps to fields
 below. The free text is sealed under the organisation's data key: the organisation writes what
 the law asks, and nobody outside it can read it.
@@ -74,6 +74,7 @@ class ConfidentialityIncident(models.Model):
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        db_table = "privacy_confidentialityincident"  # created by the privacy app
         ordering = ["-aware_from", "-number"]
         constraints = [
             models.UniqueConstraint(

@@ -8,12 +8,12 @@ from arrimage.accounts.models import Membership, Role, User
 from arrimage.cases import services
 from arrimage.cases.models import Case
 from arrimage.core.errors import NotFound
-from arrimage.privacy import audit_views
-from arrimage.privacy.audit import audit_record
-from arrimage.privacy.audit_views import (
+from arrimage.law25 import audit_views
+from arrimage.law25.audit_views import (
     audit_events_for_organisation,
     audit_events_for_target,
 )
+from arrimage.privacy.audit import audit_record
 from arrimage.privacy.models import AuditEvent
 from tests.conftest import login, make_side
 
@@ -152,7 +152,7 @@ def test_the_include_renders_the_log(side_a, two_cases):
     page = audit_events_for_target(
         actor_membership=_membership(side_a), target_type="case", target_id=two_cases[0].pk
     )
-    html = render_to_string("privacy/_audit_events.html", {"audit_page": page})
+    html = render_to_string("law25/_audit_events.html", {"audit_page": page})
     assert "Caseworker Partner" in html and "Organisation Partner" in html
 
 

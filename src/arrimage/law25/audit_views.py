@@ -233,4 +233,4 @@ def audit_organisation_view(request: HttpRequest) -> HttpResponse:
         actor_membership=request.membership,  # type: ignore[attr-defined]
         before=_before(request),
     )
-    return render(request, "privacy/audit_organisation.html", {"audit_page": page})
+    return render(request, "law25/audit_organisation.html", {"audit_page": page})

@@ -34,12 +34,12 @@ from django.utils.translation import gettext as _
 from arrimage.accounts.models import Membership, Role
 from arrimage.coalition.models import Organisation
 from arrimage.core.errors import NotFound
-from arrimage.privacy.audit import audit_record
-from arrimage.privacy.retention_models import (
+from arrimage.law25.retention_models import (
     MAXIMUM_RETENTION_DAYS,
     MINIMUM_RETENTION_DAYS,
     RetentionOverride,
 )
+from arrimage.privacy.audit import audit_record
 
 logger = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.views.decorators.http import require_GET
 
-from arrimage.privacy.portability import (
+from arrimage.law25.portability import (
     EXPORT_LANGUAGES,
     person_export_json,
     person_export_pdf,

@@ -1,5 +1,5 @@
 """An organisation's own retention time for closed cases, when it differs from the instance's
-(``ARRIMAGE_RETENTION_DAYS``). Defined here and imported by ``privacy/models.py``."""
+(``ARRIMAGE_RETENTION_DAYS``). Defined here and imported by ``law25/models.py``."""
 
 from django.conf import settings
 from django.db import models
@@ -24,6 +24,7 @@ class RetentionOverride(models.Model):
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        db_table = "privacy_retentionoverride"  # created by the privacy app
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(days__gte=MINIMUM_RETENTION_DAYS)

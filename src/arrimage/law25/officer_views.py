@@ -11,20 +11,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from arrimage.accounts.middleware import two_factor_exempt
-from arrimage.privacy.categories import Category
-from arrimage.privacy.officer import (
+from arrimage.law25.officer import (
     operator_privacy_officer,
     privacy_officer_of,
     privacy_officer_set,
     privacy_officers_public,
 )
-from arrimage.privacy.policy import FIREWALLED_CATEGORIES
-from arrimage.privacy.retention import retention_default_days, retention_override_set
-from arrimage.privacy.retention_models import (
+from arrimage.law25.retention import retention_default_days, retention_override_set
+from arrimage.law25.retention_models import (
     MAXIMUM_RETENTION_DAYS,
     MINIMUM_RETENTION_DAYS,
     RetentionOverride,
 )
+from arrimage.privacy.categories import Category
+from arrimage.privacy.policy import FIREWALLED_CATEGORIES
 
 
 class OfficerForm(forms.Form):
@@ -57,7 +57,7 @@ def privacy_notice_view(request: HttpRequest) -> HttpResponse:
     """Public: what Arrimage keeps, the firewall, rights, and who to contact."""
     return render(
         request,
-        "privacy/privacy_notice.html",
+        "law25/privacy_notice.html",
         {
             "operator_officer": operator_privacy_officer(),
             "officers": privacy_officers_public(),
@@ -110,7 +110,7 @@ def privacy_settings_view(request: HttpRequest) -> HttpResponse:
                 return redirect("law25:privacy_settings")
     return render(
         request,
-        "privacy/privacy_settings.html",
+        "law25/privacy_settings.html",
         {
             "officer": officer,
             "officer_form": officer_form,

@@ -27,14 +27,15 @@ from arrimage.cases.sealing import category_data
 from arrimage.core import queue
 from arrimage.core.errors import NotFound
 from arrimage.core.models import Task as QueueTask
-from arrimage.privacy import retention
-from arrimage.privacy.categories import Category
-from arrimage.privacy.models import AuditEvent, RetentionOverride
-from arrimage.privacy.retention import (
+from arrimage.law25 import retention
+from arrimage.law25.models import RetentionOverride
+from arrimage.law25.retention import (
     RetentionIncomplete,
     retention_override_set,
     retention_run,
 )
+from arrimage.privacy.categories import Category
+from arrimage.privacy.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 
 from arrimage.accounts.models import Membership, Role
 from arrimage.core.errors import NotFound
+from arrimage.law25.officer_models import PrivacyOfficer
 from arrimage.privacy.audit import audit_record
-from arrimage.privacy.officer_models import PrivacyOfficer
 
 
 @dataclass(frozen=True)

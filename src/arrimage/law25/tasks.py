@@ -3,8 +3,8 @@
 from datetime import timedelta
 
 from arrimage.core.queue import periodic, task
-from arrimage.privacy.retention import register_anonymiser, retention_run
-from arrimage.privacy.retention_cases import case_retention_anonymise
+from arrimage.law25.retention import register_anonymiser, retention_run
+from arrimage.law25.retention_cases import case_retention_anonymise
 
 register_anonymiser(case_retention_anonymise, target_type="case")
 

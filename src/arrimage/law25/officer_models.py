@@ -1,7 +1,7 @@
 """Who is in charge of the protection of personal information in each organisation (Law 25,
 s. 3.1 of the private-sector act), and how long each organisation keeps closed cases.
 
-Defined here and imported by ``privacy/models.py``.
+Defined here and imported by ``law25/models.py``.
 """
 
 from django.conf import settings
@@ -29,6 +29,7 @@ class PrivacyOfficer(models.Model):
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        db_table = "privacy_privacyofficer"  # created by the privacy app
         ordering = ["organisation__name"]
 
     def __str__(self) -> str:

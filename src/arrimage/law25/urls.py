@@ -3,7 +3,7 @@ portability."""
 
 from django.urls import path
 
-from arrimage.privacy import audit_views, incidents_views, officer_views, portability_views
+from arrimage.law25 import audit_views, incidents_views, officer_views, portability_views
 
 app_name = "law25"
 
