@@ -10,7 +10,7 @@ from django.utils import timezone
 from arrimage.cases import selectors, services
 from arrimage.cases.models import CalendarFeed, Case, Note, Person, Task
 from arrimage.cases.sealing import category_data
-from arrimage.privacy.models import AuditEvent
+from arrimage.core.models import AuditEvent
 from tests.cases.conftest import consent_for, marker, membership
 from tests.conftest import login
 

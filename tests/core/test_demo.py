@@ -8,7 +8,7 @@ from arrimage.accounts.models import Membership, Role, User
 from arrimage.cli import main
 from arrimage.coalition.models import Coalition, Organisation, OrganisationType
 from arrimage.core import demo
-from arrimage.privacy.audit import audit_record
+from arrimage.core.audit import audit_record
 
 pytestmark = pytest.mark.django_db
 

@@ -7,14 +7,14 @@ from django.template.loader import render_to_string
 from arrimage.accounts.models import Membership, Role, User
 from arrimage.cases import services
 from arrimage.cases.models import Case
+from arrimage.core.audit import audit_record
 from arrimage.core.errors import NotFound
+from arrimage.core.models import AuditEvent
 from arrimage.law25 import audit_views
 from arrimage.law25.audit_views import (
     audit_events_for_organisation,
     audit_events_for_target,
 )
-from arrimage.privacy.audit import audit_record
-from arrimage.privacy.models import AuditEvent
 from tests.conftest import login, make_side
 
 pytestmark = pytest.mark.django_db

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from arrimage.accounts.models import Membership, Role
 from arrimage.core.errors import NotFound
+from arrimage.core.models import AuditEvent
 from arrimage.law25.incidents import (
     IncidentData,
     incident_get,
@@ -19,7 +20,6 @@ from arrimage.law25.incidents import (
     incidents_list,
 )
 from arrimage.law25.models import ConfidentialityIncident, RiskLevel
-from arrimage.privacy.models import AuditEvent
 from tests.conftest import login
 
 pytestmark = pytest.mark.django_db

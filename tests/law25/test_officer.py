@@ -7,9 +7,9 @@ from django.test import override_settings
 
 from arrimage.accounts.models import Membership, Role
 from arrimage.core.errors import NotFound
+from arrimage.core.models import AuditEvent
 from arrimage.law25.models import PrivacyOfficer, RetentionOverride
 from arrimage.law25.officer import privacy_officer_set
-from arrimage.privacy.models import AuditEvent
 from tests.conftest import login
 
 pytestmark = pytest.mark.django_db

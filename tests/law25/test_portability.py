@@ -10,8 +10,8 @@ from pypdf import PdfReader
 
 from arrimage.accounts.models import Membership, Role
 from arrimage.cases.models import Case
+from arrimage.core.models import AuditEvent
 from arrimage.privacy.categories import Category
-from arrimage.privacy.models import AuditEvent
 from arrimage.privacy.policy import FIREWALLED_CATEGORIES
 from tests.cases.conftest import agreement_allowing_all, consent_for, marker, populate
 from tests.conftest import login

@@ -26,6 +26,7 @@ from arrimage.cases.models import (
 from arrimage.cases.sealing import category_data
 from arrimage.core import queue
 from arrimage.core.errors import NotFound
+from arrimage.core.models import AuditEvent
 from arrimage.core.models import Task as QueueTask
 from arrimage.law25 import retention
 from arrimage.law25.models import RetentionOverride
@@ -35,7 +36,6 @@ from arrimage.law25.retention import (
     retention_run,
 )
 from arrimage.privacy.categories import Category
-from arrimage.privacy.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 

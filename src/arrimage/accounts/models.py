@@ -13,8 +13,8 @@ from django_otp.models import Device, ThrottlingMixin
 from django_otp.oath import TOTP
 
 from arrimage.coalition.models import Organisation
+from arrimage.core.crypto import open_field, register_encrypted_field, seal_field
 from arrimage.privacy.categories import Category
-from arrimage.privacy.crypto import open_field, register_encrypted_field, seal_field
 from arrimage.privacy.policy import ROLE_CATEGORIES, Reader
 
 

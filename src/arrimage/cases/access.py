@@ -17,9 +17,9 @@ from django.utils import timezone
 
 from arrimage.accounts.models import Membership
 from arrimage.cases.models import Case, CaseAccess
+from arrimage.core.audit import audit_record
 from arrimage.core.errors import NotFound
 from arrimage.privacy.agreements import AgreementResolver
-from arrimage.privacy.audit import audit_record
 from arrimage.privacy.categories import Category, Purpose
 from arrimage.privacy.consent import consents_active_for_recipient
 from arrimage.privacy.models import ConsentRecord

@@ -2,7 +2,7 @@
 
 Every personal field belongs to exactly one data category (``FIELD_CATEGORIES`` on each model).
 Free text and every field of a sensitive category are sealed with the lead organisation's data
-key (:mod:`arrimage.privacy.crypto`), one ciphertext column per category, bound to the row and
+key (:mod:`arrimage.core.crypto`), one ciphertext column per category, bound to the row and
 the column. Plain columns hold only coordination data that the worklist sorts on (status, due
 dates, urgency) and the category tags themselves.
 """
@@ -17,8 +17,8 @@ from django.utils.translation import gettext_lazy as _
 
 from arrimage.cases import vocabularies as v
 from arrimage.coalition.models import Organisation
+from arrimage.core.crypto import register_encrypted_field
 from arrimage.privacy.categories import Category
-from arrimage.privacy.crypto import register_encrypted_field
 
 # Categories whose columns are sealed. Coordination is sealed too where it is free text.
 SENSITIVE_CATEGORIES: frozenset[Category] = frozenset(Category) - {Category.COORDINATION}

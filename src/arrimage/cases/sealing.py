@@ -7,8 +7,8 @@ from typing import Any
 
 from django.db import models
 
+from arrimage.core.crypto import open_field, seal_field
 from arrimage.privacy.categories import Category
-from arrimage.privacy.crypto import open_field, seal_field
 
 
 def _default(value: object) -> str:

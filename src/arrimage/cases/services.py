@@ -42,8 +42,8 @@ from arrimage.cases.sealing import (
     seal_bytes,
     seal_text,
 )
+from arrimage.core.audit import audit_record
 from arrimage.core.errors import NotFound
-from arrimage.privacy.audit import audit_record
 from arrimage.privacy.categories import Category
 from arrimage.privacy.policy import ROLE_CATEGORIES, is_firewalled
 

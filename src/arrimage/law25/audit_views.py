@@ -24,9 +24,9 @@ from django.utils.translation import pgettext_lazy
 
 from arrimage.accounts.models import Membership, Role, User
 from arrimage.coalition.models import Organisation
+from arrimage.core.audit import audit_record
 from arrimage.core.errors import NotFound
-from arrimage.privacy.audit import audit_record
-from arrimage.privacy.models import AuditEvent
+from arrimage.core.models import AuditEvent
 
 PAGE_SIZE = 100
 TARGET_LOG_ROLES = frozenset({Role.CASEWORKER, Role.COORDINATOR, Role.ORGANISATION_ADMIN})

@@ -19,14 +19,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from arrimage.accounts.models import Membership, Role
+from arrimage.core.audit import audit_record
+from arrimage.core.crypto import open_field, seal_field
 from arrimage.core.errors import NotFound
 from arrimage.law25.incidents_models import (
     INCIDENT_TEXT_FIELDS,
     ConfidentialityIncident,
     RiskLevel,
 )
-from arrimage.privacy.audit import audit_record
-from arrimage.privacy.crypto import open_field, seal_field
 
 INCIDENT_ROLES = frozenset({Role.ORGANISATION_ADMIN, Role.COORDINATOR})
 TEXT_MAX_LENGTH = 5000

@@ -96,7 +96,7 @@ class ConfidentialityIncident(models.Model):
         return f"#{self.number}"
 
 
-from arrimage.privacy.crypto import register_encrypted_field  # noqa: E402
+from arrimage.core.crypto import register_encrypted_field  # noqa: E402
 
 register_encrypted_field(
     ConfidentialityIncident, "text_sealed", organisation_field="organisation_id"

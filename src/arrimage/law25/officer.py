@@ -12,9 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from arrimage.accounts.models import Membership, Role
+from arrimage.core.audit import audit_record
 from arrimage.core.errors import NotFound
 from arrimage.law25.officer_models import PrivacyOfficer
-from arrimage.privacy.audit import audit_record
 
 
 @dataclass(frozen=True)

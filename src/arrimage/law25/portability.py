@@ -37,8 +37,8 @@ from reportlab.platypus import (
 )
 
 from arrimage.accounts.models import Membership
+from arrimage.core.audit import audit_record
 from arrimage.core.errors import NotFound
-from arrimage.privacy.audit import audit_record
 from arrimage.privacy.categories import Category
 
 EXPORT_LANGUAGES = ("fr-ca", "en")

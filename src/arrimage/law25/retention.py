@@ -2,7 +2,7 @@
 
 The instance keeps closed cases ``ARRIMAGE_RETENTION_DAYS`` days (seven years unless set); an
 organisation admin may set another time for their organisation (:class:`RetentionOverride`).
-Every day the queue runs ``retention_anonymise`` (registered in ``privacy/tasks.py``), which
+Every day the queue runs ``retention_anonymise`` (registered in ``law25/tasks.py``), which
 calls each registered anonymiser once per organisation, in batches.
 
 An anonymiser is written by the part of Arrimage that owns the records::
@@ -33,13 +33,13 @@ from django.utils.translation import gettext as _
 
 from arrimage.accounts.models import Membership, Role
 from arrimage.coalition.models import Organisation
+from arrimage.core.audit import audit_record
 from arrimage.core.errors import NotFound
 from arrimage.law25.retention_models import (
     MAXIMUM_RETENTION_DAYS,
     MINIMUM_RETENTION_DAYS,
     RetentionOverride,
 )
-from arrimage.privacy.audit import audit_record
 
 logger = logging.getLogger(__name__)
 

@@ -3,7 +3,7 @@
 
 A person is anonymised once every one of their cases is closed and was closed before the
 retention time of the organisation that recorded them: a person with an open case, or a case
-closed recently, keeps their identity for that case. Registered in ``privacy/tasks.py``.
+closed recently, keeps their identity for that case. Registered in ``law25/tasks.py``.
 """
 
 from datetime import datetime

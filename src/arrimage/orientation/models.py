@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from arrimage.coalition.models import Organisation
-from arrimage.privacy.crypto import register_encrypted_field
+from arrimage.core.crypto import register_encrypted_field
 
 
 class HoldStatus(models.TextChoices):

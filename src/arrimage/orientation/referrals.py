@@ -23,6 +23,7 @@ from arrimage.cases.access import case_grant
 from arrimage.cases.models import Case
 from arrimage.cases.sealing import seal_text
 from arrimage.coalition.models import Organisation
+from arrimage.core.audit import audit_record
 from arrimage.core.errors import NotFound
 from arrimage.core.queue import task_enqueue
 from arrimage.directory.models import Service
@@ -38,7 +39,6 @@ from arrimage.orientation.models import (
 )
 from arrimage.orientation.needs import NEED_CATEGORIES
 from arrimage.privacy.agreements import AgreementResolver
-from arrimage.privacy.audit import audit_record
 from arrimage.privacy.categories import Category, Purpose
 from arrimage.privacy.consent import consents_active_for_recipient
 from arrimage.privacy.policy import Reader, readable_categories

@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 
 from arrimage.accounts.models import Membership, Role
 from arrimage.coalition.models import Coalition, CoalitionMembership, OrganisationType
+from arrimage.core.audit import audit_record
 from arrimage.core.errors import NotFound
-from arrimage.privacy.audit import audit_record
 from arrimage.privacy.categories import Category, Purpose
 from arrimage.privacy.models import SharingAgreement, SharingRule
 from arrimage.privacy.policy import is_firewalled

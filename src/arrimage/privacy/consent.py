@@ -23,8 +23,8 @@ from django.utils.translation import gettext as _
 
 from arrimage.accounts.models import Membership
 from arrimage.coalition.models import Organisation
+from arrimage.core.audit import audit_record
 from arrimage.core.errors import NotFound
-from arrimage.privacy.audit import audit_record
 from arrimage.privacy.categories import Category, Purpose
 from arrimage.privacy.models import ConsentMethod, ConsentRecord
 from arrimage.privacy.policy import ROLE_CATEGORIES, is_firewalled

@@ -17,7 +17,7 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from arrimage.privacy.models import AuditEvent, AuditHead
+from arrimage.core.models import AuditEvent, AuditHead
 
 GENESIS_HASH = "0" * 64
 

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from arrimage.privacy import crypto
+from arrimage.core import crypto
 
 
 class Command(BaseCommand):

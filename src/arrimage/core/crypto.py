@@ -22,7 +22,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 from django.db import models, transaction
 
-from arrimage.privacy.models import DataKey
+from arrimage.core.models import DataKey
 
 MAGIC = b"A1"
 HEADER = struct.Struct(">2sI12s")

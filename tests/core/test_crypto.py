@@ -7,8 +7,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from arrimage.privacy import crypto
-from arrimage.privacy.models import DataKey
+from arrimage.core import crypto
+from arrimage.core.models import DataKey
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 
-from arrimage.privacy.audit import GENESIS_HASH, audit_record, audit_verify
-from arrimage.privacy.models import AuditEvent
+from arrimage.core.audit import GENESIS_HASH, audit_record, audit_verify
+from arrimage.core.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +65,7 @@ def test_modified_event_is_caught():
 
 
 def test_modified_event_with_recomputed_hash_breaks_the_next_link():
-    from arrimage.privacy.audit import _stored_payload, event_hash
+    from arrimage.core.audit import _stored_payload, event_hash
 
     events = record_events(4)
     drop_append_only_triggers()

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from arrimage.privacy.audit import audit_verify
-from arrimage.privacy.models import AuditHead
+from arrimage.core.audit import audit_verify
+from arrimage.core.models import AuditHead
 
 
 class Command(BaseCommand):
