@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from arrimage.core import crypto
+from arrimage.core import crypto, keyfile
 from arrimage.core.models import DataKey
 
 pytestmark = pytest.mark.django_db
@@ -77,20 +77,20 @@ def test_each_organisation_has_its_own_wrapped_key():
 def test_wrong_master_key_cannot_open(settings):
     blob = seal("secret")
     crypto.clear_key_cache()
-    settings.ARRIMAGE_MASTER_KEY = crypto.generate_master_key_text()
+    settings.ARRIMAGE_MASTER_KEY = keyfile.generate_master_key_text()
     with pytest.raises(crypto.DecryptionError):
         unseal(blob)
 
 
 def test_master_key_from_a_key_file(settings, tmp_path):
     path = tmp_path / "master.key"
-    crypto.write_master_key_file(path)
+    keyfile.write_master_key_file(path)
     settings.ARRIMAGE_MASTER_KEY = ""
     settings.ARRIMAGE_MASTER_KEY_FILE = str(path)
     assert unseal(seal("from the file")) == "from the file"
     assert oct(path.stat().st_mode)[-3:] == "600"
     with pytest.raises(FileExistsError):
-        crypto.write_master_key_file(path)
+        keyfile.write_master_key_file(path)
 
 
 def test_missing_or_malformed_master_key_is_refused(settings):
@@ -105,7 +105,7 @@ def test_missing_or_malformed_master_key_is_refused(settings):
 
 def test_master_key_rotation_rewraps_every_data_key(settings):
     blob = seal("still readable")
-    new_text = crypto.generate_master_key_text()
+    new_text = keyfile.generate_master_key_text()
     assert crypto.rewrap_master_key(crypto.parse_master_key(new_text)) == 1
     settings.ARRIMAGE_MASTER_KEY = new_text
     crypto.clear_key_cache()

@@ -23,7 +23,6 @@ from arrimage.cases.models import (
     Person,
     Task,
 )
-from arrimage.cases.sealing import category_data
 from arrimage.core import queue
 from arrimage.core.errors import NotFound
 from arrimage.core.models import AuditEvent
@@ -36,6 +35,7 @@ from arrimage.law25.retention import (
     retention_run,
 )
 from arrimage.privacy.categories import Category
+from tests.sealed import stored_category
 
 pytestmark = pytest.mark.django_db
 
@@ -114,11 +114,11 @@ def _statistics() -> Counter:
     citizenship, exploitation and immigration codes; needs by type."""
     counts: Counter = Counter()
     for case in Case.objects.select_related("person"):
-        identity = category_data(case.person, Category.IDENTITY)
+        identity = stored_category(case.person, Category.IDENTITY)
         exploitation = Exploitation.objects.filter(case=case).first()
         track = ImmigrationTrack.objects.filter(case=case).first()
         exploitation_data = (
-            category_data(exploitation, Category.EXPLOITATION) if exploitation else {}
+            stored_category(exploitation, Category.EXPLOITATION) if exploitation else {}
         )
         counts[
             (
@@ -131,7 +131,7 @@ def _statistics() -> Counter:
                 tuple(identity.get("citizenship") or ()),
                 tuple(exploitation_data.get("labour_exploitation_types") or ()),
                 tuple(exploitation_data.get("methods_of_control") or ()),
-                (category_data(track, Category.IMMIGRATION).get("status") if track else None),
+                (stored_category(track, Category.IMMIGRATION).get("status") if track else None),
             )
         ] += 1
     for need in Need.objects.all():
@@ -141,15 +141,15 @@ def _statistics() -> Counter:
 
 def _assert_anonymised(case: Case) -> None:
     person = Person.objects.get(pk=case.person_id)
-    identity = category_data(person, Category.IDENTITY)
+    identity = stored_category(person, Category.IDENTITY)
     assert person.is_anonymised
     assert not any(identity.get(name) for name in IDENTIFYING_IDENTITY_FIELDS), identity
     assert person.contact_sealed is None and person.location_sealed is None
     stored = Case.objects.get(pk=case.pk)
     assert stored.legal_sealed is None and stored.assigned_worker_id is None
-    exploitation = category_data(Exploitation.objects.get(case=case), Category.EXPLOITATION)
+    exploitation = stored_category(Exploitation.objects.get(case=case), Category.EXPLOITATION)
     assert "details" not in exploitation
-    immigration = category_data(ImmigrationTrack.objects.get(case=case), Category.IMMIGRATION)
+    immigration = stored_category(ImmigrationTrack.objects.get(case=case), Category.IMMIGRATION)
     assert set(immigration) <= {"status"}
     for model in (Note, Document, Task, HealthFollowUp):
         assert not model.objects.filter(case=case).exists(), model.__name__
@@ -159,7 +159,7 @@ def _assert_anonymised(case: Case) -> None:
 def _assert_intact(case: Case, label: str) -> None:
     person = Person.objects.get(pk=case.person_id)
     assert not person.is_anonymised
-    assert category_data(person, Category.IDENTITY)["alias"] == f"Alias {label}"
+    assert stored_category(person, Category.IDENTITY)["alias"] == f"Alias {label}"
     assert Note.objects.filter(case=case).exists()
 
 
@@ -201,7 +201,7 @@ def test_no_identifying_text_is_left_in_the_database(side_a):
     # Sealed columns hold no plaintext in any case; the tables that held free text are empty
     # for this case and its person's identity holds no name.
     person = Person.objects.get(pk=case.person_id)
-    assert "Zyxwv" not in str(category_data(person, Category.IDENTITY))
+    assert "Zyxwv" not in str(stored_category(person, Category.IDENTITY))
 
 
 def test_an_organisation_override_keeps_its_cases_longer(side_a, side_b):

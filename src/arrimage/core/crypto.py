@@ -47,10 +47,6 @@ class MasterKey:
         return hashlib.sha256(b"arrimage-master-key-id" + self.key).hexdigest()[:16]
 
 
-def generate_master_key_text() -> str:
-    return base64.urlsafe_b64encode(AESGCM.generate_key(bit_length=256)).decode()
-
-
 def parse_master_key(text: str) -> MasterKey:
     try:
         key = base64.urlsafe_b64decode(text.strip().encode())
@@ -68,14 +64,6 @@ def master_key() -> MasterKey:
     if path and Path(path).exists():
         return parse_master_key(Path(path).read_text())
     raise MasterKeyMissing("no master key: set ARRIMAGE_MASTER_KEY or ARRIMAGE_MASTER_KEY_FILE")
-
-
-def write_master_key_file(path: Path) -> None:
-    """Create a new master key file readable by its owner only. Never overwrites one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(generate_master_key_text() + "\n")
 
 
 def _wrap_aad(scope: str, version: int) -> bytes:
@@ -238,6 +226,11 @@ def open_field(instance: models.Model, field: str) -> str:
         field=field,
         organisation_id=_organisation_of(instance, spec),
     )
+
+
+def organisation_of(instance: models.Model, field: str) -> UUID | str | None:
+    """The organisation whose key seals this field of this row (None: the instance key)."""
+    return _organisation_of(instance, _spec(type(instance), field))
 
 
 def _spec(model: type[models.Model], field: str) -> EncryptedField:

@@ -20,13 +20,13 @@ from django.utils.translation import gettext as _
 
 from arrimage.accounts.models import Membership, Role
 from arrimage.core.audit import audit_record
-from arrimage.core.crypto import open_field, seal_field
 from arrimage.core.errors import NotFound
 from arrimage.law25.incidents_models import (
     INCIDENT_TEXT_FIELDS,
     ConfidentialityIncident,
     RiskLevel,
 )
+from arrimage.privacy.sealing import organisation_record_open, organisation_record_seal
 
 INCIDENT_ROLES = frozenset({Role.ORGANISATION_ADMIN, Role.COORDINATOR})
 TEXT_MAX_LENGTH = 5000
@@ -134,7 +134,7 @@ def incident_validate(data: IncidentData, *, today: date) -> None:
         raise ValidationError(errors)
 
 
-def _apply(incident: ConfidentialityIncident, data: IncidentData) -> None:
+def _apply(incident: ConfidentialityIncident, data: IncidentData, *, actor: Membership) -> None:
     for name in (
         "occurred_from",
         "occurred_to",
@@ -149,8 +149,11 @@ def _apply(incident: ConfidentialityIncident, data: IncidentData) -> None:
         "public_notice_on",
     ):
         setattr(incident, name, getattr(data, name))
-    incident.text_sealed = seal_field(
-        incident, "text_sealed", json.dumps(data.texts(), ensure_ascii=False)
+    incident.text_sealed = organisation_record_seal(
+        actor=actor,
+        instance=incident,
+        field="text_sealed",
+        plaintext=json.dumps(data.texts(), ensure_ascii=False),
     )
 
 
@@ -169,7 +172,7 @@ def incident_record(*, actor: Membership, data: IncidentData) -> Confidentiality
                     number=(highest or 0) + 1,
                     recorded_by_id=actor.user_id,
                 )
-                _apply(incident, data)
+                _apply(incident, data, actor=actor)
                 incident.save(force_insert=True)
                 audit_record(
                     action="incident_recorded",
@@ -200,7 +203,7 @@ def incident_update(
         if incident is None:
             raise NotFound
         previous_level = incident.risk_level
-        _apply(incident, data)
+        _apply(incident, data, actor=actor)
         incident.updated_at = timezone.now()
         incident.save()
         audit_record(
@@ -230,7 +233,9 @@ def incident_get(*, actor: Membership | None, incident_id: UUID) -> IncidentEntr
     ).first()
     if incident is None:
         raise NotFound
-    texts = json.loads(open_field(incident, "text_sealed"))
+    texts = json.loads(
+        organisation_record_open(actor=keeper, instance=incident, field="text_sealed")
+    )
     data = IncidentData(
         occurred_from=incident.occurred_from,
         occurred_to=incident.occurred_to,

@@ -96,8 +96,8 @@ class ConfidentialityIncident(models.Model):
         return f"#{self.number}"
 
 
-from arrimage.core.crypto import register_encrypted_field  # noqa: E402
+from arrimage.privacy.sealing import organisation_record_register  # noqa: E402
 
-register_encrypted_field(
+organisation_record_register(
     ConfidentialityIncident, "text_sealed", organisation_field="organisation_id"
 )

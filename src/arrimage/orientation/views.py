@@ -236,7 +236,9 @@ def _own_case_choices(membership: Membership) -> list[tuple[str, str]]:
     for grant in own:
         alias = ""
         if grant.may(Category.IDENTITY):
-            alias = str(category_data(grant.case.person, Category.IDENTITY).get("alias") or "")
+            alias = str(
+                category_data(grant, grant.case.person, Category.IDENTITY).get("alias") or ""
+            )
         choices.append((str(grant.case.pk), f"{grant.case.reference} — {alias}".strip(" —")))
     access_record(
         actor_membership=membership,

@@ -3,7 +3,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from arrimage.core import demo
-from arrimage.core.crypto import write_master_key_file
+from arrimage.core.keyfile import write_master_key_file
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from arrimage.core import crypto
+from arrimage.core import crypto, keyfile
 
 
 class Command(BaseCommand):
@@ -25,7 +25,7 @@ class Command(BaseCommand):
         try:
             if isinstance(new_file, Path):
                 if options["generate"]:
-                    crypto.write_master_key_file(new_file)
+                    keyfile.write_master_key_file(new_file)
                 count = crypto.rewrap_master_key(crypto.parse_master_key(new_file.read_text()))
                 self.stdout.write(
                     self.style.SUCCESS(
