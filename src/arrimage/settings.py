@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "arrimage.trends",
     "arrimage.orientation",
     "arrimage.law25",
+    "arrimage.demo",
 ]
 
 MIDDLEWARE = [

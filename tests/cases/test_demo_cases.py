@@ -4,11 +4,11 @@ enforcement login sees nothing protected."""
 import pytest
 from django.utils import timezone
 
+from arrimage.accounts import demo
 from arrimage.accounts.models import Membership
 from arrimage.cases import selectors
 from arrimage.cases.demo import CASE_COUNT, demo_cases_build
 from arrimage.cases.models import Case
-from arrimage.core import demo
 from arrimage.privacy.consent import consent_state
 from arrimage.privacy.models import ConsentRecord
 from tests.sealed import stored_category

@@ -19,13 +19,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from arrimage.accounts.models import Membership, Role
 from arrimage.cases.access import access_record, case_grant
+from arrimage.cases.labels import field_label
 from arrimage.cases.models import Case
 from arrimage.cases.sealing import category_data
 from arrimage.cases.selectors import visible_grants
 from arrimage.core.errors import NotFound
 from arrimage.directory import geo
 from arrimage.directory.models import Service
-from arrimage.law25.portability import field_label
 from arrimage.orientation.case_profile import profile_from_case
 from arrimage.orientation.forms import HoldForm, NeedsForm, ReferralSendForm
 from arrimage.orientation.holds import (

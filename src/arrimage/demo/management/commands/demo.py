@@ -2,8 +2,13 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
-from arrimage.core import demo
+from arrimage.accounts import demo
+from arrimage.cases.demo import demo_cases_build
 from arrimage.core.keyfile import write_master_key_file
+from arrimage.directory.demo import demo_directory_build
+from arrimage.orientation.demo import demo_orientation_build, demo_orientation_ready
+from arrimage.trends import demo as trends_demo
+from arrimage.trends.signing import key_file_path, write_signing_key_file
 
 
 class Command(BaseCommand):
@@ -25,25 +30,16 @@ class Command(BaseCommand):
         else:
             self.stdout.write("Loading the demonstration coalition...")
             demo.demo_coalition_build()
-            from arrimage.directory.demo import demo_directory_build
-
             count = demo_directory_build()
             self.stdout.write(f"Directory: {count} demonstration services loaded.")
-            from arrimage.cases.demo import demo_cases_build
-
             cases = demo_cases_build()
             self.stdout.write(f"Cases: {cases} demonstration cases loaded.")
-            from arrimage.orientation.demo import demo_orientation_build, demo_orientation_ready
-
             if demo_orientation_ready():
                 made = demo_orientation_build()
                 self.stdout.write(
                     f"Orientation: {made['referrals']} referrals, {made['holds']} holds, "
                     f"{made['unmet_needs']} unmet needs loaded."
                 )
-            from arrimage.trends import demo as trends_demo
-            from arrimage.trends.signing import key_file_path, write_signing_key_file
-
             signing_key_file = key_file_path()
             if signing_key_file is not None and not signing_key_file.exists():
                 write_signing_key_file(signing_key_file)
