@@ -1,5 +1,7 @@
 """The retention anonymiser of cases: the bridge between the schedule
-(:mod:`arrimage.law25.retention`) and :func:`arrimage.cases.services.case_anonymise`.
+(:mod:`arrimage.law25.retention`), :func:`arrimage.cases.services.case_anonymise` and
+:func:`arrimage.orientation.referrals.referral_notes_erase` (the free text of the case's
+referrals).
 
 A person is anonymised once every one of their cases is closed and was closed before the
 retention time of the organisation that recorded them: a person with an open case, or a case
@@ -11,16 +13,17 @@ from uuid import UUID
 
 from django.db.models import Exists, OuterRef, Q
 
+from arrimage.cases import vocabularies as v
+from arrimage.cases.models import Case, Person
+from arrimage.cases.services import case_anonymise
+from arrimage.orientation.referrals import referral_notes_erase
+
 
 def case_retention_anonymise(
     *, organisation_id: UUID, closed_before: datetime, limit: int
 ) -> list[UUID]:
     """Anonymise the cases of at most ``limit`` persons of this organisation whose cases are
     all closed before ``closed_before``; return the ids of the cases anonymised."""
-    from arrimage.cases import vocabularies as v
-    from arrimage.cases.models import Case, Person
-    from arrimage.cases.services import case_anonymise
-
     closed = [v.CaseStatus.CLOSED, v.CaseStatus.CLOSED_REFERRED]
     still_kept = Case.objects.filter(person=OuterRef("pk")).filter(
         ~Q(status__in=closed) | Q(closed_at__isnull=True) | Q(closed_at__gte=closed_before)
@@ -37,4 +40,5 @@ def case_retention_anonymise(
     for case in Case.objects.filter(person_id__in=persons).order_by("person_id", "opened_at"):
         case_anonymise(case=case)
         anonymised.append(case.pk)
+    referral_notes_erase(case_ids=anonymised)
     return anonymised

@@ -575,6 +575,15 @@ def notification_body(referral: Referral) -> str:
     return f"Nouvelle référence à traiter. / New referral to answer.\n\n{link}\n"
 
 
+def referral_notes_erase(*, case_ids: list[UUID]) -> int:
+    """Erase the free text of the referrals of these cases (the notes of their timelines), for
+    the retention schedule; the events themselves (statuses, dates, reasons) stay. Returns the
+    number of notes erased."""
+    return ReferralEvent.objects.filter(
+        referral__case_id__in=case_ids, note_sealed__isnull=False
+    ).update(note_sealed=None)
+
+
 def referral_notify(*, referral_id: UUID | str) -> int:
     """Tell the recipient's staff that a referral waits for them."""
     from django.core.mail import send_mail
