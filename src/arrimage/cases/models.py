@@ -418,10 +418,10 @@ for _model, _field, _subject in (
         subject=_subject,
         organisation_field="owner_organisation_id",
     )
-for _model in (Exploitation, ImmigrationTrack, HealthFollowUp):
-    for _category, _field in _model.SEALED_COLUMNS.items():
+for _sealed_model in (Exploitation, ImmigrationTrack, HealthFollowUp):
+    for _category, _field in _sealed_model.SEALED_COLUMNS.items():
         sealed_field_register(
-            _model,
+            _sealed_model,
             _field,
             category=_category,
             subject=_of_case,

@@ -35,6 +35,7 @@ from arrimage.accounts.models import Membership, Role
 from arrimage.coalition.models import Organisation
 from arrimage.core.audit import audit_record
 from arrimage.core.errors import NotFound
+from arrimage.core.queue import tasks_discover
 from arrimage.law25.retention_models import (
     MAXIMUM_RETENTION_DAYS,
     MINIMUM_RETENTION_DAYS,
@@ -52,21 +53,31 @@ class Anonymiser(Protocol):
     ) -> Sequence[object]: ...
 
 
+class Counter(Protocol):
+    """How many records an anonymiser would anonymise now, reading only."""
+
+    def __call__(self, *, organisation_id: UUID, closed_before: datetime) -> int: ...
+
+
 @dataclass(frozen=True)
 class AnonymiserSpec:
     target_type: str
     anonymise: Anonymiser
+    count: Counter | None = None
 
 
 ANONYMISERS: dict[str, AnonymiserSpec] = {}
 
 
-def register_anonymiser(anonymiser: Anonymiser, *, target_type: str) -> Anonymiser:
-    """Add an anonymiser for the records of ``target_type`` (the audit's target type)."""
+def register_anonymiser(
+    anonymiser: Anonymiser, *, target_type: str, count: Counter | None = None
+) -> Anonymiser:
+    """Add an anonymiser for the records of ``target_type`` (the audit's target type), with
+    the function that counts what it would do (for the dry run)."""
     existing = ANONYMISERS.get(target_type)
     if existing is not None and existing.anonymise is not anonymiser:
         raise ValueError(f"an anonymiser for {target_type!r} is already registered")
-    ANONYMISERS[target_type] = AnonymiserSpec(target_type, anonymiser)
+    ANONYMISERS[target_type] = AnonymiserSpec(target_type, anonymiser, count)
     return anonymiser
 
 
@@ -87,6 +98,8 @@ class RetentionIncomplete(RuntimeError):
 class RetentionReport:
     anonymised: dict[str, int] = field(default_factory=dict)
     failed_organisations: list[UUID] = field(default_factory=list)
+    # (target type, organisation id) -> records; filled by the dry run.
+    by_organisation: dict[tuple[str, UUID], int] = field(default_factory=dict)
 
     @property
     def total(self) -> int:
@@ -130,8 +143,6 @@ def retention_run(*, now: datetime | None = None, batch_size: int = BATCH_SIZE) 
     One organisation's failure does not stop the others; it is logged (ids only) and the run
     ends with :class:`RetentionIncomplete` so that the queue retries it and keeps the error.
     """
-    from arrimage.core.queue import tasks_discover
-
     tasks_discover()
     now = now or timezone.now()
     default_days = retention_default_days()
@@ -170,6 +181,29 @@ def retention_run(*, now: datetime | None = None, batch_size: int = BATCH_SIZE) 
         raise RetentionIncomplete(
             f"{len(report.failed_organisations)} organisations could not be processed"
         )
+    return report
+
+
+def retention_preview(*, now: datetime | None = None) -> RetentionReport:
+    """The dry run: what :func:`retention_run` would anonymise now, per record type and per
+    organisation. Reads only: no record, no audit event, no task is written."""
+    tasks_discover()
+    now = now or timezone.now()
+    default_days = retention_default_days()
+    overrides = dict(RetentionOverride.objects.values_list("organisation_id", "days"))
+    report = RetentionReport()
+    for spec in list(ANONYMISERS.values()):
+        report.anonymised[spec.target_type] = 0
+        if spec.count is None:
+            continue
+        for organisation_id in Organisation.objects.order_by("id").values_list("id", flat=True):
+            days = overrides.get(organisation_id, default_days)
+            count = spec.count(
+                organisation_id=organisation_id, closed_before=now - timedelta(days=days)
+            )
+            if count:
+                report.by_organisation[(spec.target_type, organisation_id)] = count
+                report.anonymised[spec.target_type] += count
     return report
 
 

@@ -11,7 +11,7 @@ closed recently, keeps their identity for that case. Registered in ``law25/tasks
 from datetime import datetime
 from uuid import UUID
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from arrimage.cases import vocabularies as v
 from arrimage.cases.models import Case, Person
@@ -19,20 +19,32 @@ from arrimage.cases.services import case_anonymise
 from arrimage.orientation.referrals import referral_notes_erase
 
 
-def case_retention_anonymise(
-    *, organisation_id: UUID, closed_before: datetime, limit: int
-) -> list[UUID]:
-    """Anonymise the cases of at most ``limit`` persons of this organisation whose cases are
-    all closed before ``closed_before``; return the ids of the cases anonymised."""
+def _persons_due(*, organisation_id: UUID, closed_before: datetime) -> QuerySet[Person]:
     closed = [v.CaseStatus.CLOSED, v.CaseStatus.CLOSED_REFERRED]
     still_kept = Case.objects.filter(person=OuterRef("pk")).filter(
         ~Q(status__in=closed) | Q(closed_at__isnull=True) | Q(closed_at__gte=closed_before)
     )
     has_case = Case.objects.filter(person=OuterRef("pk"))
-    persons = list(
+    return (
         Person.objects.filter(organisation_id=organisation_id, is_anonymised=False)
         .filter(Exists(has_case))
         .exclude(Exists(still_kept))
+    )
+
+
+def case_retention_count(*, organisation_id: UUID, closed_before: datetime) -> int:
+    """How many cases :func:`case_retention_anonymise` would anonymise now (the dry run)."""
+    persons = _persons_due(organisation_id=organisation_id, closed_before=closed_before)
+    return Case.objects.filter(person__in=persons.values("pk")).count()
+
+
+def case_retention_anonymise(
+    *, organisation_id: UUID, closed_before: datetime, limit: int
+) -> list[UUID]:
+    """Anonymise the cases of at most ``limit`` persons of this organisation whose cases are
+    all closed before ``closed_before``; return the ids of the cases anonymised."""
+    persons = list(
+        _persons_due(organisation_id=organisation_id, closed_before=closed_before)
         .order_by("created_at", "id")
         .values_list("id", flat=True)[:limit]
     )

@@ -4,9 +4,9 @@ from datetime import timedelta
 
 from arrimage.core.queue import periodic, task
 from arrimage.law25.retention import register_anonymiser, retention_run
-from arrimage.law25.retention_cases import case_retention_anonymise
+from arrimage.law25.retention_cases import case_retention_anonymise, case_retention_count
 
-register_anonymiser(case_retention_anonymise, target_type="case")
+register_anonymiser(case_retention_anonymise, target_type="case", count=case_retention_count)
 
 
 @task("retention_anonymise", max_attempts=3, lease=timedelta(hours=2))

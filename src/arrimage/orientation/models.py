@@ -186,7 +186,7 @@ sealed_field_register(
     ReferralEvent,
     "note_sealed",
     category=Category.COORDINATION,
-    subject=lambda event: ("case", str(event.referral.case_id)),
+    subject=lambda event: ("case", str(event.referral.case_id)),  # type: ignore[attr-defined]
     organisation_field="owner_organisation_id",
 )
 
