@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "arrimage.orientation",
     "arrimage.law25",
     "arrimage.demo",
+    "arrimage.operations",
 ]
 
 MIDDLEWARE = [
