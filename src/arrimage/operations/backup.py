@@ -41,9 +41,9 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
 
-from arrimage.privacy import crypto
-from arrimage.privacy.audit import audit_verify
-from arrimage.privacy.models import AuditHead
+from arrimage.core import crypto
+from arrimage.core.audit import audit_verify
+from arrimage.core.models import AuditHead
 from arrimage.privacy.sealing_check import sealed_fields_check
 from arrimage.trends import signing
 from arrimage.trends.models import Release, ReleaseOrigin

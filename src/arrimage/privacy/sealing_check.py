@@ -3,7 +3,7 @@ back open the data it brought back. Counts only; no plaintext leaves this module
 
 from dataclasses import dataclass
 
-from arrimage.privacy.crypto import ENCRYPTED_FIELDS, DecryptionError, open_field
+from arrimage.core.crypto import ENCRYPTED_FIELDS, DecryptionError, open_field
 
 
 @dataclass(frozen=True)
