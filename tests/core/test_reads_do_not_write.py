@@ -33,11 +33,11 @@ from django.utils import timezone
 
 from arrimage.accounts.models import Membership, Role
 from arrimage.coalition.models import Coalition, CoalitionLevel, Region
+from arrimage.core.models import AuditEvent
 from arrimage.directory.models import ServiceAtLocation, ServiceCapacity, Taxonomy, TaxonomyTerm
 from arrimage.orientation.holds import bed_hold_create
 from arrimage.orientation.models import BedHold, HoldStatus, Referral, ReferralStatus
 from arrimage.orientation.referrals import referral_create_and_send
-from arrimage.privacy.models import AuditEvent
 from tests.cases.conftest import populate
 from tests.conftest import login, make_side
 from tests.orientation.conftest import (

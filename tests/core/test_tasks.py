@@ -190,7 +190,7 @@ def test_the_apps_declare_their_periodic_jobs():
     assert {
         "arrimage.orientation.tasks.holds_expire",
         "arrimage.orientation.tasks.referrals_expire",
-        "arrimage.privacy.tasks.retention_anonymise",
+        "arrimage.law25.tasks.retention_anonymise",
         "arrimage.core.tasks.tasks_forget",
     } <= names
 

@@ -25,9 +25,9 @@ from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
 from arrimage.accounts.models import Role
+from arrimage.core.models import AuditEvent
 from arrimage.directory.models import ServiceCapacity
 from arrimage.orientation.models import BedHold
-from arrimage.privacy.models import AuditEvent
 from tests.conftest import PASSWORD, make_side
 from tests.core.process_tasks import record_run
 from tests.orientation.conftest import make_service

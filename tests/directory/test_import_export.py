@@ -14,7 +14,7 @@ from django.core.management import CommandError, call_command
 from django.utils import translation
 from django_tasks_db.models import DBTaskResult
 
-from arrimage.core.models import TaskFile
+from arrimage.core.models import AuditEvent, TaskFile
 from arrimage.directory import exchange_apply
 from arrimage.directory.exchange_apply import bundle_apply
 from arrimage.directory.exchange_read import read_package, read_path, read_upload
@@ -34,7 +34,6 @@ from arrimage.directory.models import (
     ServiceCapacity,
 )
 from arrimage.directory.search import SearchParams, directory_search
-from arrimage.privacy.models import AuditEvent
 from tests.conftest import login, run_queued_tasks
 from tests.directory.conftest import assert_valid, directory_org, service_make
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from arrimage.accounts.models import Role
 from arrimage.core.errors import NotFound
+from arrimage.core.models import AuditEvent
 from arrimage.directory.models import CapacityChange, SearchEntry, ServiceCapacity
 from arrimage.orientation.holds import (
     bed_hold_accept,
@@ -21,7 +22,6 @@ from arrimage.orientation.holds import (
 )
 from arrimage.orientation.models import BedHold, HoldStatus
 from arrimage.orientation.tasks import holds_expire
-from arrimage.privacy.models import AuditEvent
 from tests.orientation.conftest import (
     database_for_threads,  # noqa: F401  (fixture)
     make_service,

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from arrimage.accounts.models import Membership, Role
+from arrimage.core.audit import audit_record
 from arrimage.core.background import background_task, progress_report
 from arrimage.core.errors import NotFound
 from arrimage.core.models import TaskFile
@@ -25,7 +26,6 @@ from arrimage.directory.exchange_apply import ImportFailed, bundle_apply
 from arrimage.directory.exchange_read import read_upload
 from arrimage.directory.exchange_write import export_json, export_package_zip
 from arrimage.directory.hsds import HsdsWriter, public_reveal
-from arrimage.privacy.audit import audit_record
 
 KIND = "directory_export"
 IMPORT_KIND = "directory_import"
