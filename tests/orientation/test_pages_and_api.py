@@ -276,7 +276,7 @@ def test_api_match_hold_refer_and_fhir(client, world, side_a, side_b):
     (need,) = match.json()["needs"]
     assert [o["name"] for o in need["options"]] == ["Refuge Arrimage"]
     codes = [r["code"] for r in need["options"][0]["reasons"]]
-    assert codes[:3] == ["availability", "status_none", "language_es"]
+    assert codes[:4] == ["distance", "availability", "status_none", "language_es"]
     hold = client.post(
         "/api/orientation/holds",
         {"service_id": str(world["service"].pk)},

@@ -51,6 +51,7 @@ from arrimage.orientation.referral_selectors import (
 )
 from arrimage.orientation.referrals import (
     SENDER_ROLES,
+    default_response_hours,
     referral_create_and_send,
     referral_transition,
     shareable_categories,
@@ -299,7 +300,11 @@ def referral_create_view(request: HttpRequest) -> HttpResponse:
     )
     allowed = [c for c in Category.values if Category(c) in shareable.categories and grant.may(c)]
     context.update(case=grant.case, shareable=shareable, allowed=allowed)
-    form = ReferralSendForm(request.POST or None, allowed=allowed)
+    form = ReferralSendForm(
+        request.POST or None,
+        allowed=allowed,
+        initial={"response_hours": default_response_hours(need or "")},
+    )
     context["form"] = form
     if request.method == "POST" and form.is_valid():
         try:
