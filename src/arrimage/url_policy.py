@@ -159,6 +159,7 @@ URL_POLICY: dict[str, Access] = {
     # the role and the side themselves; denied answers 404.
     "orientation:match": Access.AUTHENTICATED,
     "orientation:match_case": Access.AUTHENTICATED,
+    "orientation:intake": Access.AUTHENTICATED,
     "orientation:holds": Access.AUTHENTICATED,
     "orientation:hold_create": Access.AUTHENTICATED,
     "orientation:hold_accept": Access.AUTHENTICATED,
