@@ -30,7 +30,8 @@ class Access(StrEnum):
 URL_POLICY: dict[str, Access] = {
     "core:welcome": Access.PUBLIC,
     "core:health": Access.PUBLIC,
-    "core:home": Access.AUTHENTICATED,
+    "home:home": Access.AUTHENTICATED,
+    "home:availability_confirm": Access.AUTHENTICATED,
     "accounts:login": Access.PUBLIC,
     "accounts:login_code": Access.PUBLIC,
     "accounts:language": Access.PUBLIC,

@@ -140,9 +140,16 @@ def test_referral_page_for_each_side_and_nobody_else(client, world, side_a, side
     page = client.get(url).content.decode()
     assert "Alias Organisation A" in page
     assert 'data-move="accepted"' in page
-    accepted = client.post(
-        reverse("orientation:referral_transition", args=[referral.pk]), {"to_status": "accepted"}
-    )
+    assert "Accepter la demande" in page
+    transition = reverse("orientation:referral_transition", args=[referral.pk])
+    # The first post asks for confirmation and changes nothing.
+    asked = client.post(transition, {"to_status": "accepted"})
+    assert asked.status_code == 200
+    html = asked.content.decode().replace("\u00a0", " ")
+    assert "Accepter la demande ?" in html and 'name="confirmed" value="yes"' in html
+    assert "Alias Organisation A" not in html
+    assert Referral.objects.get().status == "sent"
+    accepted = client.post(transition, {"to_status": "accepted", "confirmed": "yes"})
     assert accepted.status_code == 302
     assert Referral.objects.get().status == "accepted"
     for role in Role.values:
@@ -152,7 +159,7 @@ def test_referral_page_for_each_side_and_nobody_else(client, world, side_a, side
         assert (
             client.post(
                 reverse("orientation:referral_transition", args=[referral.pk]),
-                {"to_status": "cancelled"},
+                {"to_status": "cancelled", "confirmed": "yes"},
             ).status_code
             == 404
         )
