@@ -9,8 +9,8 @@ from tests.browser.conftest import browser_login
 from tests.conftest import PASSWORD, make_side
 
 # What a French and an English reader see in the header of every page once logged in.
-FRENCH_NAV = ["Tableau de bord", "Coalitions", "Membres", "Mon profil"]
-ENGLISH_NAV = ["Dashboard", "Coalitions", "Members", "My profile"]
+FRENCH_NAV = ["Accueil", "Coalitions", "Membres", "Mon profil"]
+ENGLISH_NAV = ["Home", "Coalitions", "Members", "My profile"]
 
 
 def _assert_interface(
@@ -29,14 +29,14 @@ def _assert_french(page: Page) -> None:
     _assert_interface(
         page, nav=FRENCH_NAV, logout="Se déconnecter", switch_to="English", html_lang="fr-CA"
     )
-    expect(page.get_by_text("Dashboard", exact=True)).to_have_count(0)
+    expect(page.get_by_text("Home", exact=True)).to_have_count(0)
 
 
 def _assert_english(page: Page) -> None:
     _assert_interface(
         page, nav=ENGLISH_NAV, logout="Log out", switch_to="Français", html_lang="en-CA"
     )
-    expect(page.get_by_text("Tableau de bord", exact=True)).to_have_count(0)
+    expect(page.get_by_text("Accueil", exact=True)).to_have_count(0)
 
 
 def test_login_then_french_then_english_remembered(page: Page, live_server) -> None:

@@ -542,7 +542,23 @@ def test_distance_from_the_region_when_no_municipality_is_given(directory):
     with translation.override("en"):
         (need,) = match_profile(actor=None, profile=profile).needs
     assert all(o.reasons[0].code == "distance" for o in need.options)
-    assert all(o.reasons[0].text.endswith("km from Laval (Laval)") for o in need.options)
+    first = [o.reasons[0].text for o in need.options]
+    assert all(text.endswith("(Laval)") for text in first)
+    assert all(" from Laval " in text or text.endswith("km away (Laval)") for text in first)
 
 
 SAFETY = ("safety_confidential_address", "safety_staff_24_7", "safety_security_measures")
+
+
+def test_the_distance_reason_names_where_it_is_measured_from():
+    from arrimage.orientation.reasons import distance_reason
+
+    with translation.override("en"):
+        assert distance_reason(12.3, "Terrebonne", "Laval").text == "12 km from Laval (Terrebonne)"
+        assert distance_reason(0.2, "Laval", "Laval").text == "0 km away (Laval)"
+        assert distance_reason(3, "Laval", "").text == "3 km away (Laval)"
+    with translation.override("fr-ca"):
+        assert (
+            distance_reason(12.3, "Terrebonne", "Laval").text
+            == "à 12\u00a0km de Laval (Terrebonne)"
+        )

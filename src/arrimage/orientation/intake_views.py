@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -185,6 +186,7 @@ def _options_page(
         data,
         token,
         result=result,
+        needs=[(need, INTAKE_NEED_LABELS[need.need]) for need in result.needs],
         receivers=_receivers(result),
         notice=notice,
         drop=("service", "need", "categories", "method", "response_hours"),
@@ -441,7 +443,7 @@ def _send(
         messages.success(
             request,
             _("Referral sent. A place is held until %(time)s.")
-            % {"time": timezone.localtime(referral.hold.expires_at).strftime("%H h %M")},
+            % {"time": time_format(timezone.localtime(referral.hold.expires_at))},
         )
     else:
         messages.success(request, _("Referral sent."))

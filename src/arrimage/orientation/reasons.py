@@ -163,7 +163,7 @@ def ahead_reason(km: int, factors: list[str]) -> Reason:
 
 def distance_reason(distance: float, place: str, origin: str) -> Reason:
     """First of the reasons: how far, from the person's municipality or their region."""
-    if origin:
+    if origin and origin != place:
         text = _("%(km)s km from %(origin)s (%(place)s)") % {
             "km": round(distance),
             "origin": origin,
