@@ -343,3 +343,25 @@ def test_openapi_lists_orientation(client):
     schema = client.get("/api/openapi.json").json()
     assert "/api/orientation/match" in schema["paths"]
     assert "/api/orientation/referrals/{referral_id}/transition" in schema["paths"]
+
+
+def test_a_hold_for_a_case_waits_for_the_persons_consent(client, world, side_a):
+    """From a case, the page holds no place before the person consented to a referral to the
+    service's organisation, and says what to do."""
+    case = open_case(side_a)  # this person has consented to nothing
+    login(client, side_a.user("caseworker"))
+    held = client.post(
+        reverse("orientation:hold_create"),
+        {"service": world["service"].pk, "unit": "bed", "case": case.pk},
+        follow=True,
+    )
+    assert not BedHold.objects.exists()
+    assert held.redirect_chain[-1][0] == reverse("cases:consents", args=[case.pk])
+    assert "Aucune place n’est réservée avant le consentement de la personne." in (
+        held.content.decode()
+    )
+    consented = client.post(
+        reverse("orientation:hold_create"),
+        {"service": world["service"].pk, "unit": "bed", "case": world["cases"]["a"].pk},
+    )
+    assert consented.status_code == 302 and BedHold.objects.count() == 1

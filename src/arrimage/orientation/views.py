@@ -25,6 +25,7 @@ from arrimage.cases.models import Case
 from arrimage.cases.sealing import category_data
 from arrimage.cases.selectors import visible_grants
 from arrimage.cases.vocabularies import AgeBand, Gender
+from arrimage.coalition.models import Organisation
 from arrimage.core.errors import NotFound
 from arrimage.directory import geo
 from arrimage.directory.models import Service
@@ -161,6 +162,24 @@ def match_case_view(request: HttpRequest, case_id: UUID) -> HttpResponse:
 # Holds ---------------------------------------------------------------------------------------
 
 
+def _consented(membership: Membership, case_id: UUID, service_id: UUID) -> bool:
+    """Whether the person of the case consented to a referral to the service's organisation
+    (or the organisation is the case's own): a hold for a person comes after that."""
+    grant = case_grant(actor_membership=membership, case_id=case_id)
+    owner = (
+        Service.objects.filter(pk=service_id).values_list("organization__owner", flat=True).first()
+    )
+    recipient = Organisation.objects.filter(pk=owner).first() if owner else None
+    if recipient is None:
+        return True  # not in Arrimage: no referral will follow the hold
+    return shareable_categories(
+        case_lead=grant.case.lead_organisation,
+        person_id=grant.case.person_id,
+        recipient=recipient,
+        at=timezone.now(),
+    ).has_consent
+
+
 @require_POST
 def hold_create_view(request: HttpRequest) -> HttpResponse:
     membership = _membership(request)
@@ -168,6 +187,15 @@ def hold_create_view(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         raise NotFound
     data = form.cleaned_data
+    if data.get("case") and not _consented(membership, data["case"], data["service"]):
+        messages.error(
+            request,
+            _(
+                "No place is held before the person consents. Record their consent to a "
+                "referral to this organisation first, then hold the place."
+            ),
+        )
+        return redirect("cases:consents", data["case"])
     try:
         hold = bed_hold_create(actor=membership, service_id=data["service"], unit=data["unit"])
     except ValidationError as error:
