@@ -84,6 +84,9 @@ INSTALLED_APPS = [
     "arrimage.trends",
     "arrimage.orientation",
     "arrimage.home",
+    "arrimage.law25",
+    "arrimage.demo",
+    "arrimage.operations",
 ]
 
 MIDDLEWARE = [
