@@ -80,7 +80,7 @@ def case_agenda(*, actor_membership: Membership | None) -> CaseAgenda:
             target = immigration if is_immigration else tasks_due
             if len(target) >= SHOWN:
                 continue
-            item = _task_view(task)
+            item = _task_view(grant, task)
             item.update(case_id=str(task.case_id), case_reference=grant.case.reference)
             target.append(item)
             shown.setdefault(category, {})[grant.case.pk] = grant
