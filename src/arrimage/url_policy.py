@@ -30,7 +30,8 @@ class Access(StrEnum):
 URL_POLICY: dict[str, Access] = {
     "core:welcome": Access.PUBLIC,
     "core:health": Access.PUBLIC,
-    "core:home": Access.AUTHENTICATED,
+    "home:home": Access.AUTHENTICATED,
+    "home:availability_confirm": Access.AUTHENTICATED,
     "accounts:login": Access.PUBLIC,
     "accounts:login_code": Access.PUBLIC,
     "accounts:language": Access.PUBLIC,
@@ -159,6 +160,7 @@ URL_POLICY: dict[str, Access] = {
     # the role and the side themselves; denied answers 404.
     "orientation:match": Access.AUTHENTICATED,
     "orientation:match_case": Access.AUTHENTICATED,
+    "orientation:intake": Access.AUTHENTICATED,
     "orientation:holds": Access.AUTHENTICATED,
     "orientation:hold_create": Access.AUTHENTICATED,
     "orientation:hold_accept": Access.AUTHENTICATED,

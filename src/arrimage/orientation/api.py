@@ -30,7 +30,6 @@ from arrimage.orientation.referral_selectors import (
     service_response_indicator,
 )
 from arrimage.orientation.referrals import (
-    DEFAULT_RESPONSE_HOURS,
     referral_create_and_send,
     referral_transition,
 )
@@ -157,7 +156,8 @@ class ReferralIn(Schema):
     need: str = ""
     hold_id: UUID | None = None
     note: str = ""
-    response_hours: int = DEFAULT_RESPONSE_HOURS
+    # Not given: the shortest for an emergency need, else 48 h.
+    response_hours: int | None = None
 
 
 class TransitionIn(Schema):
