@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "arrimage.directory",
     "arrimage.trends",
     "arrimage.orientation",
+    "arrimage.operations",
 ]
 
 MIDDLEWARE = [
