@@ -174,7 +174,7 @@ def case_create_view(request: HttpRequest) -> HttpResponse:
             "errors": errors,
             "values": request.POST,
             "labels": _labels(),
-            "genders": v.Gender.choices,
+            "genders": v.offered(v.Gender.choices, v.GENDERS_RETIRED),
             "age_bands": v.AgeBand.choices,
             "countries": country_choices(),
             "may_locate": not is_firewalled(
@@ -414,7 +414,7 @@ def exploitation_edit_view(request: HttpRequest, case_id: UUID) -> HttpResponse:
             "sex_types": v.SexExploitationType.choices,
             "labour_types": v.LabourExploitationType.choices,
             "controls": v.MethodOfControl.choices,
-            "recruitments": v.MethodOfRecruitment.choices,
+            "recruitments": v.offered(v.MethodOfRecruitment.choices, v.RECRUITMENTS_RETIRED),
             "statuses": v.TraffickingStatus.choices,
             "deciders": v.StatusDecidedBy.choices,
         },
