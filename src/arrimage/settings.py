@@ -83,6 +83,8 @@ INSTALLED_APPS = [
     "arrimage.directory",
     "arrimage.trends",
     "arrimage.orientation",
+    "arrimage.law25",
+    "arrimage.demo",
     "arrimage.operations",
 ]
 

@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
+from arrimage.core.models import AuditEvent
 from arrimage.directory.exchange_apply import MODELS, ORDER
 from arrimage.directory.exchange_read import csv_layout, read_package
 from arrimage.directory.models import (
@@ -31,7 +32,6 @@ from arrimage.directory.models import (
     TaxonomyTerm,
     UnresolvedReference,
 )
-from arrimage.privacy.models import AuditEvent
 from tests.conftest import login
 from tests.directory.conftest import assert_valid
 from tests.directory.hsds_fields import as_csv_text, csv_occurrences, fields_kept, occurrences

@@ -15,12 +15,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
+from arrimage.core.models import AuditEvent
 from arrimage.directory import views
 from arrimage.directory.exchange_apply import MODELS
 from arrimage.directory.exchange_guard import MEGABYTE
 from arrimage.directory.exchange_read import read_upload
 from arrimage.directory.models import Service
-from arrimage.privacy.models import AuditEvent
 from tests.conftest import login
 
 pytestmark = pytest.mark.django_db

@@ -23,8 +23,8 @@ from django.utils import timezone
 
 from arrimage.accounts.models import Role
 from arrimage.cases import services as case_services
+from arrimage.core.models import AuditHead
 from arrimage.operations.backup import KEYS, MANIFEST, BackupError, keys_open
-from arrimage.privacy.models import AuditHead
 from arrimage.trends import services as trend_services
 from tests.cases.conftest import marker, membership, populate
 from tests.conftest import make_side
@@ -152,7 +152,7 @@ def test_a_backup_restores_into_an_empty_instance_and_verifies(
         "shell",
         "-c",
         "from arrimage.cases.models import Note, Document\n"
-        "from arrimage.privacy.crypto import open_field\n"
+        "from arrimage.core.crypto import open_field\n"
         "print(sorted(open_field(n, 'body_sealed') for n in Note.objects.all()))\n"
         "print([open_field(d, 'filename_sealed') for d in Document.objects.all()])\n"
         "from arrimage.trends.models import Release\n"

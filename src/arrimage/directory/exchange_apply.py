@@ -20,6 +20,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from arrimage.accounts.models import Membership
+from arrimage.core.audit import audit_record
 from arrimage.directory.exchange_convert import (
     MODELS,
     ORDER,
@@ -34,7 +35,6 @@ from arrimage.directory.exchange_owners import SHARED, Owners, ownership_errors
 from arrimage.directory.exchange_shape import Bundle
 from arrimage.directory.indexing import search_entries_refresh
 from arrimage.directory.models import Service, ServiceAtLocation, UnresolvedReference
-from arrimage.privacy.audit import audit_record
 
 __all__ = ["MODELS", "ORDER", "ImportFailed", "ImportReport", "bundle_apply"]
 

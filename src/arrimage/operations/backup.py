@@ -41,10 +41,9 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
 
-from arrimage.privacy import crypto
-from arrimage.privacy.audit import audit_verify
-from arrimage.privacy.models import AuditHead
-from arrimage.privacy.sealing_check import sealed_fields_check
+from arrimage.core.audit import audit_verify
+from arrimage.core.models import AuditHead
+from arrimage.privacy.sealing import master_key_export, sealed_fields_check
 from arrimage.trends import signing
 from arrimage.trends.models import Release, ReleaseOrigin
 from arrimage.trends.selectors import release_payload_is_intact
@@ -149,8 +148,9 @@ def _current_keys() -> Keys:
     private = signing.signing_key().private_bytes(
         serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
     )
-    master = base64.urlsafe_b64encode(crypto.master_key().key).decode()
-    return Keys(master_key=master, signing_key=base64.urlsafe_b64encode(private).decode())
+    return Keys(
+        master_key=master_key_export(), signing_key=base64.urlsafe_b64encode(private).decode()
+    )
 
 
 def _applied_migrations() -> list[str]:
@@ -411,7 +411,6 @@ def restore(
         settings.ARRIMAGE_MASTER_KEY_FILE = str(keys_dir / "master.key")
         os.environ["ARRIMAGE_SIGNING_KEY_FILE"] = str(keys_dir / "signing.key")
         os.environ.pop("ARRIMAGE_SIGNING_KEY", None)
-    crypto.clear_key_cache()
     report.migrations_applied = _migrate()
     report.checks = restore_verify(manifest=report.manifest, sample=sample)
     return report

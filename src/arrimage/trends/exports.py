@@ -154,15 +154,15 @@ def _cases(actor: Membership | None) -> list[_Case]:
         case = grant.case
         identity: dict[str, Any] = {}
         if grant.may(Category.IDENTITY) and case.person.identity_sealed:
-            identity = category_data(case.person, Category.IDENTITY)
+            identity = category_data(grant, case.person, Category.IDENTITY)
         record = exploitation.get(case.pk)
         exploitation_data = None
         if grant.may(Category.EXPLOITATION) and record and record.exploitation_sealed:
-            exploitation_data = category_data(record, Category.EXPLOITATION)
+            exploitation_data = category_data(grant, record, Category.EXPLOITATION)
         track = immigration.get(case.pk)
         immigration_data = None
         if grant.may(Category.IMMIGRATION) and track and track.immigration_sealed:
-            immigration_data = category_data(track, Category.IMMIGRATION)
+            immigration_data = category_data(grant, track, Category.IMMIGRATION)
         found.append(_Case(grant, identity, exploitation_data, immigration_data))
     return found
 
