@@ -215,3 +215,23 @@ def test_another_organisation_cannot_export_these_cases(client, side_a, side_b, 
     assert len(rows) == len(extra) == 1
     assert rows[0]["prs_Gender"] == "Masculine"
     assert not {c.reference for c in every_code} & {r["case_reference"] for r in extra}
+
+
+def test_the_case_forms_offer_htcds_2_0_and_keep_what_was_recorded(client, side_a):
+    """New choices are HTCDS 2.0's; a code recorded before stays on the form of the case that
+    holds it, so that saving the form again does not drop it."""
+    old = _case(
+        side_a,
+        identity={"alias": "Ancien", "gender": "TransgenderNonConforming"},
+        exploitation={"methods_of_recruitment": ["Internet"]},
+    )
+    new = _case(side_a, identity={"alias": "Nouveau", "gender": "Female"}, exploitation={})
+    login(client, side_a.user(Role.CASEWORKER))
+    page = client.get(f"/dossiers/{new.pk}/").content.decode()
+    assert 'value="TransgenderFeminine"' in page and 'value="TransgenderNonConforming"' not in page
+    page = client.get(f"/dossiers/{old.pk}/").content.decode()
+    assert 'value="TransgenderNonConforming" selected' in page
+    form = client.get(f"/dossiers/{new.pk}/exploitation/").content.decode()
+    assert 'value="ThroughOnlineSocialNetworks"' in form and 'value="Internet"' not in form
+    form = client.get(f"/dossiers/{old.pk}/exploitation/").content.decode()
+    assert 'value="Internet" checked' in form

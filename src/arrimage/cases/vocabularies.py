@@ -286,9 +286,13 @@ HTCDS_RECRUITMENT: dict[str, str] = {
 }
 
 
-def offered(choices: list[tuple[str, Any]], retired: frozenset[str]) -> list[tuple[str, Any]]:
-    """A picklist without its retired codes."""
-    return [(code, label) for code, label in choices if code not in retired]
+def offered(
+    choices: list[tuple[str, Any]], retired: frozenset[str], *, recorded: Any = ()
+) -> list[tuple[str, Any]]:
+    """A picklist without its retired codes, but those already ``recorded`` (so that saving
+    the form again keeps them)."""
+    kept = set(recorded or ())
+    return [(code, label) for code, label in choices if code not in retired or code in kept]
 
 
 class ImmigrationStatus(models.TextChoices):
