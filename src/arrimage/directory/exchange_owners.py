@@ -132,6 +132,9 @@ class Owners:
                 ).values("pk", *names):
                     self._parents[(kind, stored["pk"])] |= self._links(kind, stored)
 
+    def preload(self, nodes: Iterable[Node]) -> None:
+        self._load(list(nodes))
+
     def _load_offered(self, pks: list[uuid.UUID]) -> None:
         wanted = set(pks)
         for values in self.incoming.get("service_at_location", {}).values():
@@ -203,6 +206,14 @@ def ownership_errors(
     errors: list[RowError] = []
     if organisation_id is None:
         return errors, owners
+    # The file's objects as stored, a query per kind: the walk up to the organizations then
+    # loads only what the file does not hold.
+    owners.preload(
+        (kind, uuid.UUID(key))
+        for kind, rows in converted.items()
+        if kind not in SHARED
+        for key in rows
+    )
     for kind, rows in converted.items():
         if kind in SHARED:
             continue
