@@ -156,6 +156,7 @@ URL_POLICY: dict[str, Access] = {
     "trends:answers": Access.AUTHENTICATED,
     "trends:answer_set": Access.AUTHENTICATED,
     "trends:htcds_export": Access.AUTHENTICATED,
+    "trends:htcds_extra": Access.AUTHENTICATED,
     # Orientation (issue 5): matching for any member; holds, referrals and unmet needs check
     # the role and the side themselves; denied answers 404.
     "orientation:match": Access.AUTHENTICATED,

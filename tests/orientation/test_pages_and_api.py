@@ -308,9 +308,10 @@ def test_api_match_hold_refer_and_fhir(client, world, side_a, side_b):
     )
     assert sent.status_code == 201, sent.content
     referral_id = sent.json()["id"]
-    fhir = client.get(f"/api/orientation/referrals/{referral_id}/fhir").json()
+    bundle = client.get(f"/api/orientation/referrals/{referral_id}/fhir").json()
+    fhir = next(e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Task")
     assert (fhir["resourceType"], fhir["status"], fhir["intent"]) == ("Task", "requested", "order")
-    assert "Alias" not in str(fhir)
+    assert "Alias" not in str(bundle)  # the sender's view: the case reference only
     client.logout()
     login(client, side_b.user("caseworker"))
     assert client.get(f"/api/orientation/referrals/{referral_id}").status_code == 404
@@ -324,7 +325,8 @@ def test_api_match_hold_refer_and_fhir(client, world, side_a, side_b):
         content_type="application/json",
     )
     assert declined.status_code == 200
-    fhir = client.get(f"/api/orientation/referrals/{referral_id}/fhir").json()
+    bundle = client.get(f"/api/orientation/referrals/{referral_id}/fhir").json()
+    fhir = next(e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Task")
     assert fhir["status"] == "rejected"
     assert fhir["statusReason"]["coding"][0]["code"] == "at_capacity"
 
