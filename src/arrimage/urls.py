@@ -7,6 +7,7 @@ urlpatterns = [
     path("api/", api_urls()),
     path("metrics", metrics_view, name="metrics"),
     path("", include("arrimage.core.urls")),
+    path("", include("arrimage.home.urls")),
     path("compte/", include("arrimage.accounts.urls")),
     path("coalitions/", include("arrimage.coalition.urls")),
     path("repertoire/", include("arrimage.directory.urls")),

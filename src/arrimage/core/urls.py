@@ -6,7 +6,6 @@ app_name = "core"
 
 urlpatterns = [
     path("", views.welcome_view, name="welcome"),
-    path("tableau/", views.home_view, name="home"),
     path("sante/", views.health_view, name="health"),
     path("taches/<uuid:task_id>/", views.task_view, name="task"),
     path("taches/<uuid:task_id>/etat/", views.task_state_view, name="task_state"),

@@ -16,12 +16,8 @@ from arrimage.core.progress import task_file_get, task_view_get
 def welcome_view(request: HttpRequest) -> HttpResponse:
     """The public front page: what Arrimage is, and where to get help now."""
     if request.user.is_authenticated:
-        return redirect("core:home")
+        return redirect("home:home")
     return render(request, "core/welcome.html")
-
-
-def home_view(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html")
 
 
 def _task_view(request: HttpRequest, task_id: UUID) -> Any:

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from arrimage.accounts.models import Membership, Role
 from arrimage.core.audit import audit_record
@@ -129,17 +129,26 @@ def directory_import_build(
         except ImportFailed as failure:
             TaskFile.objects.filter(task_id=task_id).delete()
             problems = "; ".join(str(error) for error in failure.errors[:PROBLEMS_SHOWN])
+            count = len(failure.errors)
             return {
-                "error": _("Nothing was imported: %(count)s problem(s) found.")
-                % {"count": len(failure.errors)}
+                "error": ngettext(
+                    "Nothing was imported: %(count)s problem found.",
+                    "Nothing was imported: %(count)s problems found.",
+                    count,
+                )
+                % {"count": count}
                 + " "
                 + problems
             }
         TaskFile.objects.filter(task_id=task_id).delete()
-        counts = _("%(created)s created, %(updated)s updated, %(unchanged)s unchanged.") % {
+        counts = _(
+            "%(created)s created, %(updated)s updated, %(unchanged)s unchanged, "
+            "%(skipped)s skipped."
+        ) % {
             "created": sum(report.created.values()),
             "updated": sum(report.updated.values()),
             "unchanged": sum(report.unchanged.values()),
+            "skipped": sum(report.skipped.values()),
         }
         if report.dry_run:
             counts = _("Check only: nothing was written.") + " " + counts
