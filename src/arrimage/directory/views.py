@@ -21,7 +21,7 @@ from arrimage.coalition.models import Coalition
 from arrimage.core.errors import NotFound
 from arrimage.directory import exchange_tasks, geo, selectors
 from arrimage.directory.exchange_apply import ImportFailed, bundle_apply
-from arrimage.directory.exchange_guard import RowError
+from arrimage.directory.exchange_guard import InputRefused, RowError, zip_check
 from arrimage.directory.exchange_read import read_upload
 from arrimage.directory.forms import (
     CapacityForm,
@@ -498,11 +498,18 @@ def exchange_view(request: HttpRequest) -> HttpResponse:
                     ]
                 )
             if upload.size > exchange_tasks.LARGE_IMPORT:
-                # A large file is imported by the worker; its page shows the progress.
+                # A large file is imported by the worker; its page shows the progress. An
+                # archive refused by its declared sizes is refused here, inflating nothing.
+                content = upload.read()
+                if upload.name.lower().endswith(".zip") or content[:4] == b"PK\x03\x04":
+                    try:
+                        zip_check(upload.name, content)
+                    except InputRefused as refusal:
+                        raise ImportFailed([refusal.error]) from None
                 task_id = exchange_tasks.directory_import_request(
                     actor=actor,
                     name=upload.name,
-                    content=upload.read(),
+                    content=content,
                     dry_run=form.cleaned_data["dry_run"],
                     language=get_language() or "fr-ca",
                 )
