@@ -1,6 +1,13 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 
 
 class CoreConfig(AppConfig):
     name = "arrimage.core"
     label = "core"
+
+    def ready(self) -> None:
+        from arrimage.core.text import install_database_guard
+
+        # The last safety net for text: every query of every connection (core/text.py).
+        connection_created.connect(install_database_guard, dispatch_uid="arrimage-text-guard")

@@ -6,6 +6,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
 
 from arrimage.accounts.middleware import two_factor_exempt
+from arrimage.core.text import UnstorableText
 
 
 @login_not_required
@@ -66,13 +67,16 @@ def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def error_400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    message = _("Something in this request was not valid. Nothing was saved.")
+    if isinstance(exception, UnstorableText):
+        message = _(
+            "A text contains a character that cannot be saved (a control character or an "
+            "invalid one). Remove it and try again. Nothing was saved."
+        )
     return render(
         request,
         "core/error.html",
-        {
-            "title": _("Request not understood"),
-            "message": _("Something in this request was not valid. Nothing was saved."),
-        },
+        {"title": _("Request not understood"), "message": message},
         status=400,
     )
 

@@ -6,7 +6,7 @@ from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
 from arrimage.directory import selectors
@@ -14,6 +14,8 @@ from arrimage.directory.models import ServiceCapacity
 from arrimage.directory.services import capacity_update
 
 router = Router(tags=["directory"])
+
+MAX_UNITS = 100_000  # as the availability page
 
 
 class CapacityOut(Schema):
@@ -27,8 +29,8 @@ class CapacityOut(Schema):
 
 
 class CapacityIn(Schema):
-    delta: int | None = None
-    available: int | None = None
+    delta: int | None = Field(None, ge=-MAX_UNITS, le=MAX_UNITS, description="units to add")
+    available: int | None = Field(None, ge=0, le=MAX_UNITS, description="the new value")
 
 
 def _out(capacity: ServiceCapacity) -> CapacityOut:

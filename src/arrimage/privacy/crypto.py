@@ -22,6 +22,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 from django.db import models, transaction
 
+from arrimage.core.text import storable_check
 from arrimage.privacy.models import DataKey
 
 MAGIC = b"A1"
@@ -158,6 +159,9 @@ def encrypt(
     field: str,
     organisation_id: UUID | str | None,
 ) -> bytes:
+    # The last safety net (core/text.py): a surrogate would seal fine inside escaped JSON and
+    # then break every page that opens it; a NUL has no place in any text.
+    storable_check(plaintext, where="the encryption")
     scope = scope_for(organisation_id)
     version = _active_version(scope)
     nonce = os.urandom(12)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from arrimage.accounts.middleware import two_factor_exempt
+from arrimage.core.text import EmailField, TextField
 from arrimage.privacy.categories import Category
 from arrimage.privacy.officer import (
     operator_privacy_officer,
@@ -28,12 +29,10 @@ from arrimage.privacy.retention_models import (
 
 
 class OfficerForm(forms.Form):
-    name = forms.CharField(label=gettext_lazy("Name"), max_length=150)
-    title = forms.CharField(label=gettext_lazy("Title"), max_length=150)
-    email = forms.EmailField(
-        label=gettext_lazy("Work email address"), max_length=254, required=False
-    )
-    phone = forms.CharField(label=gettext_lazy("Work telephone"), max_length=40, required=False)
+    name = TextField(label=gettext_lazy("Name"), max_length=150)
+    title = TextField(label=gettext_lazy("Title"), max_length=150)
+    email = EmailField(label=gettext_lazy("Work email address"), max_length=254, required=False)
+    phone = TextField(label=gettext_lazy("Work telephone"), max_length=40, required=False)
 
 
 class RetentionForm(forms.Form):
