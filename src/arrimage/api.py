@@ -6,8 +6,9 @@ organisation comes from the session, never from the request body.
 
 Answers every operation may give besides its own, documented on each by ``ArrimageAPI``:
 401 without a session, 403 when the CSRF token is missing on a write, 400 for a body that is not
-JSON and 422 when a parameter or a field is refused (a translated message naming each field).
-Every error answer has the shape of ``ErrorOut``.
+JSON, 422 when a parameter or a field is refused (a translated message naming each field) and
+429 when the client called too often (``Retry-After`` says when to come back). Every error
+answer has the shape of ``ErrorOut``.
 """
 
 from collections.abc import Callable
@@ -19,7 +20,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import HttpError
+from ninja.errors import HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.openapi.schema import REF_TEMPLATE, OpenAPISchema
 from ninja.schema import NinjaGenerateJsonSchema
@@ -28,20 +29,23 @@ from ninja.security import SessionAuth
 from arrimage.accounts.services import user_requires_two_factor
 from arrimage.core.schemas import ErrorOut, ValidationErrorOut
 from arrimage.core.text import UnstorableText, character_message, too_long_message
+from arrimage.core.throttling import RateThrottle, client_address, rate_hit, retry_after
 
 
 class ArrimageSessionAuth(SessionAuth):
-    """django-ninja's session auth, plus the two-factor rule and an acting organisation."""
+    """django-ninja's session auth, plus the two-factor rule and an acting organisation.
+    Calls without a session are throttled per address here, before they answer 401."""
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = super().authenticate(request, key)
-        if not user:
-            return None
-        if (
+        if not user or (
             settings.ARRIMAGE_REQUIRE_TWO_FACTOR
             and user_requires_two_factor(user)
             and not user.is_verified()
         ):
+            wait = rate_hit(scope="api_anonymous", client=client_address(request))
+            if wait is not None:
+                raise Throttled(wait=wait)
             return None
         return user
 
@@ -117,6 +121,7 @@ _HTTP_MESSAGES: dict[str, Callable[[], str]] = {
     "Cannot parse request body": lambda: _("The request body is not valid JSON."),
     "Unauthorized": lambda: _("Log in first: this API uses the session of the web pages."),
     "CSRF check Failed": lambda: _("The CSRF token is missing or wrong: send X-CSRFToken."),
+    "Too many requests.": lambda: _("Too many requests: wait before trying again."),
 }
 
 
@@ -126,6 +131,8 @@ def http_error_answer(request: HttpRequest, exc: HttpError, api: NinjaAPI) -> Ht
     response = api.create_response(
         request, {"detail": message, "errors": [message]}, status=exc.status_code
     )
+    if isinstance(exc, Throttled):
+        response["Retry-After"] = retry_after(exc.wait)
     return response
 
 
@@ -153,6 +160,15 @@ class ExactOpenAPISchema(OpenAPISchema):
 
 def _error_content(schema: str) -> dict[str, Any]:
     return {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}}
+
+
+_RETRY_AFTER = {
+    "Retry-After": {
+        "description": "Seconds to wait before the next call",
+        "required": True,
+        "schema": {"type": "string", "pattern": "^[0-9]+$"},
+    }
+}
 
 
 class ArrimageAPI(NinjaAPI):
@@ -189,6 +205,7 @@ class ArrimageAPI(NinjaAPI):
             add(400, "The body is not JSON, or a rule of the service refused it")
         if operation.get("parameters") or operation.get("requestBody"):
             add(422, "A parameter or a field was refused", "ValidationErrorOut")
+        add(429, "Too many calls: wait for Retry-After seconds", headers=_RETRY_AFTER)
 
 
 api = ArrimageAPI(
@@ -197,10 +214,11 @@ api = ArrimageAPI(
     description=(
         "JSON API of Arrimage. Every personal field passes the policy of the acting "
         "organisation; denied and missing both answer 404. Errors answer with a translated "
-        "message naming the field."
+        "message naming the field; calls beyond the rate answer 429 with Retry-After."
     ),
     urls_namespace="api",
     auth=ArrimageSessionAuth(),
+    throttle=[RateThrottle("api_user")],
     docs_url="/docs",
 )
 api.add_exception_handler(NinjaValidationError, partial(validation_error_answer, api=api))

@@ -196,6 +196,21 @@ if ARRIMAGE_TRUSTED_PROXIES:
     AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 else:
     AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# django-ninja finds the client address of anonymous API calls the same way.
+NINJA_NUM_PROXIES = ARRIMAGE_TRUSTED_PROXIES
+
+# Throttling (core/throttling.py): requests per client and window, counted in the database so
+# that every app server shares the count. "api_user": each logged-in user on /api/;
+# "api_anonymous": each address calling /api/ without a session; "hsds": each address on the
+# public HSDS API (/hsds/). A refused request answers 429 with Retry-After.
+ARRIMAGE_RATES = {
+    "api_user": os.environ.get("ARRIMAGE_RATE_API_USER", "300/min"),
+    "api_anonymous": os.environ.get("ARRIMAGE_RATE_API_ANONYMOUS", "30/min"),
+    "hsds": os.environ.get("ARRIMAGE_RATE_HSDS", "120/min"),
+}
+if MODE == "test":
+    # Relaxed for the suite; the tests of throttling set their own rates.
+    ARRIMAGE_RATES = {scope: "100000/min" for scope in ARRIMAGE_RATES}
 
 # Sessions: 30 minutes idle, 12 hours at most.
 SESSION_COOKIE_AGE = 30 * 60
