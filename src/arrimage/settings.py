@@ -183,6 +183,10 @@ OTP_TOTP_ISSUER = "Arrimage"
 AXES_FAILURE_LIMIT = int(os.environ.get("ARRIMAGE_LOGIN_FAILURE_LIMIT", "5"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_COOLOFF_TIME = "arrimage.accounts.lockout.cooloff_time"
+# An attempt refused during a lockout is not recorded: it neither extends the lockout nor counts
+# as one more lockout, so the cool-off escalates per lockout (15, 30, 60 minutes ...), not per
+# refused attempt (issue 12, D7: 30 bad logins in 5 seconds locked for 24 hours).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "arrimage.accounts.lockout.lockout_response"
