@@ -17,7 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import HttpError, Throttled
@@ -136,6 +136,11 @@ def http_error_answer(request: HttpRequest, exc: HttpError, api: NinjaAPI) -> Ht
     return response
 
 
+def not_found_answer(request: HttpRequest, exc: Exception, api: NinjaAPI) -> HttpResponse:
+    message = _("Not found: it does not exist, or you may not see it.")
+    return api.create_response(request, {"detail": message, "errors": [message]}, status=404)
+
+
 def unstorable_answer(request: HttpRequest, exc: Exception, api: NinjaAPI) -> HttpResponse:
     message = _("A text contains a character that cannot be saved. Nothing was saved.")
     return api.create_response(request, {"detail": message, "errors": [message]}, status=400)
@@ -224,6 +229,7 @@ api = ArrimageAPI(
 api.add_exception_handler(NinjaValidationError, partial(validation_error_answer, api=api))
 api.add_exception_handler(HttpError, partial(http_error_answer, api=api))
 api.add_exception_handler(UnstorableText, partial(unstorable_answer, api=api))
+api.add_exception_handler(Http404, partial(not_found_answer, api=api))
 
 from arrimage.accounts.api import router as accounts_router  # noqa: E402
 

@@ -9,6 +9,8 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
+from arrimage.core.errors import NotFound
+from arrimage.core.schemas import ErrorOut, ValidationErrorOut
 from arrimage.directory import selectors
 from arrimage.directory.models import ServiceCapacity
 from arrimage.directory.services import capacity_update
@@ -58,14 +60,14 @@ def capacities(request: HttpRequest) -> list[CapacityOut]:
 
 @router.post(
     "/capacities/{capacity_id}",
-    response=CapacityOut,
+    response={200: CapacityOut, 404: ErrorOut, 422: ValidationErrorOut},
     url_name="directory_capacity_update",
     summary="Change available units: +delta, or set a new value",
 )
 def capacity_change(request: HttpRequest, capacity_id: UUID, payload: CapacityIn) -> CapacityOut:
     membership = getattr(request, "membership", None)
     if membership is None:
-        raise HttpError(404, "Not found")
+        raise NotFound
     try:
         capacity = capacity_update(
             actor=membership,
