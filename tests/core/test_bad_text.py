@@ -151,3 +151,30 @@ def test_a_hold_duration_in_range_is_kept(client, world, shelter):
     body = json.dumps({"service_id": str(shelter.pk), "unit": "bed", "minutes": 72 * 60})
     response = _post(client, "/api/orientation/holds", body)
     assert response.status_code == 201, response.content
+
+
+@pytest.mark.parametrize(
+    "body,field",
+    [
+        ({"needs": ["flying"]}, "needs"),
+        ({"needs": ["employment"], "gender": "robot"}, "gender"),
+        ({"needs": ["employment"], "status": "\u0000"}, "status"),
+        ({"needs": ["employment"], "age": 10**19}, "age"),
+    ],
+)
+def test_a_bad_needs_profile_names_the_field_in_the_language_of_the_user(
+    client, world, body, field
+):
+    login(client, world.a.user("caseworker"))
+    response = _post(client, "/api/orientation/match", json.dumps(body))
+    assert response.status_code == 422, response.content
+    assert response.json()["fields"][0]["field"] == field
+    assert response.json()["detail"].startswith(field)
+    assert (
+        "valide" in response.json()["detail"]
+        or "au plus" in response.json()["detail"]
+        or ("caractère" in response.json()["detail"])
+    )
+    empty = _post(client, "/api/orientation/match", json.dumps({"needs": []}))
+    assert empty.status_code == 400
+    assert empty.json()["detail"] == "Choisissez au moins un besoin."

@@ -2,13 +2,16 @@
 their HL7 FHIR Task / Gravity view, docs/referrals.md) and unmet needs. The acting organisation
 comes from the session; denied and missing both answer 404."""
 
+from collections.abc import Collection
 from datetime import datetime, timedelta
 from typing import Annotated, Any
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
+from pydantic import field_validator
 
 from arrimage.core import text
 from arrimage.core.errors import NotFound
@@ -27,7 +30,13 @@ from arrimage.orientation.holds import (
 )
 from arrimage.orientation.matching import MatchResult, match_profile
 from arrimage.orientation.models import BedHold, Referral
-from arrimage.orientation.needs import NEEDS, NeedsProfile
+from arrimage.orientation.needs import (
+    EXPLOITATION_TYPES,
+    GENDERS,
+    NEEDS,
+    STATUSES,
+    NeedsProfile,
+)
 from arrimage.orientation.referral_selectors import (
     ReferralView,
     referral_get,
@@ -57,6 +66,13 @@ Code = Annotated[str, Text(text.CODE)]
 Codes = Annotated[list[Code], Field(max_length=20)]
 
 
+def _known(value: str, codes: Collection[str], *, empty: bool = False) -> str:
+    """A code of the list (422 "not valid" naming the field otherwise)."""
+    if (empty and value == "") or value in codes:
+        return value
+    raise ValueError("not one of the codes listed")
+
+
 class NeedsIn(Schema):
     needs: Codes = Field(default_factory=list, description=f"Any of: {', '.join(NEEDS)}")
     gender: Code = Field("", description="woman, man, trans_nonbinary or empty")
@@ -72,6 +88,27 @@ class NeedsIn(Schema):
     wheelchair: bool = False
     region: Code = Field("", description="region code, e.g. QC-06")
     municipality: Annotated[str, Text(100)] = ""
+
+    @field_validator("needs")
+    @classmethod
+    def _known_needs(cls, value: list[str]) -> list[str]:
+        return [_known(code, NEEDS) for code in value]
+
+    @field_validator("gender")
+    @classmethod
+    def _known_gender(cls, value: str) -> str:
+        return _known(value, GENDERS, empty=True)
+
+    @field_validator("status")
+    @classmethod
+    def _known_status(cls, value: str) -> str:
+        return _known(value, STATUSES, empty=True)
+
+    @field_validator("exploitation")
+    @classmethod
+    def _known_exploitation(cls, value: str) -> str:
+        return _known(value, EXPLOITATION_TYPES, empty=True)
+
     case_id: UUID | None = Field(
         None, description="start from a case: its readable data fills what the body leaves empty"
     )
@@ -306,10 +343,12 @@ def match(request: HttpRequest, body: NeedsIn) -> Any:
     data["needs"] = tuple(data["needs"])
     try:
         profile = NeedsProfile(**data)
-    except ValueError as error:
-        return Status(400, {"detail": str(error), "errors": [str(error)]})
+    except ValueError:
+        message = _("This needs profile is not valid: choose its values from the lists.")
+        return Status(400, {"detail": message, "errors": [message]})
     if not profile.needs:
-        return Status(400, {"detail": "needs: choose at least one", "errors": []})
+        message = _("Choose at least one need.")
+        return Status(400, {"detail": message, "errors": [message]})
     result = match_profile(actor=membership, profile=profile)
     recorded = []
     if record_unmet:
