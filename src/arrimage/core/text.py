@@ -21,7 +21,10 @@ ciphertext (``UnstorableText``, answered 400, never a 500 and never a poisoned r
 import json
 import re
 from collections.abc import Callable, Iterable
+from datetime import date, time, timedelta
+from decimal import Decimal
 from typing import Any
+from uuid import UUID
 
 from django import forms
 from django.core.exceptions import SuspiciousOperation, ValidationError
@@ -184,19 +187,18 @@ class UnstorableText(SuspiciousOperation):
     there or poison every page that reads it. Django answers 400 (the API too)."""
 
 
-def _walk_strings(value: Any) -> Iterable[str]:
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, str):
-            yield item
-        elif isinstance(item, dict):
-            stack.extend(item.keys())
-            stack.extend(item.values())
-        elif isinstance(item, list | tuple | set | frozenset):
-            stack.extend(item)
-        elif hasattr(item, "obj") and type(item).__module__.startswith("psycopg"):
-            stack.append(item.obj)  # psycopg's Jsonb wrapper of a JSONField value
+# Parameter types that hold no text: skipped at once.
+_PLAIN = (int, float, Decimal, bytes, memoryview, date, time, timedelta, UUID, type(None))
+
+
+def _nested(item: Any) -> Iterable[Any]:
+    if isinstance(item, dict):
+        return [*item.keys(), *item.values()]
+    if isinstance(item, list | tuple | set | frozenset):
+        return item
+    if hasattr(item, "obj") and type(item).__module__.startswith("psycopg"):
+        return [item.obj]  # psycopg's Jsonb wrapper of a JSONField value
+    return ()
 
 
 def storable_check(value: Any, *, where: str) -> None:
@@ -205,16 +207,23 @@ def storable_check(value: Any, *, where: str) -> None:
 
     A JSON text (SQLite keeps a JSONField as text, with ``\\u`` escapes) is decoded when it
     holds an escaped NUL or surrogate, so that a lone one is found; a paired one is an emoji."""
-    for text in _walk_strings(value):
-        if text.isascii():
-            if "\x00" in text:
-                raise UnstorableText(f"a NUL character reached {where}")
-            if "\\u" in text and _ESCAPED.search(text):
-                _json_check(text, where=where)
-        elif UNSTORABLE.search(text):
-            raise UnstorableText(f"a surrogate or a NUL character reached {where}")
-        elif "\\u" in text and _ESCAPED.search(text):
-            _json_check(text, where=where)
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            _text_storable(item, where=where)
+        elif not isinstance(item, _PLAIN):
+            stack.extend(_nested(item))
+
+
+def _text_storable(text: str, *, where: str) -> None:
+    if text.isascii():
+        if "\x00" in text:
+            raise UnstorableText(f"a NUL character reached {where}")
+    elif UNSTORABLE.search(text):
+        raise UnstorableText(f"a surrogate or a NUL character reached {where}")
+    if "\\u" in text and _ESCAPED.search(text):
+        _json_check(text, where=where)
 
 
 def _json_check(text: str, *, where: str) -> None:
@@ -222,9 +231,10 @@ def _json_check(text: str, *, where: str) -> None:
         decoded = json.loads(text)
     except ValueError:
         return  # not JSON: a text that shows a backslash and a u, which is fine
-    for item in _walk_strings(decoded):
-        if UNSTORABLE.search(item):
-            raise UnstorableText(f"an escaped surrogate or NUL character reached {where}")
+    try:
+        storable_check(decoded, where=where)
+    except UnstorableText:
+        raise UnstorableText(f"an escaped surrogate or NUL character reached {where}") from None
 
 
 def database_guard(
