@@ -83,6 +83,9 @@ INSTALLED_APPS = [
     "arrimage.directory",
     "arrimage.trends",
     "arrimage.orientation",
+    "arrimage.law25",
+    "arrimage.demo",
+    "arrimage.operations",
 ]
 
 MIDDLEWARE = [

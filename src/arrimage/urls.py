@@ -11,7 +11,7 @@ urlpatterns = [
     path("hsds/", include("arrimage.directory.hsds_urls")),
     path("dossiers/", include("arrimage.cases.urls")),
     path("ententes/", include("arrimage.privacy.agreement_urls")),
-    path("confidentialite/", include("arrimage.privacy.law25_urls")),
+    path("confidentialite/", include("arrimage.law25.urls")),
     path("tendances/", include("arrimage.trends.urls")),
     path("orientation/", include("arrimage.orientation.urls")),
 ]

@@ -11,7 +11,7 @@ from django.db import connection, transaction
 import arrimage
 from arrimage.api import api
 from arrimage.coalition.models import Organisation, Region
-from arrimage.core import text
+from arrimage.core import crypto, text
 from arrimage.core.text import (
     CHECKED_FORM_FIELDS,
     PATTERN,
@@ -19,7 +19,6 @@ from arrimage.core.text import (
     refused_character,
     storable_check,
 )
-from arrimage.privacy import crypto
 
 ALLOWED = [
     "",

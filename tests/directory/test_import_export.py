@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
+from arrimage.core.models import AuditEvent
 from arrimage.directory import exchange_apply
 from arrimage.directory.exchange_apply import bundle_apply
 from arrimage.directory.exchange_read import read_package, read_path, read_upload
@@ -31,7 +32,6 @@ from arrimage.directory.models import (
     ServiceCapacity,
 )
 from arrimage.directory.search import SearchParams, directory_search
-from arrimage.privacy.models import AuditEvent
 from tests.conftest import login
 from tests.directory.conftest import assert_valid, directory_org, service_make
 

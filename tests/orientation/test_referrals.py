@@ -421,3 +421,27 @@ def test_the_held_unit_follows_the_referral(world, side_a):
     referral_expire(referral_id=expiring.pk, now=expiring.response_due_at + timedelta(seconds=1))
     assert BedHold.objects.get(pk=third.pk).status == "expired"
     assert beds() == 1
+
+
+def test_retention_anonymisation_removes_the_notes_of_the_case_s_referrals(world, side_a):
+    """Law 25: anonymising a case leaves no free text of its referrals (issue 11)."""
+    from arrimage.cases.models import Case
+    from arrimage.cases.services import case_status_change
+    from arrimage.law25.retention import retention_run
+    from arrimage.orientation.models import ReferralEvent
+
+    referral = send(world, side_a, note="Arrive ce soir, Alias A")
+    referral_transition(
+        actor=staff(world),
+        referral_id=referral.pk,
+        to_status="declined",
+        reason="at_capacity",
+        note="Complet ce soir",
+    )
+    case = world["cases"]["a"]
+    assert ReferralEvent.objects.filter(referral=referral, note_sealed__isnull=False).count() == 2
+    case_status_change(actor_membership=membership(side_a), case_id=case.pk, status="Closed")
+    Case.objects.filter(pk=case.pk).update(closed_at=timezone.now() - timedelta(days=4000))
+    retention_run()
+    assert not ReferralEvent.objects.filter(referral__case=case, note_sealed__isnull=False).exists()
+    assert ReferralEvent.objects.filter(referral=referral).count() >= 2  # the timeline stays

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from arrimage.accounts.models import Role
-from arrimage.privacy.models import AuditEvent
+from arrimage.core.models import AuditEvent
 from arrimage.trends.models import Release
 from tests.conftest import login
 from tests.trends.conftest import cases_with_consent

@@ -23,7 +23,7 @@ from arrimage.privacy.agreements import agreement_version_create
 from arrimage.privacy.categories import Category, Purpose
 from arrimage.privacy.consent import consent_record, consent_withdraw
 from arrimage.privacy.models import ConsentRecord
-from arrimage.privacy.policy import is_firewalled
+from arrimage.privacy.policy import may_share_with
 
 SEED = 2026_4
 CASE_COUNT = 200
@@ -62,7 +62,7 @@ def demo_agreement_build(coordinator: Membership) -> None:
     for from_type in FRONT_LINE:
         for to_type in FRONT_LINE + ENFORCEMENT + ("government",):
             for category in Category.values:
-                if is_firewalled(organisation_type=to_type, category=Category(category)):
+                if not may_share_with(organisation_type=to_type, category=category):
                     continue
                 if to_type == "government" and category != Category.COORDINATION:
                     continue

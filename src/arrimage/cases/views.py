@@ -39,7 +39,7 @@ from arrimage.core.errors import NotFound
 from arrimage.privacy import consent as consent_service
 from arrimage.privacy.categories import Category, Purpose
 from arrimage.privacy.models import ConsentMethod
-from arrimage.privacy.policy import is_firewalled
+from arrimage.privacy.policy import categories_role_may_write, may_share_with
 
 
 def _membership(request: HttpRequest) -> Membership | None:
@@ -148,10 +148,10 @@ def notifications_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def case_create_view(request: HttpRequest) -> HttpResponse:
     membership = _membership(request)
-    if (
-        membership is None
-        or not {Category.IDENTITY, Category.COORDINATION} <= membership.readable_categories
-    ):
+    if membership is None or not {
+        Category.IDENTITY,
+        Category.COORDINATION,
+    } <= categories_role_may_write(membership.role):
         raise NotFound
     errors: list[str] = []
     if request.method == "POST":
@@ -177,7 +177,7 @@ def case_create_view(request: HttpRequest) -> HttpResponse:
             "genders": v.Gender.choices,
             "age_bands": v.AgeBand.choices,
             "countries": country_choices(),
-            "may_locate": not is_firewalled(
+            "may_locate": may_share_with(
                 organisation_type=membership.organisation.type, category=Category.LOCATION
             ),
         },

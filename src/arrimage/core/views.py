@@ -5,7 +5,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
 
-from arrimage.accounts.middleware import two_factor_exempt
 from arrimage.core.text import UnstorableText
 
 
@@ -28,7 +27,6 @@ def health_view(request: HttpRequest) -> JsonResponse:
 
 
 @login_not_required
-@two_factor_exempt
 @requires_csrf_token
 def csrf_failure_view(request: HttpRequest, reason: str = "") -> HttpResponse:
     return render(

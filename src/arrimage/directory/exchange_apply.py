@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from arrimage.accounts.models import Membership
 from arrimage.coalition.models import Region
+from arrimage.core.audit import audit_record
 from arrimage.directory import geo
 from arrimage.directory.exchange_read import Bundle, Record, RowError
 from arrimage.directory.indexing import search_entries_refresh
@@ -41,7 +42,6 @@ from arrimage.directory.models import (
     Taxonomy,
     TaxonomyTerm,
 )
-from arrimage.privacy.audit import audit_record
 
 MODELS: dict[str, type[models.Model]] = {
     "taxonomy": Taxonomy,

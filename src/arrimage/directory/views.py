@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from arrimage.accounts.models import Role
 from arrimage.coalition.models import Coalition
+from arrimage.core.audit import audit_record
 from arrimage.core.errors import NotFound
 from arrimage.directory import geo, selectors
 from arrimage.directory.exchange_apply import ImportFailed, bundle_apply
@@ -62,7 +63,6 @@ from arrimage.directory.services import (
     sharing_set,
 )
 from arrimage.directory.taxonomy import CATEGORY_CODES, LANGUAGES
-from arrimage.privacy.audit import audit_record
 
 EXCHANGE_ROLES = frozenset({Role.ORGANISATION_ADMIN, Role.COORDINATOR})
 MAX_UPLOAD = 20 * 1024 * 1024

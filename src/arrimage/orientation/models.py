@@ -15,7 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from arrimage.coalition.models import Organisation
-from arrimage.privacy.crypto import register_encrypted_field
+from arrimage.privacy.categories import Category
+from arrimage.privacy.sealing import sealed_field_register
 
 
 class HoldStatus(models.TextChoices):
@@ -181,7 +182,13 @@ class ReferralEvent(models.Model):
         return f"{self.kind} {self.to_status}".strip()
 
 
-register_encrypted_field(ReferralEvent, "note_sealed", organisation_field="owner_organisation_id")
+sealed_field_register(
+    ReferralEvent,
+    "note_sealed",
+    category=Category.COORDINATION,
+    subject=lambda event: ("case", str(event.referral.case_id)),  # type: ignore[attr-defined]
+    organisation_field="owner_organisation_id",
+)
 
 
 class ServiceResponseStats(models.Model):

@@ -7,7 +7,6 @@ checked again at every read), and the recipient sees exactly those, as long as t
 allows each. There is no override.
 """
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from uuid import UUID
 
@@ -23,6 +22,7 @@ from arrimage.cases.access import case_grant
 from arrimage.cases.models import Case
 from arrimage.cases.sealing import seal_text
 from arrimage.coalition.models import Organisation
+from arrimage.core.audit import audit_record
 from arrimage.core.errors import NotFound
 from arrimage.core.queue import task_enqueue
 from arrimage.core.text import text_check
@@ -38,11 +38,8 @@ from arrimage.orientation.models import (
     ServiceResponseStats,
 )
 from arrimage.orientation.needs import NEED_CATEGORIES
-from arrimage.privacy.agreements import AgreementResolver
-from arrimage.privacy.audit import audit_record
 from arrimage.privacy.categories import Category, Purpose
-from arrimage.privacy.consent import consents_active_for_recipient
-from arrimage.privacy.policy import Reader, readable_categories
+from arrimage.privacy.grants import Shareable, categories_shareable
 
 S = ReferralStatus
 SENDER, RECIPIENT, SYSTEM = "sender", "recipient", "system"
@@ -100,40 +97,20 @@ def side_of(actor: Membership | None, referral: Referral) -> str | None:
 # Categories the recipient may receive ---------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Shareable:
-    has_consent: bool
-    categories: frozenset[Category]
-
-
 def shareable_categories(
     *, case_lead: Organisation, person_id: UUID, recipient: Organisation, at: datetime
 ) -> Shareable:
-    """What the one policy function lets pass to the recipient for a referral: firewall,
-    agreement and the person's express consent. The recipient's role is checked at each read;
-    here any role that reads every category stands for it."""
-    consents = list(
-        consents_active_for_recipient(
-            recipient_id=recipient.pk, purpose=Purpose.REFERRAL, at=at, person_ids=[person_id]
-        )
-    )
-    own = recipient.pk == case_lead.pk
-    if not consents and not own:
-        return Shareable(False, frozenset())
-    reader = Reader(
-        organisation_id=recipient.pk, organisation_type=recipient.type, role=Role.CASEWORKER
-    )
-    agreement = None if own else AgreementResolver(recipient.pk).agreement_for(case_lead.pk)
-    allowed = readable_categories(
-        reader=reader,
+    """What the one policy function lets pass to the recipient for a referral
+    (:func:`arrimage.privacy.grants.categories_shareable`)."""
+    return categories_shareable(
         owner_organisation_id=case_lead.pk,
         owner_organisation_type=case_lead.type,
+        person_id=person_id,
+        recipient_id=recipient.pk,
+        recipient_type=recipient.type,
         purpose=Purpose.REFERRAL,
-        agreement=agreement,
-        consents=consents,
         at=at,
     )
-    return Shareable(bool(consents) or own, allowed)
 
 
 # Writes --------------------------------------------------------------------------------------
@@ -597,6 +574,15 @@ def notification_body(referral: Referral) -> str:
     data, no service or case detail."""
     link = reverse("orientation:referral_detail", args=[referral.pk])
     return f"Nouvelle référence à traiter. / New referral to answer.\n\n{link}\n"
+
+
+def referral_notes_erase(*, case_ids: list[UUID]) -> int:
+    """Erase the free text of the referrals of these cases (the notes of their timelines), for
+    the retention schedule; the events themselves (statuses, dates, reasons) stay. Returns the
+    number of notes erased."""
+    return ReferralEvent.objects.filter(
+        referral__case_id__in=case_ids, note_sealed__isnull=False
+    ).update(note_sealed=None)
 
 
 def referral_notify(*, referral_id: UUID | str) -> int:

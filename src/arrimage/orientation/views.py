@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from arrimage.accounts.models import Membership, Role
 from arrimage.cases.access import access_record, case_grant
+from arrimage.cases.labels import field_label
 from arrimage.cases.models import Case
 from arrimage.cases.sealing import category_data
 from arrimage.cases.selectors import visible_grants
@@ -63,7 +64,6 @@ from arrimage.orientation.unmet import (
     unmet_subject,
 )
 from arrimage.privacy.categories import Category
-from arrimage.privacy.portability import field_label
 from arrimage.trends.presentation import Figure, method_sentence
 from arrimage.trends.tables import SUPPRESSED
 
@@ -236,7 +236,9 @@ def _own_case_choices(membership: Membership) -> list[tuple[str, str]]:
     for grant in own:
         alias = ""
         if grant.may(Category.IDENTITY):
-            alias = str(category_data(grant.case.person, Category.IDENTITY).get("alias") or "")
+            alias = str(
+                category_data(grant, grant.case.person, Category.IDENTITY).get("alias") or ""
+            )
         choices.append((str(grant.case.pk), f"{grant.case.reference} — {alias}".strip(" —")))
     access_record(
         actor_membership=membership,

@@ -23,11 +23,11 @@ from django.utils.translation import gettext as _
 
 from arrimage.accounts.models import Membership
 from arrimage.coalition.models import Organisation
+from arrimage.core.audit import audit_record
 from arrimage.core.errors import NotFound
-from arrimage.privacy.audit import audit_record
 from arrimage.privacy.categories import Category, Purpose
 from arrimage.privacy.models import ConsentMethod, ConsentRecord
-from arrimage.privacy.policy import ROLE_CATEGORIES, is_firewalled
+from arrimage.privacy.policy import categories_role_may_write, may_share_with
 
 DEFAULT_DURATION = timedelta(days=365)
 MAXIMUM_DURATION = timedelta(days=2 * 365)
@@ -46,7 +46,7 @@ def consent_may_record(*, actor_membership: Membership | None, person: ConsentSu
         return False
     if actor_membership.organisation_id != person.organisation_id:
         return False
-    return Category.IDENTITY in ROLE_CATEGORIES.get(actor_membership.role, frozenset())
+    return Category.IDENTITY in categories_role_may_write(actor_membership.role)
 
 
 def consent_record(
@@ -82,7 +82,7 @@ def consent_record(
     blocked = [
         Category(code)
         for code in chosen
-        if is_firewalled(organisation_type=recipient.type, category=Category(code))
+        if not may_share_with(organisation_type=recipient.type, category=code)
     ]
     if blocked:
         raise ValidationError(
@@ -179,6 +179,28 @@ def consents_active_for_recipient(
     if person_ids is not None:
         queryset = queryset.filter(person_id__in=list(person_ids))
     return queryset
+
+
+def consents_statistics_scope(
+    person_ids: Iterable[UUID], *, at: datetime
+) -> dict[UUID, frozenset[Category]]:
+    """The categories each person's live consents for statistics cover, together. A person
+    without one is absent."""
+    scopes: dict[UUID, set[Category]] = {}
+    rows = (
+        ConsentRecord.objects.filter(
+            person_id__in=list(person_ids),
+            purpose=Purpose.STATISTICS,
+            recorded_at__lte=at,
+            withdrawn_at__isnull=True,
+            expires_at__gt=at,
+        )
+        .order_by()
+        .values_list("person_id", "categories")
+    )
+    for person_id, categories in rows:
+        scopes.setdefault(person_id, set()).update(Category(c) for c in categories or [])
+    return {person_id: frozenset(scope) for person_id, scope in scopes.items()}
 
 
 def consents_of_person(*, person: ConsentSubject) -> list[ConsentRecord]:

@@ -68,14 +68,14 @@ def htcds_cases_csv(*, actor: Membership | None) -> str:
             row["cas_OpenDate"] = case.opened_at.date().isoformat()
             row["cas_CloseDate"] = case.closed_at.date().isoformat() if case.closed_at else ""
         if grant.may(Category.IDENTITY) and case.person.identity_sealed:
-            identity = category_data(case.person, Category.IDENTITY)
+            identity = category_data(grant, case.person, Category.IDENTITY)
             row["prs_Gender"] = str(identity.get("gender", ""))
             row["prs_YearOfBirth"] = str(identity.get("year_of_birth") or "")
             row["prs_AgeBand"] = str(identity.get("age_band", ""))
             row["prs_Citizenship"] = ";".join(identity.get("citizenship") or [])
         record = exploitation.get(case.pk)
         if grant.may(Category.EXPLOITATION) and record and record.exploitation_sealed:
-            data = category_data(record, Category.EXPLOITATION)
+            data = category_data(grant, record, Category.EXPLOITATION)
             row["TraffickingStatus"] = TRAFFICKING_STATUS.get(
                 str(data.get("trafficking_status", "")), ""
             )
@@ -90,7 +90,7 @@ def htcds_cases_csv(*, actor: Membership | None) -> str:
         track = immigration.get(case.pk)
         if grant.may(Category.IMMIGRATION) and track and track.immigration_sealed:
             row["ImmigrationStatus"] = str(
-                category_data(track, Category.IMMIGRATION).get("status", "")
+                category_data(grant, track, Category.IMMIGRATION).get("status", "")
             )
         writer.writerow([row.get(name, "") for name, _category in COLUMNS])
     if grants:
