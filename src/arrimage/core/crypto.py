@@ -148,8 +148,8 @@ def encrypt(
     organisation_id: UUID | str | None,
 ) -> bytes:
     # The last safety net (core/text.py): a surrogate would seal fine inside escaped JSON and
-    # then break every page that opens it; a NUL has no place in any text.
-    storable_check(plaintext, where="the encryption")
+    # then break every page that opens it. A NUL is harmless inside a ciphertext.
+    storable_check(plaintext, where="the encryption", nul=False)
     scope = scope_for(organisation_id)
     version = _active_version(scope)
     nonce = os.urandom(12)

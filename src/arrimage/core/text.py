@@ -49,6 +49,7 @@ NOTE = 10_000  # a case note, a long description
 
 # What can never be stored: a surrogate (no UTF-8 form) or a NUL (PostgreSQL refuses it).
 UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+SURROGATE = re.compile("[\ud800-\udfff]")
 # A JSON text holding an escaped NUL or an escaped surrogate (paired or not: decoding tells).
 _ESCAPED = re.compile(r"\\u(?:0000|[dD][89a-fA-F][0-9a-fA-F]{2})")
 
@@ -201,9 +202,10 @@ def _nested(item: Any) -> Iterable[Any]:
     return ()
 
 
-def storable_check(value: Any, *, where: str) -> None:
+def storable_check(value: Any, *, where: str, nul: bool = True) -> None:
     """Raise ``UnstorableText`` if any text in ``value`` (a string, or the lists, tuples and
-    dictionaries of a query's parameters or a JSON value) holds a surrogate or a NUL.
+    dictionaries of a query's parameters or a JSON value) holds a surrogate, or a NUL when
+    ``nul`` (a text column of PostgreSQL refuses it; a ciphertext does not care).
 
     A JSON text (SQLite keeps a JSONField as text, with ``\\u`` escapes) is decoded when it
     holds an escaped NUL or surrogate, so that a lone one is found; a paired one is an emoji."""
@@ -211,28 +213,28 @@ def storable_check(value: Any, *, where: str) -> None:
     while stack:
         item = stack.pop()
         if isinstance(item, str):
-            _text_storable(item, where=where)
+            _text_storable(item, where=where, nul=nul)
         elif not isinstance(item, _PLAIN):
             stack.extend(_nested(item))
 
 
-def _text_storable(text: str, *, where: str) -> None:
+def _text_storable(text: str, *, where: str, nul: bool) -> None:
     if text.isascii():
-        if "\x00" in text:
+        if nul and "\x00" in text:
             raise UnstorableText(f"a NUL character reached {where}")
-    elif UNSTORABLE.search(text):
+    elif (UNSTORABLE if nul else SURROGATE).search(text):
         raise UnstorableText(f"a surrogate or a NUL character reached {where}")
     if "\\u" in text and _ESCAPED.search(text):
-        _json_check(text, where=where)
+        _json_check(text, where=where, nul=nul)
 
 
-def _json_check(text: str, *, where: str) -> None:
+def _json_check(text: str, *, where: str, nul: bool) -> None:
     try:
         decoded = json.loads(text)
     except ValueError:
         return  # not JSON: a text that shows a backslash and a u, which is fine
     try:
-        storable_check(decoded, where=where)
+        storable_check(decoded, where=where, nul=nul)
     except UnstorableText:
         raise UnstorableText(f"an escaped surrogate or NUL character reached {where}") from None
 
