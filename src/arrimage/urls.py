@@ -5,6 +5,7 @@ from arrimage.api import api_urls
 urlpatterns = [
     path("api/", api_urls()),
     path("", include("arrimage.core.urls")),
+    path("", include("arrimage.home.urls")),
     path("compte/", include("arrimage.accounts.urls")),
     path("coalitions/", include("arrimage.coalition.urls")),
     path("repertoire/", include("arrimage.directory.urls")),

@@ -28,9 +28,11 @@ from arrimage.orientation.referral_selectors import (
 )
 from arrimage.orientation.referrals import (
     RECIPIENT,
+    RESPONSE_HOURS,
     SENDER,
     SYSTEM,
     TRANSITIONS,
+    default_response_hours,
     referral_create_and_send,
     referral_draft_create,
     referral_expire,
@@ -82,6 +84,15 @@ def send(world, side_a, categories=SHARED, **kwargs) -> Referral:
         need="emergency_housing",
         **kwargs,
     )
+
+
+def test_an_emergency_need_expects_the_shortest_response_time_by_default(world, side_a):
+    referral = send(world, side_a)
+    assert referral.need == "emergency_housing"
+    assert referral.response_hours == min(RESPONSE_HOURS) == 4
+    assert referral.response_due_at == referral.sent_at + timedelta(hours=4)
+    assert default_response_hours("legal") == 48
+    assert default_response_hours("legal", urgent=True) == 4
 
 
 def staff(world):
@@ -140,7 +151,7 @@ def test_an_other_organisations_case_cannot_be_referred(world, side_a, side_b):
 
 
 def test_sent_referral_notifies_without_personal_data(world, side_a):
-    referral = send(world, side_a, note="Arrivée prévue ce soir")
+    referral = send(world, side_a, note="Arrivée prévue ce soir", response_hours=48)
     assert referral.status == ReferralStatus.SENT
     assert referral.shared_categories == sorted(SHARED)
     assert referral.response_due_at == referral.sent_at + timedelta(hours=48)

@@ -107,7 +107,9 @@ def demo_cases_build(count: int = CASE_COUNT) -> int:
             "alias": faker.first_name() if rng.random() < 0.6 else "",
             "given_name": faker.first_name() if rng.random() < 0.5 else "",
             "year_of_birth": year if rng.random() < 0.7 else None,
-            "gender": rng.choice(v.Gender.values),
+            "gender": rng.choice(
+                [code for code in v.Gender.values if code not in v.GENDERS_RETIRED]
+            ),
             "languages": rng.sample(
                 ["es", "fr", "en", "tl", "pt", "ar", "zh", "uk"], rng.randint(1, 2)
             ),
@@ -200,7 +202,7 @@ def demo_cases_build(count: int = CASE_COUNT) -> int:
                         v.SexExploitationType.values, rng.randint(0, 1)
                     ),
                     "methods_of_control": rng.sample(v.MethodOfControl.values, rng.randint(1, 3)),
-                    "methods_of_recruitment": rng.sample(v.MethodOfRecruitment.values, 1),
+                    "methods_of_recruitment": rng.sample(sorted(v.HTCDS_RECRUITMENT), 1),
                     "trafficking_status": rng.choice(["", "PossibleVictim", "ActualVictim"]),
                     "status_decided_by": rng.choice(["person", "organisation"]),
                 },

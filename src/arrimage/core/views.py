@@ -12,12 +12,8 @@ from arrimage.core.text import UnstorableText
 def welcome_view(request: HttpRequest) -> HttpResponse:
     """The public front page: what Arrimage is, and where to get help now."""
     if request.user.is_authenticated:
-        return redirect("core:home")
+        return redirect("home:home")
     return render(request, "core/welcome.html")
-
-
-def home_view(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html")
 
 
 @login_not_required

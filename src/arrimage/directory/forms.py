@@ -8,14 +8,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from arrimage.coalition.models import OrganisationType, Region
-from arrimage.core import text
 from arrimage.core.text import EmailField, TextField, URLField
 from arrimage.directory.locations import (
     LocationFields,
     municipality_locate,
     postcode_normalise,
 )
-from arrimage.directory.models import ServiceStatus
+from arrimage.directory.models import TEXT_MAX, ServiceStatus
 from arrimage.directory.search import SearchParams
 from arrimage.directory.services import ServiceFields, phone_check
 from arrimage.directory.taxonomy import (
@@ -132,13 +131,13 @@ class ServiceForm(forms.Form):
     description_fr = TextField(
         label=_("Description in French"),
         required=False,
-        max_length=text.NOTE,
+        max_length=TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     description_en = TextField(
         label=_("Description in English"),
         required=False,
-        max_length=text.NOTE,
+        max_length=TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     status = forms.ChoiceField(label=_("Status"), choices=ServiceStatus.choices)

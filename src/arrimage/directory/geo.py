@@ -57,6 +57,20 @@ def municipality_find(name: str) -> Municipality | None:
     return municipalities().get(name) or _by_name().get(normalise(name))
 
 
+@cache
+def _region_centres() -> dict[str, Municipality]:
+    centres: dict[str, Municipality] = {}
+    for place in municipalities().values():
+        centres.setdefault(place.region_code, place)
+    return centres
+
+
+def region_centre(region_code: str) -> Municipality | None:
+    """The region's principal municipality (the first of the region in the shipped list:
+    Montréal, Laval, Québec ...), from which a distance "from the region" is measured."""
+    return _region_centres().get(region_code)
+
+
 def municipality_for_postcode(postcode: str) -> Municipality | None:
     """The municipality of a Canadian postal code, from its first two characters (coarse)."""
     prefix = postcode.replace(" ", "").upper()[:2]

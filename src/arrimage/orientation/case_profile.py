@@ -15,7 +15,14 @@ from arrimage.directory import geo
 from arrimage.orientation.needs import NeedsProfile
 from arrimage.privacy.categories import Category
 
-GENDER_FROM_CASE = {"Female": "woman", "Male": "man", "TransgenderNonConforming": "trans_nonbinary"}
+GENDER_FROM_CASE = {
+    "Female": "woman",
+    "Male": "man",
+    "TransgenderFeminine": "trans_nonbinary",
+    "TransgenderMasculine": "trans_nonbinary",
+    "NonConforming": "trans_nonbinary",
+    "TransgenderNonConforming": "trans_nonbinary",
+}
 STATUS_FROM_CASE = {
     "citizen": "citizen",
     "permanent_resident": "permanent_resident",

@@ -249,3 +249,20 @@ class UnmetNeedMark(models.Model):
 
     def __str__(self) -> str:
         return f"unmet need mark {self.recorded_on}"
+
+
+class IntakeSubmission(models.Model):
+    """That one guided intake (its ``token``, made when the intake started) was sent, and
+    which referral it made. The primary key decides between two submits of the same intake (a
+    double tap, a retry after a lost answer): one creates the row and the referral, the other
+    finds the row and shows the same referral. No personal data."""
+
+    token = models.UUIDField(primary_key=True)
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    referral = models.ForeignKey(
+        Referral, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"intake {self.token}"

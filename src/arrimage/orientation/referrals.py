@@ -68,7 +68,17 @@ SENDER_ROLES = frozenset({Role.CASEWORKER})
 RECIPIENT_ROLES = frozenset({Role.SERVICE_STAFF, Role.ORGANISATION_ADMIN, Role.CASEWORKER})
 RESPONSE_HOURS = (4, 24, 48, 72)
 DEFAULT_RESPONSE_HOURS = 48
+# Needs that cannot wait: a referral for one expects the shortest response time by default.
+EMERGENCY_NEEDS = frozenset({"emergency_housing"})
 NOTE_MAX = 1000
+
+
+def default_response_hours(need: str, *, urgent: bool = False) -> int:
+    """The response time a referral expects unless the sender chooses another: the shortest
+    for an emergency need (housing tonight) or a need marked urgent, else 48 h."""
+    if urgent or need in EMERGENCY_NEEDS:
+        return min(RESPONSE_HOURS)
+    return DEFAULT_RESPONSE_HOURS
 
 
 def transition_allowed(from_status: str, to_status: str, side: str) -> bool:
@@ -181,10 +191,10 @@ def referral_draft_create(
     service_id: UUID,
     need: str = "",
     hold_id: UUID | None = None,
-    response_hours: int = DEFAULT_RESPONSE_HOURS,
+    response_hours: int | None = None,
 ) -> Referral:
     """A draft referral of a case led by the acting organisation to a service of another
-    organisation in Arrimage."""
+    organisation in Arrimage. Without ``response_hours``: :func:`default_response_hours`."""
     if actor is None or actor.role not in SENDER_ROLES:
         raise NotFound
     grant = case_grant(actor_membership=actor, case_id=case_id)
@@ -205,6 +215,8 @@ def referral_draft_create(
         )
     if need and need not in NEED_CATEGORIES:
         raise ValidationError(_("Choose a need from the list."), code="need")
+    if response_hours is None:
+        response_hours = default_response_hours(need)
     if response_hours not in RESPONSE_HOURS:
         raise ValidationError(_("Choose a response time from the list."), code="response")
     hold = None
@@ -357,7 +369,7 @@ def referral_create_and_send(
     need: str = "",
     hold_id: UUID | None = None,
     note: str = "",
-    response_hours: int = DEFAULT_RESPONSE_HOURS,
+    response_hours: int | None = None,
 ) -> Referral:
     """Draft and send in one step: all or nothing."""
     with transaction.atomic():

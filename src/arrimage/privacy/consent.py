@@ -20,6 +20,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from arrimage.accounts.models import Membership
 from arrimage.coalition.models import Organisation
@@ -271,3 +272,54 @@ def consent_summary(
             )
         )
     return sentences
+
+
+# Read aloud before a consent is recorded -----------------------------------------------------
+
+# The languages the request below is written in; for any other, the worker reads it with an
+# interpreter. Spanish has its own catalog (locale/es), which holds only these texts: the
+# interface itself is French and English.
+READ_ALOUD_LANGUAGES = ("fr", "en", "es")
+_CATALOG = {"fr": "fr-ca", "en": "en", "es": "es"}
+
+# What each category means to the person, in words a person can follow.
+CATEGORY_PHRASES = {
+    Category.IDENTITY: gettext_noop("the name you gave us and the languages you speak"),
+    Category.CONTACT: gettext_noop("how to reach you"),
+    Category.LOCATION: gettext_noop("the town where you are"),
+    Category.IMMIGRATION: gettext_noop("your need for help with immigration"),
+    Category.HEALTH: gettext_noop("your need for health care"),
+    Category.EXPLOITATION: gettext_noop("what you told us about the exploitation you lived"),
+    Category.LEGAL: gettext_noop("your legal proceedings"),
+    Category.COORDINATION: gettext_noop("what you need, and how soon"),
+}
+
+
+def consent_request_text(
+    *, language: str, organisation: str, categories: Iterable[str], expires_at: datetime
+) -> list[str]:
+    """What a worker reads to the person before recording a consent for a referral: who
+    receives what, that nothing else is sent, that saying no changes nothing to the help, how
+    long it lasts, the firewall; in French, English or Spanish (``READ_ALOUD_LANGUAGES``)."""
+    if language not in _CATALOG:
+        raise ValueError(f"no text in {language}")
+    chosen = [Category(code) for code in Category.values if code in set(categories)]
+    with translation.override(_CATALOG[language]):
+        items = "; ".join(_(CATEGORY_PHRASES[category]) for category in chosen)
+        values = {
+            "organisation": organisation,
+            "items": items,
+            "date": date_format(timezone.localtime(expires_at), "DATE_FORMAT"),
+        }
+        return [
+            _("We would like to send a request to %(organisation)s for you.") % values,
+            _("They will receive: %(items)s. They will receive nothing else.") % values,
+            _("You can say no, and we will still help you."),
+            _("This agreement lasts until %(date)s, and you can take it back at any time.")
+            % values,
+            _(
+                "Police, border services and prosecutors never receive your "
+                "immigration status, your health information or where you stay."
+            ),
+            _("Do you agree?"),
+        ]
