@@ -5,6 +5,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
 
+from arrimage.core.text import UnstorableText
+
 
 @login_not_required
 def welcome_view(request: HttpRequest) -> HttpResponse:
@@ -59,13 +61,16 @@ def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def error_400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    message = _("Something in this request was not valid. Nothing was saved.")
+    if isinstance(exception, UnstorableText):
+        message = _(
+            "A text contains a character that cannot be saved (a control character or an "
+            "invalid one). Remove it and try again. Nothing was saved."
+        )
     return render(
         request,
         "core/error.html",
-        {
-            "title": _("Request not understood"),
-            "message": _("Something in this request was not valid. Nothing was saved."),
-        },
+        {"title": _("Request not understood"), "message": message},
         status=400,
     )
 
