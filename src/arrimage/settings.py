@@ -205,6 +205,10 @@ OTP_TOTP_ISSUER = "Arrimage"
 AXES_FAILURE_LIMIT = int(os.environ.get("ARRIMAGE_LOGIN_FAILURE_LIMIT", "5"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_COOLOFF_TIME = "arrimage.accounts.lockout.cooloff_time"
+# An attempt refused during a lockout is not recorded: it neither extends the lockout nor counts
+# as one more lockout, so the cool-off escalates per lockout (15, 30, 60 minutes ...), not per
+# refused attempt (issue 12, D7: 30 bad logins in 5 seconds locked for 24 hours).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "arrimage.accounts.lockout.lockout_response"
@@ -218,6 +222,21 @@ if ARRIMAGE_TRUSTED_PROXIES:
     AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 else:
     AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# django-ninja finds the client address of anonymous API calls the same way.
+NINJA_NUM_PROXIES = ARRIMAGE_TRUSTED_PROXIES
+
+# Throttling (core/throttling.py): requests per client and window, counted in the database so
+# that every app server shares the count. "api_user": each logged-in user on /api/;
+# "api_anonymous": each address calling /api/ without a session; "hsds": each address on the
+# public HSDS API (/hsds/). A refused request answers 429 with Retry-After.
+ARRIMAGE_RATES = {
+    "api_user": os.environ.get("ARRIMAGE_RATE_API_USER", "300/min"),
+    "api_anonymous": os.environ.get("ARRIMAGE_RATE_API_ANONYMOUS", "30/min"),
+    "hsds": os.environ.get("ARRIMAGE_RATE_HSDS", "120/min"),
+}
+if MODE == "test":
+    # Relaxed for the suite; the tests of throttling set their own rates.
+    ARRIMAGE_RATES = {scope: "100000/min" for scope in ARRIMAGE_RATES}
 
 # Sessions: 30 minutes idle, 12 hours at most.
 SESSION_COOKIE_AGE = 30 * 60

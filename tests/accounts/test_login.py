@@ -186,3 +186,44 @@ def test_audit_verify_prints_the_head_to_anchor_outside(capsys, side_a, client):
     call_command("audit_verify")
     head = AuditHead.objects.get()
     assert f"head: sequence {head.sequence}, hash {head.hash}" in capsys.readouterr().out
+
+
+def _locked_minutes(response) -> int:
+    import re
+
+    assert response.status_code == 429
+    text = response.content.decode().replace("\xa0", " ")
+    return int(re.search(r"pendant (\d+) minute", text).group(1))
+
+
+def _cool_off_passes(minutes: int) -> None:
+    """Move every trace of the attempts back in time, as if ``minutes`` had passed."""
+    from axes.models import AccessFailureLog
+
+    shift = timedelta(minutes=minutes, seconds=1)
+    for model in (AccessAttempt, AccessFailureLog):
+        for row in model.objects.all():
+            model.objects.filter(pk=row.pk).update(attempt_time=row.attempt_time - shift)
+
+
+def test_thirty_bad_logins_in_a_row_lock_for_15_minutes_not_24_hours(client, side_a, settings):
+    """Issue 12, D7: the cool-off grew with every refused attempt, so 30 bad logins in 5 s
+    locked the pair for 24 hours. It grows with each lockout: 15, then 30, then 60 minutes."""
+    user = side_a.user("caseworker")
+    responses = [fail(client, user.email) for _ in range(30)]
+    assert [r.status_code for r in responses[: settings.AXES_FAILURE_LIMIT - 1]] == [200] * 4
+    assert _locked_minutes(responses[-1]) == 15
+    assert _locked_minutes(fail(client, user.email)) == 15
+    _cool_off_passes(15)
+    assert fail(client, user.email).status_code == 200  # the lock is over
+    responses = [fail(client, user.email) for _ in range(30)]
+    assert _locked_minutes(responses[-1]) == 30
+    _cool_off_passes(30)
+    responses = [fail(client, user.email) for _ in range(settings.AXES_FAILURE_LIMIT)]
+    assert _locked_minutes(responses[-1]) == 60
+    # Still locked for the right password, at another address not at all.
+    right = client.post(
+        "/compte/connexion/", {"username": user.email, "password": PASSWORD}, REMOTE_ADDR="10.0.0.1"
+    )
+    assert right.status_code == 429
+    assert login(client, user) is client

@@ -2,15 +2,16 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from arrimage.accounts.models import Role, User
+from arrimage.core.text import EmailField, TextField
 
 
 class LoginForm(forms.Form):
-    username = forms.EmailField(
+    username = EmailField(
         label=_("Email address"),
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "username", "autofocus": True}),
     )
-    password = forms.CharField(
+    password = TextField(
         label=_("Password"),
         max_length=256,
         strip=False,
@@ -19,7 +20,7 @@ class LoginForm(forms.Form):
 
 
 class CodeForm(forms.Form):
-    code = forms.CharField(
+    code = TextField(
         label=_("Code"),
         max_length=32,
         help_text=_("The 6 digits shown by your authenticator app, or one of your recovery codes."),
@@ -30,7 +31,7 @@ class CodeForm(forms.Form):
 
 
 class PasswordConfirmForm(forms.Form):
-    password = forms.CharField(
+    password = TextField(
         label=_("Your current password"),
         max_length=256,
         strip=False,
@@ -52,11 +53,12 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["full_name", "preferred_language"]
+        field_classes = {"full_name": TextField}
 
 
 class MemberAddForm(forms.Form):
-    email = forms.EmailField(label=_("Email address"), max_length=254)
-    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    email = EmailField(label=_("Email address"), max_length=254)
+    full_name = TextField(label=_("Full name"), max_length=150)
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
 
 

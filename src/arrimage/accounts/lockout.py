@@ -26,6 +26,9 @@ def _username(request: HttpRequest | None) -> str:
 
 
 def previous_lockouts(*, username: str, ip_address: str | None) -> int:
+    """Lockouts of the pair in the last 24 hours, the current one included. Axes logs a
+    ``locked_out`` failure once per lockout, at the attempt that starts it: attempts refused
+    during a lockout are not logged (``AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT`` off)."""
     return AccessFailureLog.objects.filter(
         username=username,
         ip_address=ip_address,

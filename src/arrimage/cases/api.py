@@ -4,7 +4,7 @@ all answers 404, like a missing one."""
 
 import json
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
@@ -15,16 +15,15 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from arrimage.cases import selectors, services
+from arrimage.cases import validation as check
 from arrimage.coalition.models import Organisation
+from arrimage.core import text
 from arrimage.core.errors import NotFound
+from arrimage.core.schemas import ErrorOut
+from arrimage.core.text import Text
 from arrimage.privacy import consent as consent_service
 
 router = Router(tags=["cases"])
-
-
-class ErrorOut(Schema):
-    detail: str
-    errors: list[str] = Field(default_factory=list)
 
 
 class OrganisationRef(Schema):
@@ -134,29 +133,34 @@ class CaseOut(CaseSummaryOut):
     documents: list[DocumentOut]
 
 
+Code = Annotated[str, Text(text.CODE)]
+Name = Annotated[str, Text(100)]
+Codes = Annotated[list[Code], Field(max_length=20)]
+
+
 class CaseCreateIn(Schema):
-    alias: str = ""
-    given_name: str = ""
-    family_name: str = ""
+    alias: Name = ""
+    given_name: Name = ""
+    family_name: Name = ""
     year_of_birth: int | None = None
-    age_band: str = ""
-    gender: str = ""
-    languages: list[str] = Field(default_factory=list)
-    citizenship: list[str] = Field(default_factory=list)
-    phone: str = ""
-    email: str = ""
-    city: str = ""
+    age_band: Code = ""
+    gender: Code = ""
+    languages: Codes = Field(default_factory=list)
+    citizenship: Codes = Field(default_factory=list)
+    phone: Annotated[str, Text(32)] = ""
+    email: Annotated[str, Text(254)] = ""
+    city: Name = ""
 
 
 class NoteIn(Schema):
-    category: str
-    body: str
+    category: Code
+    body: Annotated[str, Text(check.MAX_NOTE)]
 
 
 class TaskIn(Schema):
-    title: str
-    due_on: str
-    category: str = Field(
+    title: Annotated[str, Text(check.MAX_SHORT)]
+    due_on: Code
+    category: Code = Field(
         default="coordination",
         description=(
             "The category of what the task is about (immigration for a permit renewal, health "
@@ -182,9 +186,9 @@ class ConsentOut(Schema):
 
 class ConsentIn(Schema):
     recipient_id: UUID
-    categories: list[str]
-    purpose: str
-    method: str
+    categories: Codes
+    purpose: Code
+    method: Code
 
 
 class CreatedOut(Schema):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from arrimage.cases import vocabularies as v
 from arrimage.cases.countries import is_country_code
+from arrimage.core.text import text_check
 
 PHONE = re.compile(r"^\+?[1-9][0-9 ()\-.]{6,20}$")
 MAX_NOTE = 10_000
@@ -23,13 +24,7 @@ def text(value: object, *, label: str, maximum: int = MAX_SHORT, required: bool 
     cleaned = str(value or "").strip()
     if required and not cleaned:
         raise ValidationError(_("%(field)s is required.") % {"field": label}, code="required")
-    if len(cleaned) > maximum:
-        raise ValidationError(
-            _("%(field)s is too long: at most %(maximum)s characters.")
-            % {"field": label, "maximum": maximum},
-            code="too_long",
-        )
-    return cleaned
+    return text_check(cleaned, label=label, max_length=maximum)
 
 
 def choice(

@@ -23,6 +23,7 @@ from django.conf import settings
 from django.db import models, transaction
 
 from arrimage.core.models import DataKey
+from arrimage.core.text import storable_check
 
 MAGIC = b"A1"
 HEADER = struct.Struct(">2sI12s")
@@ -146,6 +147,9 @@ def encrypt(
     field: str,
     organisation_id: UUID | str | None,
 ) -> bytes:
+    # The last safety net (core/text.py): a surrogate would seal fine inside escaped JSON and
+    # then break every page that opens it. A NUL is harmless inside a ciphertext.
+    storable_check(plaintext, where="the encryption", nul=False)
     scope = scope_for(organisation_id)
     version = _active_version(scope)
     nonce = os.urandom(12)

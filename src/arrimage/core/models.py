@@ -71,6 +71,28 @@ class TaskFile(models.Model):
         return self.name
 
 
+class RateWindow(models.Model):
+    """Requests counted for one client in one fixed window of time, for throttling
+    (``core/throttling.py``). Kept in the database so that every app server counts into the
+    same row; a row is deleted once its window is over."""
+
+    # The scope and the client: "api_user:<user id>", "hsds:<address>".
+    client_key = models.CharField(max_length=200)
+    window_start = models.BigIntegerField()  # seconds since the epoch
+    window_end = models.BigIntegerField(db_index=True)
+    hits = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client_key", "window_start"], name="core_ratewindow_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client_key} @{self.window_start}: {self.hits}"
+
+
 class DataKey(models.Model):
     """An AES-256-GCM data key, wrapped by the master key.
 

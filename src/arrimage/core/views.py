@@ -10,6 +10,7 @@ from django.views.decorators.csrf import requires_csrf_token
 
 from arrimage.core.health import health_report
 from arrimage.core.progress import task_file_get, task_view_get
+from arrimage.core.text import UnstorableText
 
 
 @login_not_required
@@ -98,13 +99,16 @@ def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def error_400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    message = _("Something in this request was not valid. Nothing was saved.")
+    if isinstance(exception, UnstorableText):
+        message = _(
+            "A text contains a character that cannot be saved (a control character or an "
+            "invalid one). Remove it and try again. Nothing was saved."
+        )
     return render(
         request,
         "core/error.html",
-        {
-            "title": _("Request not understood"),
-            "message": _("Something in this request was not valid. Nothing was saved."),
-        },
+        {"title": _("Request not understood"), "message": message},
         status=400,
     )
 

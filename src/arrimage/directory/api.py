@@ -6,14 +6,18 @@ from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
+from arrimage.core.errors import NotFound
+from arrimage.core.schemas import ErrorOut, ValidationErrorOut
 from arrimage.directory import selectors
 from arrimage.directory.models import ServiceCapacity
 from arrimage.directory.services import capacity_update
 
 router = Router(tags=["directory"])
+
+MAX_UNITS = 100_000  # as the availability page
 
 
 class CapacityOut(Schema):
@@ -27,8 +31,8 @@ class CapacityOut(Schema):
 
 
 class CapacityIn(Schema):
-    delta: int | None = None
-    available: int | None = None
+    delta: int | None = Field(None, ge=-MAX_UNITS, le=MAX_UNITS, description="units to add")
+    available: int | None = Field(None, ge=0, le=MAX_UNITS, description="the new value")
 
 
 def _out(capacity: ServiceCapacity) -> CapacityOut:
@@ -56,14 +60,14 @@ def capacities(request: HttpRequest) -> list[CapacityOut]:
 
 @router.post(
     "/capacities/{capacity_id}",
-    response=CapacityOut,
+    response={200: CapacityOut, 404: ErrorOut, 422: ValidationErrorOut},
     url_name="directory_capacity_update",
     summary="Change available units: +delta, or set a new value",
 )
 def capacity_change(request: HttpRequest, capacity_id: UUID, payload: CapacityIn) -> CapacityOut:
     membership = getattr(request, "membership", None)
     if membership is None:
-        raise HttpError(404, "Not found")
+        raise NotFound
     try:
         capacity = capacity_update(
             actor=membership,

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from arrimage.coalition.models import OrganisationType, Region
+from arrimage.core.text import EmailField, TextField, URLField
 from arrimage.directory.locations import (
     LocationFields,
     municipality_locate,
@@ -50,10 +51,10 @@ def _region_choices(english: bool) -> list[tuple[str, str]]:
 
 
 class SearchForm(forms.Form):
-    q = forms.CharField(label=_("What are you looking for?"), required=False, max_length=200)
+    q = TextField(label=_("What are you looking for?"), required=False, max_length=200)
     category = forms.ChoiceField(label=_("Category"), required=False)
     region = forms.ChoiceField(label=_("Region"), required=False)
-    municipality = forms.CharField(label=_("Municipality"), required=False, max_length=100)
+    municipality = TextField(label=_("Municipality"), required=False, max_length=100)
     radius = forms.TypedChoiceField(
         label=_("Within"), required=False, choices=RADII, coerce=int, empty_value=None
     )
@@ -125,15 +126,15 @@ class CapacityForm(forms.Form):
 
 
 class ServiceForm(forms.Form):
-    name_fr = forms.CharField(label=_("Name in French"), required=False, max_length=300)
-    name_en = forms.CharField(label=_("Name in English"), required=False, max_length=300)
-    description_fr = forms.CharField(
+    name_fr = TextField(label=_("Name in French"), required=False, max_length=300)
+    name_en = TextField(label=_("Name in English"), required=False, max_length=300)
+    description_fr = TextField(
         label=_("Description in French"),
         required=False,
         max_length=TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
-    description_en = forms.CharField(
+    description_en = TextField(
         label=_("Description in English"),
         required=False,
         max_length=TEXT_MAX,
@@ -155,21 +156,21 @@ class ServiceForm(forms.Form):
     languages = forms.MultipleChoiceField(
         label=_("Languages spoken"), required=False, widget=forms.CheckboxSelectMultiple
     )
-    hours = forms.CharField(
+    hours = TextField(
         label=_("Opening hours"),
         required=False,
         max_length=1000,
         help_text=_("For example: Monday to Friday, 9 h to 17 h; intake 24/7 by phone."),
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    phone = forms.CharField(
+    phone = TextField(
         label=_("Phone"),
         required=False,
         max_length=50,
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
     )
-    email = forms.EmailField(label=_("Email"), required=False, max_length=254)
-    url = forms.URLField(label=_("Website"), required=False, max_length=200, assume_scheme="https")
+    email = EmailField(label=_("Email"), required=False, max_length=254)
+    url = URLField(label=_("Website"), required=False, max_length=200, assume_scheme="https")
 
     def __init__(self, *args: Any, language: str = "fr", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -211,24 +212,24 @@ class ServiceForm(forms.Form):
 class LocationForm(forms.Form):
     """A place of the organisation: the address gives the municipality (offline geocoder)."""
 
-    name = forms.CharField(label=_("Name of the place"), max_length=300)
-    address_1 = forms.CharField(
+    name = TextField(label=_("Name of the place"), max_length=300)
+    address_1 = TextField(
         label=_("Street address"),
         max_length=300,
         widget=forms.TextInput(attrs={"autocomplete": "address-line1"}),
     )
-    address_2 = forms.CharField(
+    address_2 = TextField(
         label=_("Apartment, suite, floor"),
         required=False,
         max_length=300,
         widget=forms.TextInput(attrs={"autocomplete": "address-line2"}),
     )
-    city = forms.CharField(
+    city = TextField(
         label=_("Municipality"),
         max_length=200,
         widget=forms.TextInput(attrs={"list": "municipalities", "autocomplete": "address-level2"}),
     )
-    postal_code = forms.CharField(
+    postal_code = TextField(
         label=_("Postal code"),
         max_length=10,
         widget=forms.TextInput(attrs={"autocomplete": "postal-code", "size": "8"}),
@@ -239,27 +240,27 @@ class LocationForm(forms.Form):
         ),
         required=False,
     )
-    phone = forms.CharField(
+    phone = TextField(
         label=_("Intake phone"),
         required=False,
         max_length=50,
         help_text=_("Required for a confidential address."),
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
     )
-    accessibility = forms.CharField(
+    accessibility = TextField(
         label=_("Accessibility"),
         required=False,
         max_length=2000,
         help_text=_("For example: entrance without steps, elevator, adapted washroom."),
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    transportation = forms.CharField(
+    transportation = TextField(
         label=_("Public transit"),
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    description = forms.CharField(
+    description = TextField(
         label=_("Description"),
         required=False,
         max_length=2000,

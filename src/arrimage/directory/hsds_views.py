@@ -27,6 +27,7 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from arrimage.core.throttling import client_address, rate_hit, retry_after
 from arrimage.directory import geo
 from arrimage.directory.hsds import (
     HsdsWriter,
@@ -113,12 +114,21 @@ def _modified_after(params: Any) -> datetime | None:
 
 
 def hsds_endpoint(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """Public, CORS-open, and limited per client address (``ARRIMAGE_RATES["hsds"]``)."""
+
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        try:
-            response = view(request, *args, **kwargs)
-        except BadRequest as error:
-            return JsonResponse({"error": str(error)}, status=400)
+        wait = rate_hit(scope="hsds", client=client_address(request))
+        if wait is not None:
+            response: HttpResponseBase = JsonResponse(
+                {"error": f"too many requests: retry after {wait} seconds"}, status=429
+            )
+            response["Retry-After"] = retry_after(wait)
+        else:
+            try:
+                response = view(request, *args, **kwargs)
+            except BadRequest as error:
+                response = JsonResponse({"error": str(error)}, status=400)
         response["Access-Control-Allow-Origin"] = "*"
         return response
 

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from arrimage.core.text import TextField
 from arrimage.law25.incidents import (
     TEXT_MAX_LENGTH,
     IncidentData,
@@ -22,8 +23,8 @@ from arrimage.law25.incidents import (
 from arrimage.law25.incidents_models import RiskLevel
 
 
-def _text(label: Any, help_text: Any = "", *, required: bool = False) -> forms.CharField:
-    return forms.CharField(
+def _text(label: Any, help_text: Any = "", *, required: bool = False) -> TextField:
+    return TextField(
         label=label,
         help_text=help_text,
         required=required,

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from arrimage.accounts.middleware import two_factor_exempt
+from arrimage.core.text import EmailField, TextField
 from arrimage.law25.officer import (
     operator_privacy_officer,
     privacy_officer_of,
@@ -28,12 +29,10 @@ from arrimage.privacy.policy import FIREWALLED_CATEGORIES
 
 
 class OfficerForm(forms.Form):
-    name = forms.CharField(label=gettext_lazy("Name"), max_length=150)
-    title = forms.CharField(label=gettext_lazy("Title"), max_length=150)
-    email = forms.EmailField(
-        label=gettext_lazy("Work email address"), max_length=254, required=False
-    )
-    phone = forms.CharField(label=gettext_lazy("Work telephone"), max_length=40, required=False)
+    name = TextField(label=gettext_lazy("Name"), max_length=150)
+    title = TextField(label=gettext_lazy("Title"), max_length=150)
+    email = EmailField(label=gettext_lazy("Work email address"), max_length=254, required=False)
+    phone = TextField(label=gettext_lazy("Work telephone"), max_length=40, required=False)
 
 
 class RetentionForm(forms.Form):

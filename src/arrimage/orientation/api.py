@@ -2,18 +2,26 @@
 their HL7 FHIR Task / Gravity view, docs/referrals.md) and unmet needs. The acting organisation
 comes from the session; denied and missing both answer 404."""
 
+from collections.abc import Collection
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
+from pydantic import field_validator
 
+from arrimage.core import text
 from arrimage.core.errors import NotFound
+from arrimage.core.schemas import ErrorOut
+from arrimage.core.text import Text
 from arrimage.orientation import fhir
 from arrimage.orientation.case_profile import profile_from_case
 from arrimage.orientation.holds import (
+    MAXIMUM_HOLD,
+    MINIMUM_HOLD,
     bed_hold_accept,
     bed_hold_create,
     bed_hold_get,
@@ -22,7 +30,13 @@ from arrimage.orientation.holds import (
 )
 from arrimage.orientation.matching import MatchResult, match_profile
 from arrimage.orientation.models import BedHold, Referral
-from arrimage.orientation.needs import NEEDS, NeedsProfile
+from arrimage.orientation.needs import (
+    EXPLOITATION_TYPES,
+    GENDERS,
+    NEEDS,
+    STATUSES,
+    NeedsProfile,
+)
 from arrimage.orientation.referral_selectors import (
     ReferralView,
     referral_get,
@@ -30,6 +44,8 @@ from arrimage.orientation.referral_selectors import (
     service_response_indicator,
 )
 from arrimage.orientation.referrals import (
+    NOTE_MAX,
+    RESPONSE_HOURS,
     referral_create_and_send,
     referral_transition,
 )
@@ -45,26 +61,53 @@ from arrimage.trends.presentation import Figure
 router = Router(tags=["orientation"])
 
 
-class ErrorOut(Schema):
-    detail: str
-    errors: list[str] = Field(default_factory=list)
+Code = Annotated[str, Text(text.CODE)]
+Codes = Annotated[list[Code], Field(max_length=20)]
+
+
+def _known(value: str, codes: Collection[str], *, empty: bool = False) -> str:
+    """A code of the list (422 "not valid" naming the field otherwise)."""
+    if (empty and value == "") or value in codes:
+        return value
+    raise ValueError("not one of the codes listed")
 
 
 class NeedsIn(Schema):
-    needs: list[str] = Field(default_factory=list, description=f"Any of: {', '.join(NEEDS)}")
-    gender: str = Field("", description="woman, man, trans_nonbinary or empty")
-    age: int | None = None
-    languages: list[str] = Field(default_factory=list, description="ISO 639-1 codes")
-    status: str = Field(
+    needs: Codes = Field(default_factory=list, description=f"Any of: {', '.join(NEEDS)}")
+    gender: Code = Field("", description="woman, man, trans_nonbinary or empty")
+    age: int | None = Field(None, ge=0, le=120)
+    languages: Codes = Field(default_factory=list, description="ISO 639-1 codes")
+    status: Code = Field(
         "", description="citizen, permanent_resident, temporary_permit, trp, asylum, none or empty"
     )
-    children: int = 0
-    exploitation: str = Field("", description="sexual, labour, other or empty")
+    children: int = Field(0, ge=0, le=15)
+    exploitation: Code = Field("", description="sexual, labour, other or empty")
     must_be_confidential: bool = False
     staff_24_7: bool = False
     wheelchair: bool = False
-    region: str = Field("", description="region code, e.g. QC-06")
-    municipality: str = ""
+    region: Code = Field("", description="region code, e.g. QC-06")
+    municipality: Annotated[str, Text(100)] = ""
+
+    @field_validator("needs")
+    @classmethod
+    def _known_needs(cls, value: list[str]) -> list[str]:
+        return [_known(code, NEEDS) for code in value]
+
+    @field_validator("gender")
+    @classmethod
+    def _known_gender(cls, value: str) -> str:
+        return _known(value, GENDERS, empty=True)
+
+    @field_validator("status")
+    @classmethod
+    def _known_status(cls, value: str) -> str:
+        return _known(value, STATUSES, empty=True)
+
+    @field_validator("exploitation")
+    @classmethod
+    def _known_exploitation(cls, value: str) -> str:
+        return _known(value, EXPLOITATION_TYPES, empty=True)
+
     case_id: UUID | None = Field(
         None, description="start from a case: its readable data fills what the body leaves empty"
     )
@@ -107,7 +150,7 @@ class ExclusionOut(Schema):
     reasons: list[ReasonOut]
 
 
-class NeedOut(Schema):
+class MatchNeedOut(Schema):
     need: str
     label: str
     options: list[OptionOut]
@@ -117,7 +160,7 @@ class NeedOut(Schema):
 
 
 class MatchOut(Schema):
-    needs: list[NeedOut]
+    needs: list[MatchNeedOut]
     unmet_recorded: list[str] = Field(
         default_factory=list,
         description=(
@@ -129,8 +172,13 @@ class MatchOut(Schema):
 
 class HoldIn(Schema):
     service_id: UUID
-    unit: str = "bed"
-    minutes: int | None = Field(None, description="how long to hold; 240 (4 h) if not given")
+    unit: Code = Field("bed", description="bed, room or family_unit")
+    minutes: int | None = Field(
+        None,
+        ge=MINIMUM_HOLD // timedelta(minutes=1),
+        le=MAXIMUM_HOLD // timedelta(minutes=1),
+        description="how long to hold, from 15 minutes to 72 hours; 240 (4 h) if not given",
+    )
 
 
 class HoldOut(Schema):
@@ -152,18 +200,23 @@ class HoldListsOut(Schema):
 class ReferralIn(Schema):
     case_id: UUID
     service_id: UUID
-    categories: list[str]
-    need: str = ""
+    categories: Codes
+    need: Code = ""
     hold_id: UUID | None = None
-    note: str = ""
-    # Not given: the shortest for an emergency need, else 48 h.
-    response_hours: int | None = None
+    note: Annotated[str, Text(NOTE_MAX)] = ""
+    response_hours: int | None = Field(
+        None,
+        description=(
+            f"Any of: {', '.join(map(str, RESPONSE_HOURS))}. Not given: the shortest for an "
+            "emergency need, else 48"
+        ),
+    )
 
 
 class TransitionIn(Schema):
-    to_status: str
-    reason: str = ""
-    note: str = ""
+    to_status: Code
+    reason: Code = ""
+    note: Annotated[str, Text(NOTE_MAX)] = ""
 
 
 class ReferralSummaryOut(Schema):
@@ -293,10 +346,12 @@ def match(request: HttpRequest, body: NeedsIn) -> Any:
     data["needs"] = tuple(data["needs"])
     try:
         profile = NeedsProfile(**data)
-    except ValueError as error:
-        return Status(400, {"detail": str(error), "errors": [str(error)]})
+    except ValueError:
+        message = _("This needs profile is not valid: choose its values from the lists.")
+        return Status(400, {"detail": message, "errors": [message]})
     if not profile.needs:
-        return Status(400, {"detail": "needs: choose at least one", "errors": []})
+        message = _("Choose at least one need.")
+        return Status(400, {"detail": message, "errors": [message]})
     result = match_profile(actor=membership, profile=profile)
     recorded = []
     if record_unmet:
@@ -411,7 +466,7 @@ def _referral_out(view: ReferralView) -> dict[str, Any]:
 
 
 @router.get("/referrals", response=list[ReferralSummaryOut], url_name="orientation_referrals")
-def referrals(request: HttpRequest, box: str = "in") -> Any:
+def referrals(request: HttpRequest, box: Code = "in") -> Any:
     """``box=in``: received; ``box=out``: sent. No personal data in the list."""
     return [_summary(r) for r in referrals_for(actor=_membership(request), box=box)]
 

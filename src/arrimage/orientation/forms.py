@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from arrimage.coalition.models import Region
+from arrimage.core import text
+from arrimage.core.text import TextField
 from arrimage.directory.models import CapacityUnit
 from arrimage.directory.taxonomy import LANGUAGES
 from arrimage.orientation.needs import (
@@ -59,7 +61,7 @@ class NeedsForm(forms.Form):
     staff_24_7 = forms.BooleanField(label=_("Needs staff 24/7"), required=False)
     wheelchair = forms.BooleanField(label=_("Needs wheelchair access"), required=False)
     region = forms.ChoiceField(label=_("Region"), required=False)
-    municipality = forms.CharField(label=_("Municipality"), required=False, max_length=100)
+    municipality = TextField(label=_("Municipality"), required=False, max_length=100)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -105,7 +107,7 @@ class NeedsForm(forms.Form):
 class HoldForm(forms.Form):
     service = forms.UUIDField(widget=forms.HiddenInput)
     unit = forms.ChoiceField(choices=CapacityUnit.choices, widget=forms.HiddenInput)
-    need = forms.CharField(required=False, widget=forms.HiddenInput)
+    need = TextField(required=False, max_length=text.CODE, widget=forms.HiddenInput)
     case = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
 
@@ -119,7 +121,7 @@ class ReferralSendForm(forms.Form):
         initial=DEFAULT_RESPONSE_HOURS,
         choices=[(h, _("%(count)s hours") % {"count": h}) for h in RESPONSE_HOURS],
     )
-    note = forms.CharField(
+    note = TextField(
         label=_("Message to the service (optional)"),
         required=False,
         max_length=1000,

@@ -9,6 +9,7 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from arrimage.coalition.models import Region
+from arrimage.core.text import TextField
 from arrimage.directory import geo
 from arrimage.directory.taxonomy import LANGUAGES
 from arrimage.orientation.intake import URGENCIES
@@ -38,9 +39,9 @@ def language_choices() -> list[tuple[str, str]]:
 class WhoForm(forms.Form):
     """(a) Who: an alias is enough. Nothing else is required."""
 
-    alias = forms.CharField(label=_("Alias"), max_length=100, required=False)
-    given_name = forms.CharField(label=_("Given name"), max_length=100, required=False)
-    family_name = forms.CharField(label=_("Family name"), max_length=100, required=False)
+    alias = TextField(label=_("Alias"), max_length=100, required=False)
+    given_name = TextField(label=_("Given name"), max_length=100, required=False)
+    family_name = TextField(label=_("Family name"), max_length=100, required=False)
     gender = forms.ChoiceField(
         label=_("Gender"),
         required=False,
@@ -50,7 +51,7 @@ class WhoForm(forms.Form):
         label=_("Languages spoken"), required=False, widget=forms.CheckboxSelectMultiple
     )
     region = forms.ChoiceField(label=_("Region"))
-    municipality = forms.CharField(label=_("Town (optional)"), max_length=100, required=False)
+    municipality = TextField(label=_("Town (optional)"), max_length=100, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -25,6 +25,7 @@ from arrimage.coalition.models import Organisation
 from arrimage.core.audit import audit_record
 from arrimage.core.background import background_task, enqueue_once
 from arrimage.core.errors import NotFound
+from arrimage.core.text import text_check
 from arrimage.directory.models import Service
 from arrimage.orientation.models import (
     BedHold,
@@ -180,7 +181,7 @@ def _clean_note(note: str) -> str:
             _("Keep the note under %(count)s characters.") % {"count": NOTE_MAX},
             code="note_too_long",
         )
-    return note
+    return text_check(note, label=_("The note"), max_length=NOTE_MAX)
 
 
 def referral_draft_create(

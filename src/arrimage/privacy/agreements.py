@@ -20,6 +20,7 @@ from arrimage.accounts.models import Membership, Role
 from arrimage.coalition.models import Coalition, CoalitionMembership, OrganisationType
 from arrimage.core.audit import audit_record
 from arrimage.core.errors import NotFound
+from arrimage.core.text import text_check
 from arrimage.privacy.categories import Category, Purpose
 from arrimage.privacy.models import SharingAgreement, SharingRule
 from arrimage.privacy.policy import may_share_with
@@ -227,6 +228,7 @@ def agreement_version_create(
     summary = summary.strip()
     if len(summary) > 300:
         raise ValidationError(_("Keep the summary under 300 characters."), code="too_long")
+    text_check(summary, label=_("Summary"), max_length=300)
     try:
         with transaction.atomic():
             previous = (

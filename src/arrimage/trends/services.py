@@ -23,6 +23,7 @@ from arrimage.cases.access import case_grant
 from arrimage.coalition.models import Coalition, CoalitionLevel
 from arrimage.core.audit import audit_record
 from arrimage.core.errors import NotFound
+from arrimage.core.text import text_check
 from arrimage.privacy.categories import Category
 from arrimage.trends import selectors, signing, sources
 from arrimage.trends.models import (
@@ -442,6 +443,7 @@ def trusted_instance_add(
         raise ValidationError(
             _("Give the other instance a name (200 characters at most)."), code="name"
         )
+    text_check(name, label=_("Name"), max_length=200)
     with transaction.atomic():
         trusted, _created = TrustedInstance.objects.get_or_create(
             coalition=coalition,
