@@ -13,7 +13,7 @@ from django_tasks_db.models import DBTaskResult
 
 from arrimage.core.models import TaskKey
 
-carry_over = importlib.import_module("arrimage.core.migrations.0003_django_tasks").carry_over
+carry_over = importlib.import_module("arrimage.core.migrations.0004_django_tasks").carry_over
 
 
 class _StateBeforeTheDrop:
