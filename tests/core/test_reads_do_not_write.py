@@ -5,6 +5,8 @@ The only writes a GET may make, exactly:
 
 - ``django_session``: the session's expiry moves forward on every request
   (``SESSION_SAVE_EVERY_REQUEST``, the 30-minute idle timeout);
+- ``core_ratewindow``: the throttling counters of the API and of the public HSDS API, kept in
+  the database so that they hold across app servers (core/throttling.py, issue 12 item 4);
 - the audit the policy requires for a read of personal data (or of figures derived from it):
   lines inserted in a case's access
   log (``cases_caseaccess``) and events appended to the hash-chained audit log
@@ -76,6 +78,7 @@ READ_ACTIONS = frozenset(
 # Table -> the statements a GET may send to it.
 ALLOWED = {
     "django_session": {"INSERT", "UPDATE", "DELETE"},
+    "core_ratewindow": {"INSERT", "UPDATE", "DELETE"},
     "cases_caseaccess": {"INSERT"},
     "privacy_auditevent": {"INSERT"},
     "privacy_audithead": {"UPDATE"},
@@ -223,7 +226,7 @@ def _changed(before: dict[str, Counter], after: dict[str, Counter]) -> dict[str,
     changes = {}
     for table in set(before) | set(after):
         old, new = before.get(table, Counter()), after.get(table, Counter())
-        if old == new or table == "django_session":
+        if old == new or table in {"django_session", "core_ratewindow"}:
             continue
         removed, added = old - new, new - old
         if table in {"cases_caseaccess", "privacy_auditevent"} and not removed:
