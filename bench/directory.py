@@ -10,8 +10,9 @@ database ``bench_directory``, dropped and created), then measures:
 
 - the p95 latency of ``directory_search`` in-process over a mix of realistic queries;
 - the requests per second of the public search endpoint (``/repertoire/recherche.json``)
-  against the bare JSON view ``/sante/``, both through the same Django handler and middleware
-  (the test client, in-process) in the same run.
+  against a bare JSON view (``/bench-bare/``, added for the run: ``/sante/`` now queries the
+  database), both through the same Django handler and middleware (the test client,
+  in-process) in the same run.
 
 It ends with one ``TARGET`` line per target and database.
 """
@@ -380,9 +381,12 @@ def child(args: argparse.Namespace) -> None:
         flush=True,
     )
 
+    from django.test.utils import override_settings
+
+    override_settings(ROOT_URLCONF="bench_bare_urls").enable()
     client = Client()
     search_urls = ["/repertoire/recherche.json?" + _query_string(q) for q in QUERY_MIX]
-    bare_url = "/sante/"
+    bare_url = "/bench-bare/"
     for url in [*search_urls, bare_url]:
         response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)

@@ -168,3 +168,12 @@ def login(client, user: User, password: str = PASSWORD):
     response = client.post("/compte/connexion/", {"username": user.email, "password": password})
     assert response.status_code == 302, response.content[:500]
     return client
+
+
+def run_queued_tasks() -> None:
+    """Run every task queued so far, as ``arrimage worker --once`` would (periodic jobs left
+    out), and fail on a task that failed."""
+    from arrimage.core.worker import worker_run
+
+    stats = worker_run(worker_id="test", once=True, periodic_jobs=False)
+    assert stats.failed == stats.retried == 0, stats

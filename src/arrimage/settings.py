@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "ninja",
+    "django_tasks_db",
+    "django_prometheus",
     "arrimage.core",
     "arrimage.privacy",
     "arrimage.accounts",
@@ -90,6 +92,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -107,6 +110,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "arrimage.core.middleware.NoStoreMiddleware",
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "arrimage.urls"
@@ -129,8 +133,22 @@ TEMPLATES = [
 ]
 
 # Database ------------------------------------------------------------------------------------
+# ARRIMAGE_DB_POOL_SIZE: on PostgreSQL, each process keeps a pool of that many connections
+# (psycopg-pool, through Django's "pool" option) instead of one per thread kept for 60 s.
+DB_POOL_SIZE = int(os.environ.get("ARRIMAGE_DB_POOL_SIZE", "0"))
+if not 0 <= DB_POOL_SIZE <= 100:
+    raise RuntimeError("ARRIMAGE_DB_POOL_SIZE must be between 0 (no pool) and 100")
 if os.environ.get("DATABASE_URL"):
     DATABASES = {"default": dj_database_url.config(conn_max_age=60, conn_health_checks=True)}
+    # Behind PgBouncer in transaction pooling mode, no cursor may outlive its transaction.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = _env_bool("ARRIMAGE_PGBOUNCER", False)
+    if DB_POOL_SIZE and DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": 1,
+            "max_size": DB_POOL_SIZE,
+            "timeout": 20,
+        }
 else:
     DATABASES = {
         "default": {
@@ -334,6 +352,22 @@ ARRIMAGE_PRIVACY_OFFICER_NAME = os.environ.get("ARRIMAGE_PRIVACY_OFFICER_NAME", 
 ARRIMAGE_PRIVACY_OFFICER_TITLE = os.environ.get("ARRIMAGE_PRIVACY_OFFICER_TITLE", "")
 ARRIMAGE_PRIVACY_OFFICER_EMAIL = os.environ.get("ARRIMAGE_PRIVACY_OFFICER_EMAIL", "")
 ARRIMAGE_PRIVACY_OFFICER_PHONE = os.environ.get("ARRIMAGE_PRIVACY_OFFICER_PHONE", "")
+
+# Background work ------------------------------------------------------------------------------
+# Django's Tasks API, stored in the database (core/background.py); `arrimage worker` runs them.
+TASKS = {"default": {"BACKEND": "arrimage.core.background.DatabaseBackend", "QUEUES": ["default"]}}
+# A worker rewrites its heartbeat this often; a task whose worker has not beaten for the
+# timeout is given to another worker (a killed worker's task is retried within a minute).
+ARRIMAGE_WORKER_HEARTBEAT_SECONDS = float(os.environ.get("ARRIMAGE_WORKER_HEARTBEAT_SECONDS", "5"))
+ARRIMAGE_WORKER_HEARTBEAT_TIMEOUT = float(os.environ.get("ARRIMAGE_WORKER_HEARTBEAT_TIMEOUT", "30"))
+if not 0.1 <= ARRIMAGE_WORKER_HEARTBEAT_SECONDS * 3 <= ARRIMAGE_WORKER_HEARTBEAT_TIMEOUT <= 3600:
+    raise RuntimeError(
+        "ARRIMAGE_WORKER_HEARTBEAT_TIMEOUT must be at least three heartbeats, and at most 3600"
+    )
+
+# Metrics (arrimage/metrics.py): /metrics answers only a scraper sending this bearer token;
+# without one set, it answers 404 to everyone.
+ARRIMAGE_METRICS_TOKEN = os.environ.get("ARRIMAGE_METRICS_TOKEN", "")
 
 # Orientation --------------------------------------------------------------------------------------
 # How long a bed hold lasts while the shelter answers the referral (hours).

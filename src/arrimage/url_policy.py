@@ -11,6 +11,8 @@
 - ``DIRECTORY_MANAGER``: administrators and coordinators of the acting organisation: directory
   import and export.
 - ``COORDINATOR``: coordinators of the acting organisation, for the coalitions it belongs to.
+- ``METRICS``: a monitoring scraper sending the bearer token ``ARRIMAGE_METRICS_TOKEN``; to
+  anyone else (and to everyone when no token is set) 404. No login.
 """
 
 from enum import StrEnum
@@ -25,11 +27,18 @@ class Access(StrEnum):
     SERVICE_STAFF = "service_staff"
     DIRECTORY_MANAGER = "directory_manager"
     COORDINATOR = "coordinator"
+    METRICS = "metrics"
 
 
 URL_POLICY: dict[str, Access] = {
     "core:welcome": Access.PUBLIC,
     "core:health": Access.PUBLIC,
+    "metrics": Access.METRICS,
+    # A background task's page: only the user who started it, acting for the same
+    # organisation; anyone else gets 404.
+    "core:task": Access.AUTHENTICATED,
+    "core:task_state": Access.AUTHENTICATED,
+    "core:task_file": Access.AUTHENTICATED,
     "home:home": Access.AUTHENTICATED,
     "home:availability_confirm": Access.AUTHENTICATED,
     "accounts:login": Access.PUBLIC,

@@ -1,9 +1,11 @@
 from django.urls import include, path
 
 from arrimage.api import api_urls
+from arrimage.metrics import metrics_view
 
 urlpatterns = [
     path("api/", api_urls()),
+    path("metrics", metrics_view, name="metrics"),
     path("", include("arrimage.core.urls")),
     path("", include("arrimage.home.urls")),
     path("compte/", include("arrimage.accounts.urls")),

@@ -21,6 +21,8 @@ def current_code(device: TOTPDevice, offset_steps: int = 0) -> str:
 
 
 def enrol(client, user) -> list[str]:
+    started = client.post("/compte/double-authentification/activer/", {"start": "1"})
+    assert started.status_code == 302
     response = client.get("/compte/double-authentification/activer/")
     assert response.status_code == 200
     assert b"data:image/svg+xml" in response.content
@@ -56,7 +58,7 @@ def test_seed_is_stored_encrypted(client, side_a):
 def test_wrong_enrolment_code_is_refused_with_a_message(client, side_a):
     user = side_a.user("caseworker")
     login(client, user)
-    client.get("/compte/double-authentification/activer/")
+    client.post("/compte/double-authentification/activer/", {"start": "1"})
     response = client.post("/compte/double-authentification/activer/", {"code": "000000"})
     assert response.status_code == 200
     assert "est pas valide" in response.content.decode()
@@ -181,3 +183,20 @@ def test_disabling_two_factor_needs_the_password_and_is_audited(client, side_a):
     assert not TOTPDevice.objects.filter(user=user).exists()
     assert not RecoveryCodeDevice.objects.filter(user=user).exists()
     assert AuditEvent.objects.filter(action="two_factor_disabled", actor_id=user.pk).exists()
+
+
+def test_the_enrolment_page_makes_no_authenticator_on_a_read(client, side_a):
+    """Reads never write: the page's GET shows the authenticator made by the button (POST)."""
+    user = side_a.user("caseworker")
+    login(client, user)
+    response = client.get("/compte/double-authentification/activer/")
+    assert (
+        response.status_code == 302 and response["Location"] == "/compte/double-authentification/"
+    )
+    assert not TOTPDevice.objects.filter(user=user).exists()
+    page = client.get("/compte/double-authentification/").content.decode()
+    assert 'name="start"' in page
+    client.post("/compte/double-authentification/activer/", {"start": "1"})
+    device = TOTPDevice.objects.get(user=user, confirmed=False)
+    assert client.get("/compte/double-authentification/activer/").status_code == 200
+    assert TOTPDevice.objects.get(user=user).pk == device.pk, "a second read changes nothing"

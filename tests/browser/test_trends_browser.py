@@ -10,7 +10,7 @@ from playwright.sync_api import Browser, Page, expect
 from arrimage.accounts.models import Role
 from arrimage.coalition.models import Coalition, CoalitionLevel, Region
 from tests.browser.conftest import browser_login
-from tests.conftest import PASSWORD, make_side
+from tests.conftest import PASSWORD, make_side, run_queued_tasks
 from tests.trends.conftest import cases_with_consent
 
 pytestmark = pytest.mark.browser
@@ -40,7 +40,17 @@ def test_coordinator_releases_and_the_provincial_level_reads_the_pdf(
     form = page.locator("form[action$='/tendances/publier/']")
     form.locator("select[name=method]").select_option("suppression")
     form.get_by_label("Besoins non comblés par région").uncheck()
+    # The release runs in the background: its page shows a progress bar, and its script
+    # brings the result without the user reloading. The worker runs here, in the test;
+    # meanwhile the page's polls are held off (the in-memory test database is shared with
+    # the live server, and must not serve two threads at once).
+    page.route("**/etat/", lambda route: route.abort())
     form.locator("button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/taches/[0-9a-f-]+/$"))
+    expect(page.locator("progress#task-progress")).to_be_visible()
+    run_queued_tasks()
+    page.unroute("**/etat/")
+    page.get_by_role("link", name="Voir le résultat").click(timeout=15000)
     expect(page).to_have_url(re.compile(r"/tendances/diffusions/[0-9a-f-]+/$"))
     release_path = page.url.split(live_server.url)[1]
     expect(page.locator("main table")).to_have_count(10)

@@ -80,6 +80,10 @@ def test_url_is_public_on_purpose_or_refuses_anonymous(client, route):
     if access == Access.PUBLIC:
         assert is_marked_public, f"{route.name} is PUBLIC in the table but not login_not_required"
         return
+    if access == Access.METRICS:
+        for method in ("get", "post"):
+            assert getattr(client, method)(route.url).status_code == 404, (route.url, method)
+        return
     for method in ("get", "post"):
         response = getattr(client, method)(route.url)
         if access == Access.API:

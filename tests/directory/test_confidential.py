@@ -13,6 +13,7 @@ from arrimage.coalition.models import Coalition
 from arrimage.directory.models import DirectorySharing
 from tests.conftest import login, make_side
 from tests.directory.conftest import SECRET_LAT, SECRET_LON, SECRET_POSTCODE, SECRET_STREET
+from tests.directory.test_import_export import export_through_the_page
 
 pytestmark = pytest.mark.django_db
 
@@ -144,10 +145,10 @@ def test_police_never_see_it_even_when_the_setting_names_police(
 
 def test_web_exports_never_carry_the_address(client, side_a, two_shelters):
     login(client, side_a.user("organisation_admin"))
-    json_export = client.get("/repertoire/echange/export.json")
+    json_export = export_through_the_page(client, "json")
     assert json_export.status_code == 200
     assert_no_secret(json_export.content.decode())
-    zipped = client.get("/repertoire/echange/export.csv")
+    zipped = export_through_the_page(client, "csv")
     assert zipped.status_code == 200
     with zipfile.ZipFile(io.BytesIO(zipped.content)) as archive:
         text = "".join(archive.read(n).decode() for n in archive.namelist())

@@ -12,11 +12,13 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.utils import translation
+from django_tasks_db.models import DBTaskResult
 
-from arrimage.core.models import AuditEvent
+from arrimage.core.models import AuditEvent, TaskFile
 from arrimage.directory import exchange_apply
 from arrimage.directory.exchange_apply import bundle_apply
 from arrimage.directory.exchange_read import read_package, read_path, read_upload
+from arrimage.directory.exchange_tasks import LARGE_IMPORT
 from arrimage.directory.exchange_write import export_document, export_package_files
 from arrimage.directory.hsds import HsdsWriter, reveal_all
 from arrimage.directory.models import (
@@ -32,7 +34,7 @@ from arrimage.directory.models import (
     ServiceCapacity,
 )
 from arrimage.directory.search import SearchParams, directory_search
-from tests.conftest import login
+from tests.conftest import login, run_queued_tasks
 from tests.directory.conftest import assert_valid, directory_org, service_make
 
 pytestmark = pytest.mark.django_db
@@ -468,7 +470,8 @@ def test_web_import_of_a_zipped_csv_package(client, side_a, tmp_path, dataset):
 def test_web_import_and_export_refused_to_other_roles(client, side_a, dataset, role):
     login(client, side_a.user(role))
     assert client.get("/repertoire/echange/").status_code == 404
-    assert client.get("/repertoire/echange/export.json").status_code == 404
+    assert client.post("/repertoire/echange/export.json").status_code == 404
+    assert not DBTaskResult.objects.exists()
     before = counts()
     upload = SimpleUploadedFile("hsds.json", b"{}")
     assert client.post("/repertoire/echange/", {"file": upload}).status_code == 404
@@ -477,13 +480,37 @@ def test_web_import_and_export_refused_to_other_roles(client, side_a, dataset, r
 
 def test_web_export_downloads_validate(client, side_a, dataset):
     login(client, side_a.user("coordinator"))
-    response = client.get("/repertoire/echange/export.json")
+    response = export_through_the_page(client, "json")
     assert response["Content-Disposition"].startswith('attachment; filename="arrimage-hsds-')
     for service in json.loads(response.content)["services"]:
         assert_valid("compiled/service.json", service)
-    archive = zipfile.ZipFile(io.BytesIO(client.get("/repertoire/echange/export.csv").content))
+    archive = zipfile.ZipFile(io.BytesIO(export_through_the_page(client, "csv").content))
     assert not read_package({n: archive.read(n) for n in archive.namelist()}).errors
     assert AuditEvent.objects.filter(action="directory_exported").count() == 2
+
+
+def export_through_the_page(client, fmt: str):
+    """The export runs in the background: queue it, run the worker, download from its page."""
+    queued = client.post(f"/repertoire/echange/export.{fmt}")
+    assert queued.status_code == 302 and queued["Location"].startswith("/taches/")
+    page = client.get(queued["Location"])
+    assert page.status_code == 200 and "<progress" in page.content.decode()
+    assert client.get(queued["Location"] + "fichier/").status_code == 404, "not made yet"
+    run_queued_tasks()
+    page = client.get(queued["Location"]).content.decode()
+    assert f'href="{queued["Location"]}fichier/"' in page
+    return client.get(queued["Location"] + "fichier/")
+
+
+def test_only_who_asked_downloads_the_export(client, side_a, side_b, dataset):
+    login(client, side_a.user("coordinator"))
+    queued = client.post("/repertoire/echange/export.json")["Location"]
+    run_queued_tasks()
+    for user in (side_a.user("organisation_admin"), side_b.user("coordinator")):
+        client.logout()
+        login(client, user)
+        assert client.get(queued + "fichier/").status_code == 404
+        assert client.get(queued).status_code == 404
 
 
 def test_capacity_history_survives_a_reimport(tmp_path, dataset):
@@ -494,3 +521,42 @@ def test_capacity_history_survives_a_reimport(tmp_path, dataset):
     import_path(path)
     assert CapacityChange.objects.count() == 1
     shutil.rmtree(tmp_path)
+
+
+def _large(document: dict) -> SimpleUploadedFile:
+    """The document, padded with whitespace past the size the worker takes over."""
+    text = json.dumps(document) + " " * (LARGE_IMPORT + 1)
+    return SimpleUploadedFile("hsds.json", text.encode(), content_type="application/json")
+
+
+def test_a_large_import_runs_in_the_background_with_its_progress(client, side_a, dataset):
+    document = export_all()
+    wipe()
+    DirectoryOrganization.objects.all().delete()
+    login(client, side_a.user("coordinator"))
+    queued = client.post("/repertoire/echange/", {"file": _large(document)})
+    assert queued.status_code == 302 and queued["Location"].startswith("/taches/")
+    assert Service.objects.count() == 0, "the request only queues the import"
+    assert "<progress" in client.get(queued["Location"]).content.decode()
+    run_queued_tasks()
+    html = client.get(queued["Location"]).content.decode()
+    assert "créé" in html and "Importation du répertoire (HSDS)" in html
+    assert Service.objects.count() == 2
+    state = client.get(queued["Location"] + "etat/").json()
+    assert state["status"] == "done" and state["done"] == state["total"] > 0
+    assert not TaskFile.objects.exists(), "the upload is not kept once imported"
+    assert client.get(queued["Location"] + "fichier/").status_code == 404
+
+
+def test_a_large_import_with_a_problem_writes_nothing_and_says_why(client, side_a, dataset):
+    document = export_all()
+    wipe()
+    before = counts()
+    document["services"][0]["id"] = "bad"
+    login(client, side_a.user("organisation_admin"))
+    queued = client.post("/repertoire/echange/", {"file": _large(document)})["Location"]
+    run_queued_tasks()
+    html = client.get(queued).content.decode()
+    assert "a été importé" in html
+    assert "services[1].id" in html
+    _nothing_written(before)

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from arrimage.accounts.models import Membership, Role
 from arrimage.cases import services
@@ -23,10 +24,10 @@ from arrimage.cases.models import (
     Person,
     Task,
 )
-from arrimage.core import queue
+from arrimage.core import background
 from arrimage.core.errors import NotFound
 from arrimage.core.models import AuditEvent
-from arrimage.core.models import Task as QueueTask
+from arrimage.core.worker import worker_run
 from arrimage.law25 import retention
 from arrimage.law25.models import RetentionOverride
 from arrimage.law25.retention import (
@@ -252,7 +253,7 @@ def test_retention_override_is_for_organisation_admins_in_range(side_a, side_b):
 @pytest.fixture
 def only_anonymisers(monkeypatch):
     """Replace the registry with the test's own anonymisers."""
-    queue.tasks_discover()
+    background.tasks_discover()
     registry: dict = {}
     monkeypatch.setattr(retention, "ANONYMISERS", registry)
     return registry
@@ -328,16 +329,16 @@ def test_two_anonymisers_for_one_target_type_are_refused(only_anonymisers):
         retention.register_anonymiser(second, target_type="thing")
 
 
-def test_the_queue_runs_retention_daily(side_a):
-    queue.tasks_discover()
-    job = queue.PERIODIC["retention_anonymise"]
+def test_the_worker_runs_retention_daily(side_a):
+    background.tasks_discover()
+    job = background.PERIODIC["arrimage.law25.tasks.retention_anonymise"]
     assert job.every == timedelta(days=1)
     assert retention.ANONYMISERS["case"].anonymise is not None
     old = _case(side_a, "A", closed_days_ago=retention.retention_default_days() + 1)
-    queue.periodic_schedule_forget()
-    stats = queue.worker_run(worker_id="test", once=True)
+    background.periodic_schedule_forget()
+    stats = worker_run(worker_id="test", once=True)
     assert stats.failed == 0
-    assert QueueTask.objects.filter(name="retention_anonymise", status="done").exists()
+    assert DBTaskResult.objects.filter(task_path=job.name, status="SUCCESSFUL").exists()
     _assert_anonymised(old)
 
 

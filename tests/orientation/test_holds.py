@@ -11,16 +11,17 @@ from django.utils import timezone
 from arrimage.accounts.models import Role
 from arrimage.core.errors import NotFound
 from arrimage.core.models import AuditEvent
-from arrimage.core.queue import TASKS, tasks_discover
 from arrimage.directory.models import CapacityChange, SearchEntry, ServiceCapacity
 from arrimage.orientation.holds import (
     bed_hold_accept,
     bed_hold_create,
     bed_hold_expire,
+    bed_hold_get,
     bed_hold_release,
     bed_holds_for,
 )
 from arrimage.orientation.models import BedHold, HoldStatus
+from arrimage.orientation.tasks import holds_expire
 from tests.orientation.conftest import (
     database_for_threads,  # noqa: F401  (fixture)
     make_service,
@@ -148,21 +149,18 @@ def test_holder_or_owner_releases_and_the_unit_comes_back(side_a, side_b, shelte
 
 
 @pytest.mark.django_db
-def test_expired_holds_are_released_on_read_and_by_the_queue(side_a, side_b, shelters):
+def test_expired_holds_are_released_by_the_scheduled_task_not_on_read(side_a, side_b, shelters):
     hold = bed_hold_create(actor=membership(side_b), service_id=shelters["a"].pk, unit="bed")
     BedHold.objects.filter(pk=hold.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
     lists = bed_holds_for(actor=membership(side_a, Role.SERVICE_STAFF))
-    assert lists.at_our_services == []
+    assert lists.at_our_services == [], "a hold past its end is no longer listed as active"
+    assert bed_hold_get(actor=membership(side_b), hold_id=hold.pk).pk == hold.pk
+    assert BedHold.objects.get(pk=hold.pk).status == HoldStatus.ACTIVE, "reads never write"
+    assert not AuditEvent.objects.filter(action="bed_hold_expired").exists()
+    holds_expire.call()  # the periodic job, every minute
     assert BedHold.objects.get(pk=hold.pk).status == HoldStatus.EXPIRED
     assert capacity(shelters["a"]).available == 1
-    # The queue's periodic job does the same for holds nobody reads.
-    other = bed_hold_create(actor=membership(side_a), service_id=shelters["b"].pk, unit="bed")
-    BedHold.objects.filter(pk=other.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
-    tasks_discover()
-    TASKS["orientation_holds_expire"].handler()
-    assert BedHold.objects.get(pk=other.pk).status == HoldStatus.EXPIRED
-    assert capacity(shelters["b"]).available == 1
-    assert AuditEvent.objects.filter(action="bed_hold_expired").count() == 2
+    assert AuditEvent.objects.filter(action="bed_hold_expired").count() == 1
 
 
 @pytest.mark.django_db

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from arrimage.accounts.models import Role
 from arrimage.orientation.models import BedHold, Referral, UnmetNeed
+from arrimage.orientation.tasks import referral_access_lapses
 from arrimage.privacy.consent import consent_withdraw
 from tests.conftest import login, make_side
 from tests.orientation.conftest import (
@@ -187,6 +188,7 @@ def test_withdrawn_consent_page_says_information_is_gone_without_why(client, wor
         consent_id=world["consent"].pk,
         person=world["cases"]["a"].person,
     )
+    referral_access_lapses.call()  # the scheduled task notes the lapse on the timeline
     client.logout()
     login(client, world["shelter"].user("service_staff"))
     page = client.get(reverse("orientation:referral_detail", args=[referral.pk]))

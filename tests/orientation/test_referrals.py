@@ -8,13 +8,12 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from arrimage.accounts.models import Role
 from arrimage.core.errors import NotFound
-from arrimage.core.models import Task
-from arrimage.core.queue import TASKS, tasks_discover
 from arrimage.orientation.models import (
     Referral,
     ReferralEvent,
@@ -36,11 +35,13 @@ from arrimage.orientation.referrals import (
     referral_create_and_send,
     referral_draft_create,
     referral_expire,
+    referral_remind_task,
     referral_send,
     referral_transition,
     referrals_expire_due,
     shareable_categories,
 )
+from arrimage.orientation.tasks import referral_access_lapses, referrals_expire
 from arrimage.privacy.consent import consent_withdraw
 from tests.conftest import make_side
 from tests.orientation.conftest import (
@@ -111,7 +112,7 @@ def test_sending_without_consent_is_refused_and_writes_nothing(world, side_a, si
     assert error.value.code == "no_consent"
     assert not Referral.objects.exists()
     assert not ReferralEvent.objects.exists()
-    assert not Task.objects.filter(name="orientation_referral_notify").exists()
+    assert not DBTaskResult.objects.filter(task_path__endswith="referral_notify_task").exists()
 
 
 def test_a_coordination_consent_does_not_allow_a_referral(world, side_a):
@@ -155,12 +156,11 @@ def test_sent_referral_notifies_without_personal_data(world, side_a):
     assert referral.status == ReferralStatus.SENT
     assert referral.shared_categories == sorted(SHARED)
     assert referral.response_due_at == referral.sent_at + timedelta(hours=48)
-    queued = Task.objects.get(name="orientation_referral_notify")
-    assert queued.payload == {"referral_id": str(referral.pk)}
-    reminder = Task.objects.get(name="orientation_referral_remind")
+    queued = DBTaskResult.objects.get(task_path__endswith="referral_notify_task")
+    assert queued.args_kwargs == {"args": [], "kwargs": {"referral_id": str(referral.pk)}}
+    reminder = DBTaskResult.objects.get(task_path__endswith="referral_remind_task")
     assert reminder.run_after == referral.response_due_at - timedelta(hours=12)
-    tasks_discover()
-    TASKS["orientation_referral_notify"].handler(**queued.payload)
+    queued.task.call(**queued.args_kwargs["kwargs"])
     (message,) = mail.outbox
     assert message.to == sorted(
         ["organisation_admin.refuge@example.org", "service_staff.refuge@example.org"]
@@ -218,11 +218,14 @@ def test_consent_withdrawn_after_sending_removes_access_at_the_next_request(worl
     view = referral_get(actor=staff(world), referral_id=referral.pk)
     assert view.visible == []
     assert view.case is None
+    assert not ReferralEvent.objects.filter(kind="access_lapsed").exists(), "reads never write"
+    referral_access_lapses.call()  # the scheduled task notes it on the timeline
+    view = referral_get(actor=staff(world), referral_id=referral.pk)
     lapsed = [e for e in view.timeline if e["kind"] == "access_lapsed"]
     assert len(lapsed) == 1
     assert lapsed[0]["reason"] == "" and lapsed[0]["note"] == ""
     # Recorded once, seen by the sender too; the referral itself goes on.
-    referral_get(actor=staff(world), referral_id=referral.pk)
+    referral_access_lapses.call()
     assert ReferralEvent.objects.filter(referral=referral, kind="access_lapsed").count() == 1
     sender_view = referral_get(actor=membership(side_a), referral_id=referral.pk)
     assert [e["kind"] for e in sender_view.timeline][-1] == "access_lapsed"
@@ -272,8 +275,7 @@ def test_unanswered_referral_expires_and_counts_against_the_response_rate(world,
     Referral.objects.filter(pk=referral.pk).update(
         response_due_at=timezone.now() - timedelta(minutes=1)
     )
-    tasks_discover()
-    TASKS["orientation_referrals_expire"].handler()
+    referrals_expire.call()
     referral.refresh_from_db()
     assert referral.status == ReferralStatus.EXPIRED
     stats = ServiceResponseStats.objects.get(service=world["service"])
@@ -282,20 +284,26 @@ def test_unanswered_referral_expires_and_counts_against_the_response_rate(world,
         referral_transition(actor=staff(world), referral_id=referral.pk, to_status="accepted")
 
 
-def test_expiry_also_happens_on_read(world, side_a):
+def test_reading_does_not_expire_but_answering_late_does(world, side_a):
     referral = send(world, side_a)
     Referral.objects.filter(pk=referral.pk).update(
         response_due_at=timezone.now() - timedelta(minutes=1)
     )
-    view = referral_get(actor=membership(side_a), referral_id=referral.pk)
-    assert view.referral.status == ReferralStatus.EXPIRED
+    for reader in (membership(side_a), staff(world)):
+        view = referral_get(actor=reader, referral_id=referral.pk)
+        assert view.referral.status == ReferralStatus.SENT, "reads never write"
+    assert referrals_for(actor=staff(world), box="in")[0].status == ReferralStatus.SENT
+    # The recipient answers before the scheduled task ran: too late, and it expires now.
+    with pytest.raises(ValidationError):
+        referral_transition(actor=staff(world), referral_id=referral.pk, to_status="accepted")
+    assert Referral.objects.get(pk=referral.pk).status == ReferralStatus.EXPIRED
+    assert ServiceResponseStats.objects.get(service=world["service"]).expired == 1
 
 
 def test_reminder_goes_once_before_the_response_time_ends(world, side_a):
     referral = send(world, side_a)
-    tasks_discover()
-    TASKS["orientation_referral_remind"].handler(referral_id=str(referral.pk))
-    TASKS["orientation_referral_remind"].handler(referral_id=str(referral.pk))
+    referral_remind_task.call(referral_id=str(referral.pk))
+    referral_remind_task.call(referral_id=str(referral.pk))
     assert len(mail.outbox) == 1
     assert "Alias" not in mail.outbox[0].body
     assert ReferralEvent.objects.filter(referral=referral, kind="reminder").count() == 1

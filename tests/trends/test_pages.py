@@ -10,7 +10,7 @@ from django.utils import timezone
 from arrimage.accounts.models import Role
 from arrimage.core.models import AuditEvent
 from arrimage.trends.models import Release
-from tests.conftest import login
+from tests.conftest import login, run_queued_tasks
 from tests.trends.conftest import cases_with_consent
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +26,8 @@ def release(client, side_a, partner, coalition) -> Release:
         "/tendances/publier/",
         {"coalition_id": str(coalition.pk), "year": YEAR, "method": "suppression"},
     )
-    assert response.status_code == 302
+    assert response.status_code == 302 and response["Location"].startswith("/taches/")
+    run_queued_tasks()
     return Release.objects.get()
 
 
@@ -130,6 +131,7 @@ def test_a_spent_budget_is_refused_through_the_page(client, side_a, partner, coa
     login(client, side_a.user(Role.COORDINATOR))
     form = {"coalition_id": str(coalition.pk), "year": YEAR, "method": "dp", "epsilon": "4"}
     assert client.post("/tendances/publier/", form).status_code == 302
+    run_queued_tasks()
     response = client.post("/tendances/publier/", {**form, "epsilon": "0,5"}, follow=True)
     assert Release.objects.count() == 1
     from django.utils import translation
@@ -158,6 +160,7 @@ def test_the_coordinator_chooses_what_to_release(client, side_a, partner, coalit
         {**form, "sections_shown": "1", "sections": ["timelines", "unmet_needs"]},
     )
     assert response.status_code == 302
+    run_queued_tasks()
     keys = [table["key"] for table in Release.objects.get().content["tables"]]
     assert keys == [
         "trp_delay_quarter",

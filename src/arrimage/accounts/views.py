@@ -207,9 +207,13 @@ def two_factor_enrol_view(request: HttpRequest) -> HttpResponse:
     import segno
 
     user: User = request.user  # type: ignore[assignment]
+    if request.method == "POST" and "start" in request.POST:
+        services.totp_device_start(user=user)
+        return redirect("accounts:two_factor_enrol")
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
-        device = services.totp_device_start(user=user)
+        # Reads never write: the authenticator is made by the two-factor page's button (POST).
+        return redirect("accounts:two_factor")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         codes = services.totp_device_confirm(

@@ -1,47 +1,74 @@
+"""Core tables: the audit log and the data keys (every layer reaches them here), and what the
+background workers keep beside django-tasks-db's task table (``core/background.py``).
+
+None of these rows holds personal data: ids, codes, counts, times and ciphertext.
+"""
+
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
-class TaskStatus(models.TextChoices):
-    PENDING = "pending", _("Pending")
-    RUNNING = "running", _("Running")
-    DONE = "done", _("Done")
-    FAILED = "failed", _("Failed")
+class WorkerHeartbeat(models.Model):
+    """One running ``arrimage worker``: it rewrites ``beat_at`` every few seconds. A task whose
+    worker stopped beating is taken again by another worker; ``/sante/`` checks that some
+    worker beats."""
 
-
-class Task(models.Model):
-    """One unit of background work on the database-backed queue (see ``core/queue.py``).
-
-    The payload holds ids and codes only, never personal data: a task names the rows it works
-    on and reads them itself when it runs.
-    """
-
-    name = models.CharField(max_length=100)
-    payload = models.JSONField(default=dict)
-    status = models.CharField(max_length=16, choices=TaskStatus.choices, default=TaskStatus.PENDING)
-    run_after = models.DateTimeField(default=timezone.now)
-    attempts = models.PositiveIntegerField(default=0)
-    max_attempts = models.PositiveIntegerField(default=5)
-    locked_until = models.DateTimeField(null=True, blank=True)
-    locked_by = models.CharField(max_length=100, blank=True)
-    last_error = models.TextField(blank=True)
-    # Set for work that must exist once only, such as one run of a periodic job per period.
-    unique_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    finished_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        indexes = [models.Index(fields=["status", "run_after"], name="core_task_due")]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(status__in=["pending", "running", "done", "failed"]),
-                name="core_task_status_valid",
-            )
-        ]
+    worker_id = models.CharField(max_length=64, primary_key=True)
+    host = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField(default=timezone.now)
+    beat_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     def __str__(self) -> str:
-        return f"{self.name} #{self.pk} ({self.status})"
+        return self.worker_id
+
+
+class TaskKey(models.Model):
+    """A task that must be queued once only: one run of a periodic job per period, one
+    reminder per referral."""
+
+    key = models.CharField(max_length=200, primary_key=True)
+    task_id = models.UUIDField(null=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class TaskProgress(models.Model):
+    """A task a user started from a page, which shows its progress and then its result. Only
+    that user, acting for that organisation, sees it."""
+
+    task_id = models.UUIDField(primary_key=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    organisation_id = models.UUIDField(null=True)
+    # What it is, as a code: the page names it in the reader's language.
+    kind = models.CharField(max_length=64)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.task_id}"
+
+
+class TaskFile(models.Model):
+    """A file a background task made for the user who started it (an export). Kept in the
+    database, so that any app server serves it; deleted with its task after a month."""
+
+    task_id = models.UUIDField(primary_key=True)
+    name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    content = models.BinaryField()
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class RateWindow(models.Model):

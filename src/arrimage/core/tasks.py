@@ -1,16 +1,17 @@
-"""Periodic upkeep of the queue itself."""
+"""Periodic upkeep of the task table itself."""
 
 from datetime import timedelta
 
-from arrimage.core.queue import periodic, task, task_purge
+from arrimage.core.background import background_task, periodic
+from arrimage.core.worker import tasks_purge
 
-FINISHED_TASK_KEPT = timedelta(days=30)
+FINISHED_TASK_DAYS = 30
 
 
-@task("queue_purge")
-def queue_purge() -> None:
+@background_task()
+def tasks_forget() -> None:
     """Forget finished tasks after a month: they hold ids only, but nobody needs them."""
-    task_purge(older_than=FINISHED_TASK_KEPT)
+    tasks_purge(older_than_days=FINISHED_TASK_DAYS)
 
 
-periodic("queue_purge", every=timedelta(days=1), offset=timedelta(hours=6))
+periodic(tasks_forget, every=timedelta(days=1), offset=timedelta(hours=6))

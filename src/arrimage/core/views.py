@@ -1,3 +1,6 @@
+from typing import Any
+from uuid import UUID
+
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -5,6 +8,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
 
+from arrimage.core.health import health_report
+from arrimage.core.progress import task_file_get, task_view_get
 from arrimage.core.text import UnstorableText
 
 
@@ -16,10 +21,43 @@ def welcome_view(request: HttpRequest) -> HttpResponse:
     return render(request, "core/welcome.html")
 
 
+def _task_view(request: HttpRequest, task_id: UUID) -> Any:
+    membership = getattr(request, "membership", None)
+    return task_view_get(
+        user_id=request.user.pk,
+        organisation_id=membership.organisation_id if membership else None,
+        task_id=task_id,
+    )
+
+
+def task_view(request: HttpRequest, task_id: UUID) -> HttpResponse:
+    """The page of a task the user started: its progress (updated in place by a few lines of
+    script, or by a plain refresh without script), then its result."""
+    return render(request, "core/task.html", {"task": _task_view(request, task_id)})
+
+
+def task_state_view(request: HttpRequest, task_id: UUID) -> JsonResponse:
+    """What the task page's script reads every second."""
+    task = _task_view(request, task_id)
+    return JsonResponse(
+        {
+            "status": task.status,
+            "done": task.done,
+            "total": task.total,
+            "finished": task.finished,
+            "text": task.text,
+        }
+    )
+
+
 @login_not_required
 @never_cache
 def health_view(request: HttpRequest) -> JsonResponse:
-    return JsonResponse({"status": "ok"})
+    """For load balancers: 503 when this server cannot serve (core/health.py)."""
+    overall, checks = health_report()
+    return JsonResponse(
+        {"status": overall, "checks": checks}, status=503 if overall == "unavailable" else 200
+    )
 
 
 @login_not_required
@@ -88,3 +126,16 @@ def error_500(request: HttpRequest) -> HttpResponse:
         },
         status=500,
     )
+
+
+def task_file_view(request: HttpRequest, task_id: UUID) -> HttpResponse:
+    """The file a task made (an export), for the user who started it."""
+    membership = getattr(request, "membership", None)
+    found = task_file_get(
+        user_id=request.user.pk,
+        organisation_id=membership.organisation_id if membership else None,
+        task_id=task_id,
+    )
+    response = HttpResponse(bytes(found.content), content_type=found.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{found.name}"'
+    return response

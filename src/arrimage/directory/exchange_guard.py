@@ -140,52 +140,71 @@ def json_text_problems(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
             stack.extend((child, f"{where}[{index}]") for index, child in enumerate(item))
 
 
+def _zip_open(name: str, data: bytes) -> zipfile.ZipFile:
+    try:
+        return zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError):
+        raise InputRefused(RowError(name, 0, "", _("not a valid zip file"))) from None
+
+
+def _zip_members_checked(
+    name: str, archive: zipfile.ZipFile, *, limit: int
+) -> list[zipfile.ZipInfo]:
+    """The members, once their number, declared sizes and compression ratios are checked."""
+    members = [info for info in archive.infolist() if not info.is_dir()]
+    if len(members) > MAX_ARCHIVE_MEMBERS:
+        raise InputRefused(
+            RowError(
+                name,
+                0,
+                "",
+                _("the zip holds %(count)s files, at most %(limit)s")
+                % {"count": len(members), "limit": MAX_ARCHIVE_MEMBERS},
+            )
+        )
+    total = sum(info.file_size for info in members)
+    if total > limit:
+        raise InputRefused(
+            RowError(
+                name,
+                0,
+                "",
+                _("uncompressed, the zip holds %(size)s MB, at most %(limit)s MB")
+                % {"size": _megabytes(total), "limit": _megabytes(limit)},
+            )
+        )
+    for info in members:
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > RATIO_FLOOR_BYTES and ratio > MAX_COMPRESSION_RATIO:
+            raise InputRefused(
+                RowError(
+                    name,
+                    0,
+                    info.filename,
+                    _(
+                        "compressed %(ratio)s times, at most %(limit)s: this is not an "
+                        "HSDS data package"
+                    )
+                    % {"ratio": int(ratio), "limit": MAX_COMPRESSION_RATIO},
+                )
+            )
+    return members
+
+
+def zip_check(name: str, data: bytes, *, limit: int = MAX_DOCUMENT_BYTES) -> None:
+    """Refuse a zip by its members' number, declared sizes and compression ratios, inflating
+    nothing (before a large upload is queued for the worker)."""
+    with _zip_open(name, data) as archive:
+        _zip_members_checked(name, archive, limit=limit)
+
+
 def zip_members(name: str, data: bytes, *, limit: int = MAX_DOCUMENT_BYTES) -> dict[str, bytes]:
     """The files of a zip, by base name. The members' number, declared sizes and compression
     ratios are checked before any is inflated, and each is read no further than its declared
     size."""
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, ValueError):
-        raise InputRefused(RowError(name, 0, "", _("not a valid zip file"))) from None
+    archive = _zip_open(name, data)
     with archive:
-        members = [info for info in archive.infolist() if not info.is_dir()]
-        if len(members) > MAX_ARCHIVE_MEMBERS:
-            raise InputRefused(
-                RowError(
-                    name,
-                    0,
-                    "",
-                    _("the zip holds %(count)s files, at most %(limit)s")
-                    % {"count": len(members), "limit": MAX_ARCHIVE_MEMBERS},
-                )
-            )
-        total = sum(info.file_size for info in members)
-        if total > limit:
-            raise InputRefused(
-                RowError(
-                    name,
-                    0,
-                    "",
-                    _("uncompressed, the zip holds %(size)s MB, at most %(limit)s MB")
-                    % {"size": _megabytes(total), "limit": _megabytes(limit)},
-                )
-            )
-        for info in members:
-            ratio = info.file_size / max(info.compress_size, 1)
-            if info.file_size > RATIO_FLOOR_BYTES and ratio > MAX_COMPRESSION_RATIO:
-                raise InputRefused(
-                    RowError(
-                        name,
-                        0,
-                        info.filename,
-                        _(
-                            "compressed %(ratio)s times, at most %(limit)s: this is not an "
-                            "HSDS data package"
-                        )
-                        % {"ratio": int(ratio), "limit": MAX_COMPRESSION_RATIO},
-                    )
-                )
+        members = _zip_members_checked(name, archive, limit=limit)
         files: dict[str, bytes] = {}
         for info in members:
             base = Path(info.filename).name

@@ -17,15 +17,12 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from arrimage.accounts.models import Role
 from arrimage.coalition.models import Coalition
-from arrimage.core.audit import audit_record
 from arrimage.core.errors import NotFound
-from arrimage.directory import geo, selectors
+from arrimage.directory import exchange_tasks, geo, selectors
 from arrimage.directory.exchange_apply import ImportFailed, bundle_apply
-from arrimage.directory.exchange_guard import RowError
+from arrimage.directory.exchange_guard import InputRefused, RowError, zip_check
 from arrimage.directory.exchange_read import read_upload
-from arrimage.directory.exchange_write import export_json, export_package_zip
 from arrimage.directory.forms import (
     CapacityForm,
     ImportForm,
@@ -34,7 +31,6 @@ from arrimage.directory.forms import (
     ServiceForm,
     SharingForm,
 )
-from arrimage.directory.hsds import HsdsWriter, public_reveal
 from arrimage.directory.locations import location_create, location_update
 from arrimage.directory.models import (
     DirectoryOrganization,
@@ -65,7 +61,7 @@ from arrimage.directory.services import (
 )
 from arrimage.directory.taxonomy import CATEGORY_CODES, LANGUAGES
 
-EXCHANGE_ROLES = frozenset({Role.ORGANISATION_ADMIN, Role.COORDINATOR})
+EXCHANGE_ROLES = exchange_tasks.EXCHANGE_ROLES
 MAX_UPLOAD = 20 * 1024 * 1024
 
 
@@ -501,6 +497,23 @@ def exchange_view(request: HttpRequest) -> HttpResponse:
                         )
                     ]
                 )
+            if upload.size > exchange_tasks.LARGE_IMPORT:
+                # A large file is imported by the worker; its page shows the progress. An
+                # archive refused by its declared sizes is refused here, inflating nothing.
+                content = upload.read()
+                if upload.name.lower().endswith(".zip") or content[:4] == b"PK\x03\x04":
+                    try:
+                        zip_check(upload.name, content)
+                    except InputRefused as refusal:
+                        raise ImportFailed([refusal.error]) from None
+                task_id = exchange_tasks.directory_import_request(
+                    actor=actor,
+                    name=upload.name,
+                    content=content,
+                    dry_run=form.cleaned_data["dry_run"],
+                    language=get_language() or "fr-ca",
+                )
+                return redirect("core:task", task_id=task_id)
             bundle = read_upload(upload.name, upload.read())
             report = bundle_apply(
                 bundle=bundle, actor=actor, dry_run=form.cleaned_data["dry_run"], source="web"
@@ -546,33 +559,16 @@ def exchange_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_POST
 def export_view(request: HttpRequest, fmt: str) -> HttpResponse:
-    actor = _exchange_actor(request)
-    writer = HsdsWriter(reveal=public_reveal)
-    base = request.build_absolute_uri("/")
-    stamp = timezone.now().strftime("%Y%m%d")
-    if fmt == "json":
-        response = HttpResponse(
-            export_json(writer=writer, base_url=base), content_type="application/json"
-        )
-        name = f"arrimage-hsds-{stamp}.json"
-    elif fmt == "csv":
-        response = HttpResponse(
-            export_package_zip(writer=writer, base_url=base), content_type="application/zip"
-        )
-        name = f"arrimage-hsds-{stamp}.zip"
-    else:
-        raise NotFound
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    audit_record(
-        action="directory_exported",
-        actor_id=actor.user_id,
-        organisation_id=actor.organisation_id,
-        target_type="directory",
-        details={"format": fmt},
+    """Queue the export; its page shows the progress, then the file."""
+    task_id = exchange_tasks.directory_export_request(
+        actor=_exchange_actor(request),
+        fmt=fmt,
+        base_url=request.build_absolute_uri("/"),
+        language=get_language() or "fr-ca",
     )
-    return response
+    return redirect("core:task", task_id=task_id)
 
 
 @require_http_methods(["GET", "POST"])

@@ -34,8 +34,8 @@ from django.utils.translation import gettext as _
 from arrimage.accounts.models import Membership, Role
 from arrimage.coalition.models import Organisation
 from arrimage.core.audit import audit_record
+from arrimage.core.background import tasks_discover
 from arrimage.core.errors import NotFound
-from arrimage.core.queue import tasks_discover
 from arrimage.law25.retention_models import (
     MAXIMUM_RETENTION_DAYS,
     MINIMUM_RETENTION_DAYS,

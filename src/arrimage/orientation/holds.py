@@ -290,7 +290,8 @@ class HoldLists:
 
 def bed_holds_for(*, actor: Membership | None, include_ended: bool = False) -> HoldLists:
     """The holds the acting organisation made, and the holds at its own services (for staff).
-    Expired holds are released first."""
+    A hold past its end is no longer listed as active; the scheduled task releases its unit
+    (reads never write)."""
     if actor is None:
         raise NotFound
     now = timezone.now()
@@ -303,13 +304,11 @@ def bed_holds_for(*, actor: Membership | None, include_ended: bool = False) -> H
         if actor.role in SHELTER_ROLES
         else []
     )
-    bed_holds_expire(now=now, organisation_id=actor.organisation_id)
-    if own_services:
-        bed_holds_expire(now=now, service_ids=own_services)
-    statuses = list(HoldStatus.values) if include_ended else [HoldStatus.ACTIVE]
     base: QuerySet[BedHold] = BedHold.objects.select_related(
         "service", "organisation", "created_by"
-    ).filter(status__in=statuses)
+    )
+    if not include_ended:
+        base = base.filter(status=HoldStatus.ACTIVE, expires_at__gt=now)
     held = (
         list(base.filter(organisation_id=actor.organisation_id)[:200])
         if actor.role in HOLD_ROLES
@@ -320,10 +319,7 @@ def bed_holds_for(*, actor: Membership | None, include_ended: bool = False) -> H
 
 
 def bed_hold_get(*, actor: Membership | None, hold_id: UUID) -> BedHold:
-    hold = _visible_hold(actor, hold_id)
-    bed_holds_expire(capacity_ids=[hold.capacity_id])
-    hold.refresh_from_db()
-    return hold
+    return _visible_hold(actor, hold_id)
 
 
 def bed_hold_may_answer(*, actor: Membership | None, hold: BedHold) -> bool:

@@ -12,8 +12,6 @@ from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
-from django.utils import timezone
-
 from arrimage.accounts.models import Membership
 from arrimage.cases.access import CaseGrant, access_record, case_grants
 from arrimage.cases.sealing import open_text
@@ -32,9 +30,6 @@ from arrimage.orientation.referrals import (
     RECIPIENT_ROLES,
     SENDER_ROLES,
     allowed_moves,
-    referral_access_lapse_record,
-    referral_expire,
-    referrals_expire_due,
     side_of,
 )
 from arrimage.privacy.categories import Category, Purpose
@@ -128,27 +123,18 @@ def _timeline(referral: Referral, *, grant: CaseGrant | None) -> list[dict[str, 
 def referral_get(
     *, actor: Membership | None, referral_id: UUID | str, path: str = "page"
 ) -> ReferralView:
-    """One referral as the acting side sees it. Expires it first if its time has passed;
-    records on the timeline, once, that shared information is no longer available."""
+    """One referral as the acting side sees it. Reading writes nothing but the access log:
+    expiry and the timeline's note that shared information is no longer available are the
+    scheduled tasks' (``orientation/tasks.py``)."""
     referral = _load(referral_id)
     side = side_of(actor, referral)
     if side is None or actor is None:
         raise NotFound
-    if (
-        referral.status == ReferralStatus.SENT
-        and referral.response_due_at
-        and referral.response_due_at <= timezone.now()
-    ):
-        referral_expire(referral_id=referral.pk)
-        referral = _load(referral.pk)
     shared = sorted(referral.shared_categories)
     case_view: dict[str, Any] | None = None
     if side == RECIPIENT:
         timeline_grant = recipient_grant(actor=actor, referral=referral)
         visible = timeline_grant.readable
-        lapsed = visible != frozenset(Category(c) for c in shared)
-        if lapsed and referral_access_lapse_record(referral=referral):
-            referral = _load(referral.pk)
         if visible:
             case_view = case_view_build(timeline_grant)
             access_record(
@@ -179,7 +165,6 @@ def referrals_for(*, actor: Membership | None, box: str, limit: int = 100) -> li
     no personal data: case reference, service, state and dates."""
     if actor is None:
         raise NotFound
-    referrals_expire_due(organisation_id=actor.organisation_id)
     base = Referral.objects.select_related(
         "service", "sender_organisation", "recipient_organisation"
     )

@@ -18,13 +18,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from arrimage.accounts.models import Membership, Role
-from arrimage.cases.access import case_grant
+from arrimage.cases.access import case_grant, case_grants
 from arrimage.cases.models import Case
 from arrimage.cases.sealing import seal_text
 from arrimage.coalition.models import Organisation
 from arrimage.core.audit import audit_record
+from arrimage.core.background import background_task, enqueue_once
 from arrimage.core.errors import NotFound
-from arrimage.core.queue import task_enqueue
 from arrimage.core.text import text_check
 from arrimage.directory.models import Service
 from arrimage.orientation.models import (
@@ -342,12 +342,12 @@ def referral_send(
             categories=",".join(chosen),
             recipient_id=str(referral.recipient_organisation_id),
         )
-        task_enqueue(name="orientation_referral_notify", payload={"referral_id": referral.pk})
-        task_enqueue(
-            name="orientation_referral_remind",
-            payload={"referral_id": referral.pk},
+        referral_notify_task.enqueue(referral_id=referral.pk)
+        enqueue_once(
+            referral_remind_task,
+            key=f"referral-remind:{referral.pk}",
             run_after=reminder_time(referral),
-            unique_key=f"referral-remind:{referral.pk}",
+            referral_id=referral.pk,
         )
     return referral
 
@@ -408,6 +408,16 @@ def referral_transition(
     refused with the state unchanged."""
     note = _clean_note(note)
     now = now or timezone.now()
+    with transaction.atomic():
+        referral = _lock_referral(referral_id)
+        if side_of(actor, referral) is None:
+            raise NotFound
+    # Past its response time, a referral is expired: by the scheduled task, or here if the
+    # task has not run yet. Then nothing else may move it.
+    if referral_expire(referral_id=referral.pk, now=now):
+        raise ValidationError(
+            _("The response time has passed: this referral has expired."), code="state"
+        )
     with transaction.atomic():
         referral = _lock_referral(referral_id)
         side = side_of(actor, referral)
@@ -545,6 +555,35 @@ def referral_access_lapse_record(*, referral: Referral, now: datetime | None = N
     return True
 
 
+def referral_access_lapses_record(*, now: datetime | None = None) -> int:
+    """Note once, on the timeline of each open referral, that information shared with the
+    recipient is no longer available to it (a withdrawn or expired consent, a changed
+    agreement). Run by a scheduled task: reading a referral writes nothing. The recipient is
+    judged as an organisation (the caseworker role, which reads every category), not by the
+    role of whoever reads. Returns how many were noted."""
+    open_statuses = [S.SENT, S.ACCEPTED, S.WAITLISTED, S.IN_PROGRESS]
+    waiting = (
+        Referral.objects.filter(status__in=open_statuses)
+        .exclude(events__kind="access_lapsed")
+        .select_related("case__lead_organisation", "recipient_organisation")
+        .order_by("recipient_organisation_id", "pk")
+    )
+    by_recipient: dict[UUID, list[Referral]] = {}
+    for referral in waiting:
+        by_recipient.setdefault(referral.recipient_organisation_id, []).append(referral)
+    noted = 0
+    for referrals in by_recipient.values():
+        reader = Membership(organisation=referrals[0].recipient_organisation, role=Role.CASEWORKER)
+        grants = case_grants(
+            actor_membership=reader, cases=[r.case for r in referrals], purpose=Purpose.REFERRAL
+        )
+        for referral, grant in zip(referrals, grants, strict=True):
+            shared = frozenset(Category(c) for c in referral.shared_categories)
+            if shared - grant.readable and referral_access_lapse_record(referral=referral, now=now):
+                noted += 1
+    return noted
+
+
 def referral_reminder_send(*, referral_id: UUID | str, now: datetime | None = None) -> bool:
     """Remind the recipient that the response time is ending. No personal data."""
     from django.core.mail import send_mail
@@ -620,3 +659,16 @@ def referral_notify(*, referral_id: UUID | str) -> int:
         details={"recipients": len(recipients)},
     )
     return len(recipients)
+
+
+# Background tasks (run by `arrimage worker`), queued by referral_send in its transaction.
+
+
+@background_task(max_attempts=5)
+def referral_notify_task(*, referral_id: str) -> None:
+    referral_notify(referral_id=referral_id)
+
+
+@background_task(max_attempts=3)
+def referral_remind_task(*, referral_id: str) -> None:
+    referral_reminder_send(referral_id=referral_id)

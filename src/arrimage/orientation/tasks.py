@@ -1,36 +1,31 @@
 """Background jobs of orientation, run by ``arrimage worker``: hold expiry, referral expiry,
-reminders before a response time ends, and the notification of a new referral."""
+and the timeline's note that shared information is no longer available. The notification of
+a new referral and the reminder before its response time ends are tasks of
+``referrals.py``, which queues them."""
 
 from datetime import timedelta
 
-from arrimage.core.queue import periodic, task
+from arrimage.core.background import background_task, periodic
 from arrimage.orientation.holds import bed_holds_expire
-from arrimage.orientation.referrals import (
-    referral_notify,
-    referral_reminder_send,
-    referrals_expire_due,
-)
+from arrimage.orientation.referrals import referral_access_lapses_record, referrals_expire_due
 
 
-@task("orientation_holds_expire")
+@background_task()
 def holds_expire() -> None:
     bed_holds_expire()
 
 
-@task("orientation_referrals_expire")
+@background_task()
 def referrals_expire() -> None:
     referrals_expire_due()
 
 
-@task("orientation_referral_remind", max_attempts=3)
-def referral_remind(*, referral_id: str) -> None:
-    referral_reminder_send(referral_id=referral_id)
+@background_task()
+def referral_access_lapses() -> None:
+    referral_access_lapses_record()
 
 
-@task("orientation_referral_notify", max_attempts=5)
-def referral_notify_task(*, referral_id: str) -> None:
-    referral_notify(referral_id=referral_id)
-
-
-periodic("orientation_holds_expire", every=timedelta(minutes=5))
-periodic("orientation_referrals_expire", every=timedelta(minutes=15))
+# Pages no longer expire what they show (reads never write): these jobs do, every minute.
+periodic(holds_expire, every=timedelta(minutes=1))
+periodic(referrals_expire, every=timedelta(minutes=1))
+periodic(referral_access_lapses, every=timedelta(minutes=5))

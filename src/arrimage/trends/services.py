@@ -7,6 +7,7 @@ Each release is recorded once, signed, never changed, and audited with ids only.
 import math
 import uuid
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import UTC
 from functools import partial
 from typing import Any
@@ -137,7 +138,16 @@ def _store(
     return release
 
 
-def release_create(
+@dataclass(frozen=True)
+class ReleaseParameters:
+    coalition: Coalition
+    year: int
+    method: str
+    epsilon: float | None
+    sections: list[str]
+
+
+def release_parameters(
     *,
     actor: Membership | None,
     coalition_id: UUID | str,
@@ -145,14 +155,11 @@ def release_create(
     method: str,
     epsilon: float | None = None,
     sections: Iterable[str] | None = None,
-) -> Release:
-    """Count the coalition's consented cases for the year and release them, protected, to the
-    level above. Differential privacy spends ``epsilon`` of the coalition's budget for the
-    year, shared equally by the tables of the chosen ``sections`` (all by default), and is
-    refused when it is spent; exact counts with suppression spend all of it and need it
-    untouched (exact figures leave no room for noisy ones on the same people)."""
+) -> ReleaseParameters:
+    """Check what a coordinator asks to release, before anything is counted: the coalition
+    (404 if the actor may not release for it), the year, the parts, the method, the privacy
+    loss and what is left of the budget."""
     coalition = selectors.coalition_for_release(actor=actor, coalition_id=coalition_id)
-    assert actor is not None
     year = _check_year(year)
     chosen = _check_sections(sections)
     if coalition.level not in COUNTING_LEVELS:
@@ -173,50 +180,98 @@ def release_create(
             % {"minimum": MIN_EPSILON},
             code="epsilon",
         )
+    budget = PrivacyBudget.objects.filter(coalition=coalition, year=year).first()
+    if budget is not None:
+        _budget_spend(budget, method=method, epsilon=epsilon, year=year)
+    return ReleaseParameters(coalition, year, method, epsilon, chosen)
+
+
+def _budget_spend(budget: PrivacyBudget, *, method: str, epsilon: float | None, year: int) -> float:
+    """What the release spends of the budget, or why it cannot."""
+    remaining = budget.total_epsilon - budget.spent_epsilon
+    if method == ReleaseMethod.PRIVACY:
+        assert epsilon is not None
+        if epsilon > remaining + EPSILON_EPSILON:
+            raise ValidationError(
+                _(
+                    "The privacy budget of %(year)s is spent: %(remaining)s left, "
+                    "%(asked)s asked. Releases of this year can no longer be made."
+                )
+                % {
+                    "year": year,
+                    "remaining": f"{max(remaining, 0):.2f}",
+                    "asked": f"{epsilon:.2f}",
+                },
+                code="budget_spent",
+            )
+        return float(epsilon)
+    if budget.spent_epsilon > EPSILON_EPSILON:
+        raise ValidationError(
+            _(
+                "Exact counts need an untouched budget, and %(year)s already has "
+                "releases. Use differential privacy for this year."
+            )
+            % {"year": year},
+            code="budget_spent",
+        )
+    return budget.total_epsilon
+
+
+def release_create(
+    *,
+    actor: Membership | None,
+    coalition_id: UUID | str,
+    year: int,
+    method: str,
+    epsilon: float | None = None,
+    sections: Iterable[str] | None = None,
+    release_id: UUID | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Release:
+    """Count the coalition's consented cases for the year and release them, protected, to the
+    level above. Differential privacy spends ``epsilon`` of the coalition's budget for the
+    year, shared equally by the tables of the chosen ``sections`` (all by default), and is
+    refused when it is spent; exact counts with suppression spend all of it and need it
+    untouched (exact figures leave no room for noisy ones on the same people).
+
+    Run by the worker (``release_tasks.py``): ``progress(done, total)`` follows the steps.
+    The counting happens before the budget is locked, so that the write lock is held only
+    while the budget is spent and the release stored."""
+    parameters = release_parameters(
+        actor=actor,
+        coalition_id=coalition_id,
+        year=year,
+        method=method,
+        epsilon=epsilon,
+        sections=sections,
+    )
+    assert actor is not None
+    coalition, year, chosen = parameters.coalition, parameters.year, parameters.sections
+    report = progress or (lambda done, total: None)
     threshold = selectors.suppression_threshold()
     organisation_ids = list(coalition.organisations.values_list("pk", flat=True))
     regions = sorted(set(coalition.organisations.values_list("region__code", flat=True)))
+    steps = 2 + len(sources_of(sections=chosen, regions=regions))
+    report(0, steps)
     sources.statistics_records_refresh(organisation_ids=organisation_ids)
+    report(1, steps)
+    counted = exact_counts(
+        organisation_ids=organisation_ids,
+        regions=regions,
+        year=year,
+        sections=chosen,
+        progress=lambda counted_sources: report(1 + counted_sources, steps),
+    )
     with transaction.atomic():
         budget = _budget_lock(coalition, year)
-        remaining = budget.total_epsilon - budget.spent_epsilon
-        if method == ReleaseMethod.PRIVACY:
-            assert epsilon is not None
-            if epsilon > remaining + EPSILON_EPSILON:
-                raise ValidationError(
-                    _(
-                        "The privacy budget of %(year)s is spent: %(remaining)s left, "
-                        "%(asked)s asked. Releases of this year can no longer be made."
-                    )
-                    % {
-                        "year": year,
-                        "remaining": f"{max(remaining, 0):.2f}",
-                        "asked": f"{epsilon:.2f}",
-                    },
-                    code="budget_spent",
-                )
-            spend = float(epsilon)
-        else:
-            if budget.spent_epsilon > EPSILON_EPSILON:
-                raise ValidationError(
-                    _(
-                        "Exact counts need an untouched budget, and %(year)s already has "
-                        "releases. Use differential privacy for this year."
-                    )
-                    % {"year": year},
-                    code="budget_spent",
-                )
-            spend = budget.total_epsilon
-        counted = exact_counts(
-            organisation_ids=organisation_ids, regions=regions, year=year, sections=chosen
-        )
+        spend = _budget_spend(budget, method=method, epsilon=epsilon, year=year)
         per_table = spend / len(counted) if method == ReleaseMethod.PRIVACY else None
         tables = [
             protect(spec, leaves, epsilon=per_table, threshold=threshold)
             for spec, leaves in counted
         ]
         payload = _payload(
-            release_id=_new_id(),
+            release_id=release_id or _new_id(),
             coalition=coalition,
             year=year,
             method=method,
@@ -227,7 +282,11 @@ def release_create(
         PrivacyBudget.objects.filter(pk=budget.pk).update(
             spent_epsilon=budget.spent_epsilon + spend
         )
-        return _store(payload=payload, coalition=coalition, actor=actor, origin=ReleaseOrigin.LOCAL)
+        release = _store(
+            payload=payload, coalition=coalition, actor=actor, origin=ReleaseOrigin.LOCAL
+        )
+    report(steps, steps)
+    return release
 
 
 def _check_sections(sections: Iterable[str] | None) -> list[str]:
@@ -244,25 +303,40 @@ def _check_sections(sections: Iterable[str] | None) -> list[str]:
     return chosen
 
 
-def exact_counts(
-    *, organisation_ids: list[UUID], regions: list[str], year: int, sections: list[str]
-) -> list[tuple[TableSpec, dict[Leaf, int]]]:
-    """The exact leaf counts of every table of the chosen sections: one SQL query per source."""
-    at = timezone.now()
-    needs: tuple[str, ...] = ()
-    if sources.unmet_needs_available():
-        from arrimage.orientation.needs import NEEDS
-
-        needs = NEEDS
+def _specs(*, sections: list[str], regions: list[str]) -> list[TableSpec]:
     specs = table_specs(
         regions=regions,
         contribution_bound=selectors.contribution_bound(),
         referral_bound=sources.REFERRAL_SLOTS,
     )
     if UNMET_NEEDS in sections:
+        needs: tuple[str, ...] = ()
+        if sources.unmet_needs_available():
+            from arrimage.orientation.needs import NEEDS
+
+            needs = NEEDS
         specs.append(unmet_need_spec(regions=regions, needs=needs))
     wanted = {key for section in sections for key in SECTIONS[section]}
-    specs = [spec for spec in specs if spec.key in wanted]
+    return [spec for spec in specs if spec.key in wanted]
+
+
+def sources_of(*, sections: list[str], regions: list[str]) -> list[str]:
+    """The sources counted for these sections (one SQL query each)."""
+    return sorted({spec.source for spec in _specs(sections=sections, regions=regions)})
+
+
+def exact_counts(
+    *,
+    organisation_ids: list[UUID],
+    regions: list[str],
+    year: int,
+    sections: list[str],
+    progress: Callable[[int], None] | None = None,
+) -> list[tuple[TableSpec, dict[Leaf, int]]]:
+    """The exact leaf counts of every table of the chosen sections: one SQL query per source;
+    ``progress(n)`` after the n-th."""
+    at = timezone.now()
+    specs = _specs(sections=sections, regions=regions)
     counters: dict[str, Callable[[], dict[Any, int]]] = {
         CASES: lambda: sources.countable_cube(organisation_ids=organisation_ids, year=year, at=at),
         **{
@@ -280,7 +354,11 @@ def exact_counts(
         ),
         UNMET_NEEDS: lambda: sources.unmet_need_counts(regions=regions, year=year),
     }
-    cubes = {source: counters[source]() for source in {spec.source for spec in specs}}
+    cubes: dict[str, dict[Any, int]] = {}
+    for number, source in enumerate(sorted({spec.source for spec in specs}), start=1):
+        cubes[source] = counters[source]()
+        if progress is not None:
+            progress(number)
     return [(spec, leaf_counts(spec, cubes[spec.source])) for spec in specs]
 
 

@@ -17,7 +17,7 @@ from arrimage.accounts.models import Role
 from arrimage.cases.access import case_grants
 from arrimage.cases.models import Case
 from arrimage.core.errors import NotFound
-from arrimage.trends import exports, reports, selectors, services, signing
+from arrimage.trends import exports, release_tasks, reports, selectors, services, signing
 from arrimage.trends.models import ReleaseMethod, StatisticsRecord, TrustedInstance
 from arrimage.trends.presentation import (
     marks_sentence,
@@ -90,10 +90,11 @@ def _public_key() -> str:
 
 @require_POST
 def release_create_view(request: HttpRequest) -> HttpResponse:
+    """Queue the release; its page shows the progress, then the release."""
     actor = _membership(request)
     try:
         epsilon_text = str(request.POST.get("epsilon", "")).replace(",", ".").strip()
-        release = services.release_create(
+        task_id = release_tasks.release_request(
             actor=actor,
             coalition_id=_uuid(request.POST.get("coalition_id")),
             year=_year(request.POST.get("year")),
@@ -102,6 +103,7 @@ def release_create_view(request: HttpRequest) -> HttpResponse:
             sections=(
                 request.POST.getlist("sections") if request.POST.get("sections_shown") else None
             ),
+            language=translation.get_language() or "fr-ca",
         )
     except ValidationError as error:
         messages.error(request, _errors(error))
@@ -118,8 +120,7 @@ def release_create_view(request: HttpRequest) -> HttpResponse:
     except ValueError:
         messages.error(request, _("Write the privacy loss as a number, for example 1 or 0.5."))
         return redirect("trends:index")
-    messages.success(request, _("The release is made and sent to the level above."))
-    return redirect("trends:release_detail", release_id=release.pk)
+    return redirect("core:task", task_id=task_id)
 
 
 @require_POST

@@ -1,5 +1,6 @@
 import os
 import sys
+import tempfile
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
@@ -20,6 +21,10 @@ class Command(BaseCommand):
             "DJANGO_SETTINGS_MODULE": "arrimage.settings",
             "ARRIMAGE_MODE": settings.MODE,
         }
+        # The gunicorn workers share their request metrics (/metrics) through files here,
+        # fresh for each start.
+        if not env.get("PROMETHEUS_MULTIPROC_DIR"):
+            env["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="arrimage-metrics-")
         argv = [
             sys.executable,
             "-m",

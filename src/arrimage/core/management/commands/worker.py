@@ -1,19 +1,20 @@
-import os
 import signal
-import socket
 import threading
 from types import FrameType
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from arrimage.core.queue import PERIODIC, TASKS, tasks_discover, worker_run
+from arrimage.core.background import PERIODIC, tasks_discover
+from arrimage.core.worker import worker_id_default, worker_run
+
+MAX_WORKER_ID = 64
 
 
 class Command(BaseCommand):
     help = (
-        "Run background tasks from the database-backed queue (no extra server). Start one or "
-        "more beside `arrimage serve`; stop with Ctrl+C or SIGTERM, which ends after the "
-        "current task."
+        "Run background tasks (Django's Tasks API, stored in the database: no extra server). "
+        "Start one or more beside `arrimage serve`; stop with Ctrl+C or SIGTERM, which ends "
+        "after the current task."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -28,11 +29,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--idle-sleep",
             type=float,
-            default=5.0,
-            help="Seconds between polls when nothing is due (default 5).",
+            default=1.0,
+            help="Seconds between polls when nothing is due (default 1).",
         )
         parser.add_argument(
-            "--worker-id", default="", help="Name shown in claims (default: host and process id)."
+            "--worker-id",
+            default="",
+            help="Name written in each claim and heartbeat (default: host and process id); "
+            "unique among the workers.",
         )
 
     def handle(self, *args: object, **options: object) -> None:
@@ -42,7 +46,9 @@ class Command(BaseCommand):
             raise CommandError("--max-tasks must be at least 1")
         if not 0.1 <= idle_sleep <= 3600:
             raise CommandError("--idle-sleep must be between 0.1 and 3600 seconds")
-        worker_id = str(options["worker_id"] or f"{socket.gethostname()}:{os.getpid()}")
+        worker_id = str(options["worker_id"] or worker_id_default())
+        if len(worker_id) > MAX_WORKER_ID:
+            raise CommandError(f"--worker-id must be at most {MAX_WORKER_ID} characters")
         tasks_discover()
         stop = threading.Event()
 
@@ -55,9 +61,9 @@ class Command(BaseCommand):
         verbosity = int(options["verbosity"])  # type: ignore[call-overload]
         if verbosity >= 1 and not options["once"]:
             self.stdout.write(
-                f"Arrimage worker {worker_id}: {len(TASKS)} tasks, "
-                f"{len(PERIODIC)} periodic jobs. Ctrl+C to stop."
+                f"Arrimage worker {worker_id}: {len(PERIODIC)} periodic jobs. Ctrl+C to stop.",
             )
+            self.stdout.flush()
         stats = worker_run(
             worker_id=worker_id,
             once=bool(options["once"]),
@@ -66,4 +72,7 @@ class Command(BaseCommand):
             stop=stop,
         )
         if verbosity >= 1:
-            self.stdout.write(f"done={stats.done} retried={stats.retried} failed={stats.failed}")
+            self.stdout.write(
+                f"done={stats.done} retried={stats.retried} failed={stats.failed} "
+                f"recovered={stats.recovered}"
+            )
