@@ -512,12 +512,36 @@ class SearchEntry(HsdsObject):
     # only the short ones.
     summary = models.JSONField(default=dict)
     doc = models.TextField()
+    # What ranking reads of a candidate besides ``name_words`` (the names' stems): the stems
+    # of its taxonomy, description and eligibility, and its places (indexing.EntryText).
+    rank_terms = models.TextField(default="")
 
     class Meta:
         indexes = [
             models.Index(fields=["is_active", "sort_name"], name="search_active_name"),
             models.Index(fields=["available"], name="search_available"),
         ]
+
+
+class SearchTerm(models.Model):
+    """The search's vocabulary: every word (``kind`` "w", normalised) and every stem ("s")
+    of the search documents. A query word whose stems are unknown is corrected against the
+    words (typos: pg_trgm on PostgreSQL, rapidfuzz on SQLite). Only public text is indexed, so
+    only public words are here. Added to by every refresh, emptied by a full rebuild."""
+
+    WORD = "w"
+    STEM = "s"
+
+    kind = models.CharField(max_length=1)
+    term = models.CharField(max_length=100)
+    length = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "term"], name="search_term_unique")]
+        indexes = [models.Index(fields=["kind", "length"], name="search_term_length")]
+
+    def __str__(self) -> str:
+        return self.term
 
 
 class DirectorySharing(HsdsObject):
