@@ -74,18 +74,21 @@ class EntryText:
         return " ".join([*sorted(stems), *sorted(set(self.tokens))])
 
     def rank_terms(self) -> str:
-        """What ranking reads of a candidate besides its name (search.RankTerms): the stems
-        of the taxonomy, description and eligibility fields, each with the tokens of its kind,
-        and the municipality and region codes of its places, separated by '|'."""
-        categories = [t for t in self.tokens if t.startswith("xc")]
-        eligibility = [t for t in self.tokens if t.startswith(("xe", "xl"))]
+        """What ranking reads of a candidate (search.RANK_FIELDS): every stem and token, marked
+        with its field ("n:" name, "t:" taxonomy with the category tokens, "d:" description,
+        "e:" eligibility with the eligibility and language tokens), and the codes of its places
+        ("p:laval", "p:xrqc13"), space-padded."""
+        categories = {t for t in self.tokens if t.startswith("xc")}
+        eligibility = {t for t in self.tokens if t.startswith(("xe", "xl"))}
         fields = (
-            sorted(self.taxonomy) + sorted(set(categories)),
-            sorted(self.description),
-            sorted(self.eligibility) + sorted(set(eligibility)),
-            self.places,
+            ("n", self.name),
+            ("t", self.taxonomy | categories),
+            ("d", self.description),
+            ("e", self.eligibility | eligibility),
+            ("p", set(self.places)),
         )
-        return "|".join(" " + " ".join(field) + " " for field in fields)
+        terms = [f"{mark}:{term}" for mark, values in fields for term in sorted(values)]
+        return " " + " ".join(terms) + " "
 
 
 def _entry_text(
@@ -195,7 +198,6 @@ def entry_build(
         "sort_name": normalise(service.name_fr or service.name_en)[:300],
         "name_fr": service.name_fr[:300],
         "name_en": service.name_en[:300],
-        "name_words": (" " + " ".join(sorted(text.name)) + " ")[:700],
         "summary": summary,
         "minimum_age": service.minimum_age,
         "maximum_age": service.maximum_age,

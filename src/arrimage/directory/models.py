@@ -501,7 +501,11 @@ class SearchEntry(HsdsObject):
     sort_name = models.CharField(max_length=300, db_index=True)
     name_fr = models.CharField(max_length=300)
     name_en = models.CharField(max_length=300)
-    name_words = models.CharField(max_length=700, default="")
+    # What ranking reads of each candidate: the stems of its name, taxonomy, description and
+    # eligibility and the codes of its places, each marked with its field ("n:heberg t:refug
+    # p:laval": indexing.EntryText.rank_terms). Before the long columns, so reading it stays
+    # cheap on SQLite; kept in the row on PostgreSQL (migration 0005).
+    rank_terms = models.TextField(default="")
     minimum_age = models.PositiveSmallIntegerField(null=True)
     maximum_age = models.PositiveSmallIntegerField(null=True)
     available = models.IntegerField(null=True)
@@ -512,9 +516,6 @@ class SearchEntry(HsdsObject):
     # only the short ones.
     summary = models.JSONField(default=dict)
     doc = models.TextField()
-    # What ranking reads of a candidate besides ``name_words`` (the names' stems): the stems
-    # of its taxonomy, description and eligibility, and its places (indexing.EntryText).
-    rank_terms = models.TextField(default="")
 
     class Meta:
         indexes = [

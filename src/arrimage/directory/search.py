@@ -13,7 +13,9 @@ do, services matching at least half of the groups follow. Within that, ranking i
 2. with a place in the box, the distance band from it (0, 10, 25, 50, 60, 100 km, farther);
 3. where the words are: each group scores 1 in the name, 0.6 in the taxonomy (categories and
    what their synonyms name), 0.3 in the description, 0.1 in the eligibility, added up over
-   the fields it is found in (0.8 of that for a corrected word, 0.6 for a prefix);
+   the fields it is found in (0.8 of that for a corrected word, 0.6 for a prefix), and 1 more
+   when the service holds the taxonomy term of a phrase of several words found whole in the
+   box ("aide sociale" -> income support, rather than any "aide" with a "sociale");
 4. the name.
 
 The index is read in bounded, unordered slices (at most ``RANK_LIMIT`` + 1 rows each; with a
@@ -25,6 +27,7 @@ the rows read, and the page says so.
 
 import json
 import math
+import re
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -43,9 +46,8 @@ STALE_AFTER = timedelta(hours=24)
 MAX_RADIUS_KM = 300
 # Rows read per slice of the index. Up to it, results are ranked over every match; past it,
 # the query is broad ("hebergement" over 60,000 services) and the ranking is over the rows
-# read.
-RANK_LIMIT = 200
-FIELD_WEIGHTS = (1.0, 0.6, 0.3, 0.1)  # name, taxonomy, description, eligibility
+# read: ranking costs about 10 µs a row, so this bounds what a search costs.
+RANK_LIMIT = 100
 FAR = len(geo.NEAR_BANDS_KM)  # the band of what lies past the last ring
 
 
@@ -220,8 +222,7 @@ def _fulltext(*matches: Match) -> tuple[str, str, list[str]]:
 class Candidate:
     id: int
     sort_name: str
-    name: str  # the names' stems, space-padded
-    fields: tuple[str, ...]  # taxonomy, description, eligibility, places: space-padded
+    terms: str  # SearchEntry.rank_terms: " n:heberg t:refug d:femm e:femm p:laval "
 
 
 def _read(
@@ -236,28 +237,80 @@ def _read(
     order = " ORDER BY e.sort_name, e.id" if order_by_name else ""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT e.id, e.sort_name, e.name_words, e.rank_terms {source} "
+            f"SELECT e.id, e.sort_name, e.rank_terms {source} "
             f"WHERE {' AND '.join(where)}{order} LIMIT %s",
             [*args, *row_args, limit],
         )
-        return [
-            Candidate(row[0], row[1], row[2], tuple(row[3].split("|")) if row[3] else ("",) * 4)
-            for row in cursor.fetchall()
-        ]
+        return [Candidate(*row) for row in cursor.fetchall()]
 
 
 # --- ranking ---------------------------------------------------------------------------------
 
+# The fields of ``rank_terms`` and the weight of a group found in each.
+FIELD_WEIGHTS = {"n": 1.0, "t": 0.6, "d": 0.3, "e": 0.1}  # name, taxonomy, description, eligibility
+# What a group gains when the service holds the taxonomy term of a phrase of several words
+# found whole in the query: as much as the word in the name.
+PHRASE_BONUS = 1.0
+_FIELD_BITS = {mark: 1 << bit for bit, mark in enumerate(FIELD_WEIGHTS)}
+_PLACE = re.compile(r" p:(\S+)")
 
-def _group_score(group: Group, fields: tuple[str, ...]) -> float:
-    """How well one group matches: the weights of the fields holding it, added up."""
-    score = 0.0
-    for weight, text in zip(FIELD_WEIGHTS, fields, strict=False):
-        if any(f" {a} " in text for a in group.alternatives) or any(
-            f" {p}" in text for p in group.prefixes
-        ):
-            score += weight
-    return score * group.weight
+
+class _Scorer:
+    """Finds which groups a candidate's ``rank_terms`` holds, and in which fields: one
+    regular expression over the terms of every group (whole terms, then prefixes)."""
+
+    def __init__(self, groups: tuple[Group, ...]) -> None:
+        # A term or prefix -> the groups holding it; a group's fields are a bit mask.
+        self.groups: dict[str, tuple[int, ...]] = {}
+        exact: dict[str, list[int]] = {}
+        prefixes: dict[str, list[int]] = {}
+        for index, group in enumerate(groups):
+            for term in group.alternatives:
+                exact.setdefault(term, []).append(index)
+            for prefix in group.prefixes:
+                prefixes.setdefault(prefix, []).append(index)
+        self.groups = {t: tuple(g) for t, g in exact.items()}
+        self.prefix_groups = {p: tuple(g) for p, g in prefixes.items()}
+        # (term, group) pairs where the term is the token of a phrase found whole.
+        self.phrases = {(t, index) for index, g in enumerate(groups) for t in g.phrase_tokens}
+        self.exact = self._pattern(exact, r"(?= )")
+        self.prefix = self._pattern(prefixes, r"[0-9a-z]*(?= )")
+        # The score of a group found in the fields of a mask, for every mask.
+        weights = list(FIELD_WEIGHTS.values())
+        self.mask_scores = [
+            [
+                group.weight * sum(w for bit, w in enumerate(weights) if mask >> bit & 1)
+                for mask in range(1 << len(weights))
+            ]
+            for group in groups
+        ]
+
+    @staticmethod
+    def _pattern(terms: dict[str, list[int]], tail: str) -> re.Pattern[str] | None:
+        if not terms:
+            return None
+        marks = "".join(FIELD_WEIGHTS)
+        choices = "|".join(re.escape(t) for t in sorted(terms, key=lambda t: (-len(t), t)))
+        return re.compile(f" ([{marks}]):({choices}){tail}")
+
+    def score(self, terms: str) -> tuple[int, float]:
+        """(groups found, their weighted score): each group scores the weights of the fields
+        it is found in, added up, times its own weight."""
+        masks: dict[int, int] = {}
+        phrases = self.phrases
+        found: set[int] = set()
+        bits = _FIELD_BITS
+        for pattern, table in ((self.exact, self.groups), (self.prefix, self.prefix_groups)):
+            if pattern is None:
+                continue
+            for mark, term in pattern.findall(terms):
+                for group in table[term]:
+                    masks[group] = masks.get(group, 0) | bits[mark]
+                    if phrases and (term, group) in phrases:
+                        found.add(group)
+        scores = self.mask_scores
+        score = sum(scores[group][mask] for group, mask in masks.items())
+        return len(masks), round(score + PHRASE_BONUS * len(found), 6)
 
 
 def _band(candidate: Candidate, place: Place | None) -> int:
@@ -265,7 +318,7 @@ def _band(candidate: Candidate, place: Place | None) -> int:
     place to rank by)."""
     if place is None:
         return 0
-    codes = candidate.fields[3].split() if len(candidate.fields) > 3 else []
+    codes = _PLACE.findall(candidate.terms)
     if place.region_code:
         return 0 if token("r", place.region_code) in codes else FAR
     centre = place.municipality
@@ -288,12 +341,10 @@ class Ranked:
     key: tuple[Any, ...]
 
 
-def _rank(candidate: Candidate, groups: tuple[Group, ...], place: Place | None) -> Ranked:
-    fields = (candidate.name, *candidate.fields[:3])
-    scores = [_group_score(group, fields) for group in groups]
-    coverage = sum(1 for s in scores if s > 0)
-    key = (-coverage, _band(candidate, place), -round(sum(scores), 6), candidate.sort_name)
-    return Ranked(candidate, coverage, (*key, candidate.id))
+def _rank(candidate: Candidate, scorer: _Scorer, place: Place | None) -> Ranked:
+    coverage, score = scorer.score(candidate.terms)
+    key = (-coverage, _band(candidate, place), -score, candidate.sort_name, candidate.id)
+    return Ranked(candidate, coverage, key)
 
 
 # --- the search ------------------------------------------------------------------------------
@@ -408,7 +459,8 @@ def _order(
 ) -> list[Ranked]:
     """The rows covering at least ``least`` groups, ranked; of a broad search, the first
     ``window`` rows read are ranked and the others follow in the order read."""
-    ranked = [_rank(c, groups, place) for c in gathered.candidates.values()]
+    scorer = _Scorer(groups)
+    ranked = [_rank(c, scorer, place) for c in gathered.candidates.values()]
     ranked = [r for r in ranked if r.coverage >= least]
     if not gathered.is_broad:
         return sorted(ranked, key=lambda r: r.key)

@@ -43,6 +43,9 @@ class Group:
     alternatives: tuple[str, ...]
     prefixes: tuple[str, ...] = ()
     weight: float = 1.0
+    # Taxonomy tokens of a phrase of several words found whole in the query ("aide
+    # sociale" -> income): a service holding one matched the phrase, not just the word.
+    phrase_tokens: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -149,15 +152,21 @@ def query_parse(text: str) -> TextQuery:
         else:
             groups.append(None)
     final: list[Group] = []
-    for (_written, word), group, (tokens, more) in zip(
-        words, groups, synonyms_apply(read_as), strict=True
-    ):
-        if group is None and not tokens and not more:
+    for (_written, word), group, added in zip(words, groups, synonyms_apply(read_as), strict=True):
+        if group is None and not added.tokens and not added.stems:
             ignored.append(word)
             continue
         base = group or Group(word, ())
-        alternatives = tuple(sorted(set(base.alternatives) | tokens | more))
-        final.append(Group(word, alternatives, base.prefixes, base.weight))
+        alternatives = tuple(sorted(set(base.alternatives) | added.tokens | added.stems))
+        final.append(
+            Group(
+                word,
+                alternatives,
+                base.prefixes,
+                base.weight,
+                phrase_tokens=tuple(sorted(added.phrase_tokens)),
+            )
+        )
     return TextQuery(
         typed=typed,
         groups=tuple(final),

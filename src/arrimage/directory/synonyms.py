@@ -9,7 +9,7 @@ a search finds at once, without rebuilding the search rows.
 """
 
 import csv
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 from arrimage.directory.geo import DATA
@@ -64,15 +64,40 @@ def synonym_stems() -> frozenset[str]:
     return frozenset(s for synonym in synonyms() for word in synonym.phrase for s in word)
 
 
-def synonyms_apply(words: list[frozenset[str]]) -> list[tuple[set[str], set[str]]]:
-    """For each word of a query (given by its stems), the tokens and the stems its synonyms
-    add: every phrase found in the query adds its expansions to each word it covers."""
-    added: list[tuple[set[str], set[str]]] = [(set(), set()) for _word in words]
+@cache
+def _by_first_stem() -> dict[str, tuple[Synonym, ...]]:
+    found: dict[str, list[Synonym]] = {}
     for synonym in synonyms():
-        length = len(synonym.phrase)
-        for start in range(len(words) - length + 1):
+        for stem in synonym.phrase[0]:
+            found.setdefault(stem, []).append(synonym)
+    return {stem: tuple(found_synonyms) for stem, found_synonyms in found.items()}
+
+
+@dataclass
+class Added:
+    """What synonyms add to one word of a query: taxonomy tokens, stems, and the tokens of
+    the phrases of several words it is part of (a whole phrase found: "aide sociale")."""
+
+    tokens: set[str] = field(default_factory=set)
+    stems: set[str] = field(default_factory=set)
+    phrase_tokens: set[str] = field(default_factory=set)
+
+
+def synonyms_apply(words: list[frozenset[str]]) -> list[Added]:
+    """For each word of a query (given by its stems), what its synonyms add: every phrase
+    found in the query adds its expansions to each word it covers."""
+    added = [Added() for _word in words]
+    starting = _by_first_stem()
+    for start, first in enumerate(words):
+        candidates = {s for stem in first for s in starting.get(stem, ())}
+        for synonym in candidates:
+            length = len(synonym.phrase)
+            if start + length > len(words):
+                continue
             if all(synonym.phrase[i] & words[start + i] for i in range(length)):
                 for i in range(start, start + length):
-                    added[i][0].update(synonym.tokens)
-                    added[i][1].update(synonym.stems)
+                    added[i].tokens.update(synonym.tokens)
+                    added[i].stems.update(synonym.stems)
+                    if length > 1:
+                        added[i].phrase_tokens.update(synonym.tokens)
     return added

@@ -43,11 +43,13 @@ def stems_known(stems: Iterable[str]) -> set[str]:
     wanted = sorted(set(stems))
     if not wanted:
         return set()
-    return set(
-        SearchTerm.objects.filter(kind=SearchTerm.STEM, term__in=wanted).values_list(
-            "term", flat=True
+    with connection.cursor() as cursor:  # on every search: without the ORM's overhead
+        cursor.execute(
+            f"SELECT term FROM {SearchTerm._meta.db_table} "  # noqa: S608
+            f"WHERE kind = %s AND term IN ({', '.join(['%s'] * len(wanted))})",
+            [SearchTerm.STEM, *wanted],
         )
-    )
+        return {row[0] for row in cursor.fetchall()}
 
 
 def prefix_known(prefix: str) -> bool:

@@ -1,10 +1,12 @@
 """Search by stems, with typos, synonyms and field weights (docs/directory.md, Search).
 
-The search documents now hold the Snowball stems of their words (French and English), and each
-row gains ``rank_terms`` (what ranking reads: the stems of its taxonomy, description and
-eligibility, and its places); ``name_words`` holds the names' stems. A vocabulary table
-(``SearchTerm``) holds every word and stem, for the correction of typos. Every row and the
-vocabulary are rebuilt here with the current indexing code (derived data).
+The search documents now hold the Snowball stems of their words (French and English), and
+``name_words`` becomes ``rank_terms``: what ranking reads of each candidate, every stem marked
+with its field (name, taxonomy, description, eligibility) and the codes of its places. It keeps
+its place before the long columns, so that SQLite reads it without walking their overflow
+pages. A vocabulary table (``SearchTerm``) holds every word and stem, for the correction of
+typos. Every row and the vocabulary are rebuilt here with the current indexing code (derived
+data).
 
 PostgreSQL: the ``pg_trgm`` extension (the trigram index over the vocabulary's words, for
 typos) and ``unaccent`` (accent-insensitive search of taxonomies and organisations) are
@@ -12,8 +14,8 @@ created; both are trusted extensions, so the database owner may create them. ``r
 kept in the row (storage ``main``, like the tsvector): ranking reads it for every candidate,
 and out of line each would cost a TOAST lookup.
 
-SQLite: adding a column makes Django rebuild ``directory_searchentry``, which drops the
-full-text triggers of 0002; they are created again and the index rebuilt.
+SQLite: changing the column's type makes Django rebuild ``directory_searchentry``, which drops
+the full-text triggers of 0002; they are created again and the index rebuilt.
 """
 
 import importlib
@@ -62,7 +64,10 @@ class Migration(migrations.Migration):
     dependencies = [("directory", "0004_search_tokens")]
 
     operations = [
-        migrations.AddField(
+        migrations.RenameField(
+            model_name="searchentry", old_name="name_words", new_name="rank_terms"
+        ),
+        migrations.AlterField(
             model_name="searchentry",
             name="rank_terms",
             field=models.TextField(default=""),
