@@ -399,20 +399,23 @@ def _gather(
     window: int,
 ) -> _Gathered:
     """The rows holding the filters (and ``words``), up to ``max(window, needed)`` per read;
-    with a place, ring by ring outwards until ``needed`` rows are found, then anywhere. A
-    read of ``window`` rows or more makes the search broad."""
+    with a place, ring by ring outwards until ``needed`` rows are found. Then one read of the
+    whole (anywhere; for a place alone, within the last ring) counts them: a read of
+    ``window`` rows or more makes the search broad."""
     gathered = _Gathered()
     limit = max(window, needed)
     base = [filters] + ([words] if words is not None else [])
     if place is not None:
-        for ring in _rings(place):
-            if not ring:
-                continue
+        rings = [ring for ring in _rings(place) if ring]
+        for ring in rings:
             gathered.add(_read(params, [*base, _as_match([ring])], limit), window)
             if len(gathered.candidates) >= needed:
+                break
+        else:  # every ring read
+            if words is None:
                 return gathered
         if words is None:  # a place alone: what is near it
-            return gathered
+            base = [*base, _as_match([[t for ring in rings for t in ring]])]
     gathered.add(_read(params, base, limit), window)
     return gathered
 
