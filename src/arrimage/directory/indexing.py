@@ -67,6 +67,9 @@ class EntryText:
     tokens: list[str]
     places: list[str]
     words: set[str]
+    # Ranking reads Arrimage's eligibility terms and languages as their tokens (the query
+    # side maps words to them: synonyms.eligibility_tokens), the rest as stems.
+    eligibility_ranked: set[str]
 
     def doc(self) -> str:
         """The indexed document: every stem, then the tokens."""
@@ -74,17 +77,17 @@ class EntryText:
         return " ".join([*sorted(stems), *sorted(set(self.tokens))])
 
     def rank_terms(self) -> str:
-        """What ranking reads of a candidate (search.RANK_FIELDS): every stem and token, marked
-        with its field ("n:" name, "t:" taxonomy with the category tokens, "d:" description,
-        "e:" eligibility with the eligibility and language tokens), and the codes of its places
+        """What ranking reads of a candidate (search.FIELD_WEIGHTS): every stem and token,
+        marked with its field ("n:" name, "t:" taxonomy with the category tokens, "d:"
+        description, "e:" eligibility: the tokens of the eligibility terms and languages the
+        service names, the stems of its other eligibility text), and the codes of its places
         ("p:laval", "p:xrqc13"), space-padded."""
         categories = {t for t in self.tokens if t.startswith("xc")}
-        eligibility = {t for t in self.tokens if t.startswith(("xe", "xl"))}
         fields = (
             ("n", self.name),
             ("t", self.taxonomy | categories),
             ("d", self.description),
-            ("e", self.eligibility | eligibility),
+            ("e", self.eligibility_ranked),
             ("p", set(self.places)),
         )
         terms = [f"{mark}:{term}" for mark, values in fields for term in sorted(values)]
@@ -103,11 +106,18 @@ def _entry_text(
     name = [service.name_fr, service.name_en, service.alternate_name]
     taxonomy: list[str] = []
     description = [service.description_fr, service.description_en, service.organization.name]
-    eligibility = [service.eligibility_description_fr, service.eligibility_description_en]
+    free = [service.eligibility_description_fr, service.eligibility_description_en]
+    eligibility = list(free)
+    ranked: list[str] = []  # tokens of the eligibility terms and languages named
     tokens: list[str] = []
     for term in terms:
         is_category = term.code in CATEGORY_CODES
-        (taxonomy if is_category else eligibility).extend([term.name_fr, term.name_en, term.words])
+        words = [term.name_fr, term.name_en, term.words]
+        (taxonomy if is_category else eligibility).extend(words)
+        if not is_category and term.code in ELIGIBILITY_CODES:
+            ranked.append(token("e", term.code))
+        elif not is_category:
+            free += words
         if term.code:
             tokens.append(token("c" if is_category else "e", term.code))
     if not any(code.startswith("gender_") for code in (t.code for t in terms)):
@@ -115,6 +125,7 @@ def _entry_text(
     for code in languages:
         eligibility += list(LANGUAGES.get(code, (code,)))
         tokens.append(token("l", code))
+        ranked.append(token("l", code))
     place_codes: list[str] = []
     for place in places:
         region = regions_by_code.get(str(place["region"]))
@@ -139,6 +150,7 @@ def _entry_text(
         tokens=tokens,
         places=sorted(set(place_codes)),
         words=set().union(*(text_words(text) for text in texts)),
+        eligibility_ranked=text_stems(" ".join(value for value in free if value)) | set(ranked),
     )
 
 

@@ -265,7 +265,7 @@ class _Scorer:
         exact: dict[str, list[int]] = {}
         prefixes: dict[str, list[int]] = {}
         for index, group in enumerate(groups):
-            for term in group.alternatives:
+            for term in (*group.alternatives, *group.score_terms):
                 exact.setdefault(term, []).append(index)
             for prefix in group.prefixes:
                 prefixes.setdefault(prefix, []).append(index)

@@ -16,7 +16,7 @@ from functools import cache
 
 from arrimage.coalition.models import Region
 from arrimage.directory import geo
-from arrimage.directory.synonyms import synonym_stems, synonyms_apply
+from arrimage.directory.synonyms import eligibility_tokens, synonym_stems, synonyms_apply
 from arrimage.directory.text import (
     MAX_QUERY_WORDS,
     STOP_WORDS,
@@ -46,6 +46,10 @@ class Group:
     # Taxonomy tokens of a phrase of several words found whole in the query ("aide
     # sociale" -> income): a service holding one matched the phrase, not just the word.
     phrase_tokens: tuple[str, ...] = ()
+    # Tokens ranking looks for besides the alternatives (eligibility terms and languages the
+    # word names), never asked of the index: "femmes" must not find every service that
+    # states no gender.
+    score_terms: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -152,7 +156,9 @@ def query_parse(text: str) -> TextQuery:
         else:
             groups.append(None)
     final: list[Group] = []
-    for (_written, word), group, added in zip(words, groups, synonyms_apply(read_as), strict=True):
+    for (_written, word), group, added, stems_read in zip(
+        words, groups, synonyms_apply(read_as), read_as, strict=True
+    ):
         if group is None and not added.tokens and not added.stems:
             ignored.append(word)
             continue
@@ -165,6 +171,7 @@ def query_parse(text: str) -> TextQuery:
                 base.prefixes,
                 base.weight,
                 phrase_tokens=tuple(sorted(added.phrase_tokens)),
+                score_terms=tuple(sorted(eligibility_tokens(stems_read) - set(alternatives))),
             )
         )
     return TextQuery(

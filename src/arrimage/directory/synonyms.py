@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from arrimage.directory.geo import DATA
-from arrimage.directory.taxonomy import CATEGORY_CODES, TERMS_BY_CODE
-from arrimage.directory.text import STOP_WORDS, normalise, raw_words, stems, token
+from arrimage.directory.taxonomy import CATEGORY_CODES, ELIGIBILITY, LANGUAGES, TERMS_BY_CODE
+from arrimage.directory.text import STOP_WORDS, normalise, raw_words, stems, text_stems, token
 
 
 @dataclass(frozen=True)
@@ -101,3 +101,26 @@ def synonyms_apply(words: list[frozenset[str]]) -> list[Added]:
                     if length > 1:
                         added[i].phrase_tokens.update(synonym.tokens)
     return added
+
+
+@cache
+def _eligibility_by_stem() -> dict[str, frozenset[str]]:
+    """A stem -> the tokens of the eligibility terms and languages whose names (French or
+    English) or words hold it ("femm" -> xegenderwomen, "espagnol" -> xles)."""
+    found: dict[str, set[str]] = {}
+    for term in ELIGIBILITY:
+        for text in (term.name_fr, term.name_en, *term.words):
+            for stem in text_stems(text):
+                found.setdefault(stem, set()).add(token("e", term.code))
+    for code, names in LANGUAGES.items():
+        for name in names:
+            for stem in text_stems(name):
+                found.setdefault(stem, set()).add(token("l", code))
+    return {stem: frozenset(tokens) for stem, tokens in found.items()}
+
+
+def eligibility_tokens(word_stems: frozenset[str]) -> set[str]:
+    """The tokens of the eligibility terms and languages a word names: what ranking looks for
+    in a service's eligibility, where it keeps Arrimage's own terms as tokens."""
+    table = _eligibility_by_stem()
+    return {t for stem in word_stems for t in table.get(stem, ())}

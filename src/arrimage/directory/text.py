@@ -84,11 +84,17 @@ def raw_words(text: str) -> list[str]:
     return _RAW_WORD.findall(text.lower())
 
 
+@lru_cache(maxsize=65536)
+def word_normalised(raw: str) -> str:
+    """``normalise`` of one word, remembered: documents repeat their words."""
+    return normalise(raw)
+
+
 def text_stems(text: str) -> set[str]:
     """Every stem of every word of a text, stop words left out."""
     found: set[str] = set()
     for raw in raw_words(text):
-        if normalise(raw) in STOP_WORDS:
+        if word_normalised(raw) in STOP_WORDS:
             continue
         found.update(stems(raw))
     return found
@@ -105,6 +111,7 @@ def query_words(text: str) -> list[str]:
     return words[:MAX_QUERY_WORDS]
 
 
+@lru_cache(maxsize=16384)
 def token(kind: str, code: str) -> str:
     """A filter token stored in the search document: ('c', 'housing_emergency') ->
     'xchousingemergency'. Letters and digits only, so both full-text engines keep it whole."""

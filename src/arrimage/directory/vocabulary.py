@@ -3,14 +3,14 @@ correction of a mistyped word against the words they hold.
 
 A word is corrected to the words at the smallest edit distance (optimal string alignment, so
 a swap of two letters is one edit): one edit for words of four to seven letters, two from
-eight. PostgreSQL finds the candidates through a trigram index (pg_trgm); SQLite reads the
-words of about the same length and rapidfuzz measures them. The same rule then picks among
-the candidates on both databases.
+eight. PostgreSQL finds the candidates through a trigram index (pg_trgm, GiST: the 30 nearest
+words by trigram distance); SQLite reads the words of about the same length. rapidfuzz then
+measures them, and the same rule picks among the candidates on both databases.
 """
 
 from collections.abc import Iterable
 
-from django.db import connection, transaction
+from django.db import connection
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
@@ -19,8 +19,7 @@ from arrimage.directory.models import SearchTerm
 MAX_TERM = 100
 MIN_CORRECTED = 4  # shorter words are acronyms or codes: never corrected
 MAX_CORRECTIONS = 3
-TRIGRAM_THRESHOLD = 0.2  # candidates only: the edit distance decides
-TRIGRAM_CANDIDATES = 30
+TRIGRAM_CANDIDATES = 30  # the nearest by trigrams; the edit distance then decides
 
 
 def vocabulary_add(*, words: Iterable[str], stems: Iterable[str]) -> None:
@@ -67,12 +66,12 @@ def edits_allowed(word: str) -> int:
 
 def _candidates(word: str, allowed: int) -> list[str]:
     if connection.vendor == "postgresql":
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("SET LOCAL pg_trgm.similarity_threshold = %s", [str(TRIGRAM_THRESHOLD)])
+        # The nearest words by trigram distance, read in order from the GiST index.
+        with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT term FROM directory_searchterm WHERE kind = %s AND term %% %s "
-                "ORDER BY similarity(term, %s) DESC, term LIMIT %s",
-                [SearchTerm.WORD, word, word, TRIGRAM_CANDIDATES],
+                "SELECT term FROM directory_searchterm WHERE kind = 'w' "
+                "ORDER BY term <-> %s, term LIMIT %s",
+                [word, TRIGRAM_CANDIDATES],
             )
             return [row[0] for row in cursor.fetchall()]
     return list(
