@@ -38,7 +38,7 @@ from django.db import connection
 from django.utils import timezone
 
 from arrimage.directory import geo
-from arrimage.directory.search_query import Group, Place, TextQuery, query_parse
+from arrimage.directory.search_query import Group, Place, TextQuery, query_check, query_parse
 from arrimage.directory.text import token
 
 PER_PAGE = 20
@@ -398,26 +398,34 @@ def _gather(
     needed: int,
     window: int,
 ) -> _Gathered:
-    """The rows holding the filters (and ``words``), up to ``max(window, needed)`` per read;
-    with a place, ring by ring outwards until ``needed`` rows are found. Then one read of the
-    whole (anywhere; for a place alone, within the last ring) counts them: a read of
-    ``window`` rows or more makes the search broad."""
+    """The rows holding the filters (and ``words``; for a place alone, within its last ring),
+    up to ``max(window, needed)`` per read. A read of ``window`` rows or more makes the search
+    broad: then, with a place, its rings are read too, nearest first, until ``needed`` rows
+    are found there, so that the nearest services are among the rows ranked."""
     gathered = _Gathered()
     limit = max(window, needed)
     base = [filters] + ([words] if words is not None else [])
-    if place is not None:
-        rings = [ring for ring in _rings(place) if ring]
-        for ring in rings:
-            gathered.add(_read(params, [*base, _as_match([ring])], limit), window)
-            if len(gathered.candidates) >= needed:
-                break
-        else:  # every ring read
-            if words is None:
-                return gathered
-        if words is None:  # a place alone: what is near it
-            base = [*base, _as_match([[t for ring in rings for t in ring]])]
+    rings = [ring for ring in _rings(place) if ring] if place is not None else []
+    if words is None and rings:  # a place alone: what is near it
+        base = [*base, _as_match([[t for ring in rings for t in ring]])]
     gathered.add(_read(params, base, limit), window)
+    if not gathered.is_broad:
+        return gathered
+    near = _Gathered()
+    for ring in rings:
+        near.add(_read(params, [*base, _as_match([ring])], limit), window)
+        if len(near.candidates) >= needed:
+            break
+    gathered.candidates = {**near.candidates, **gathered.candidates}
     return gathered
+
+
+@dataclass(frozen=True)
+class _Result:
+    ranked: list["Ranked"]
+    is_broad: bool
+    partial: bool  # some rows match only part of the words
+    full: int  # rows matching every group
 
 
 def _ranked(
@@ -427,22 +435,25 @@ def _ranked(
     *,
     needed: int,
     window: int | None = None,
-) -> tuple[list[Ranked], bool, bool]:
-    """(ranked rows, broad, some match only part of the words). Reads at least ``window``
-    rows (``RANK_LIMIT`` + 1) per slice, more when ``needed`` for a later page; of a broad
-    search, the first ``window`` rows read are ranked and the rest follow in the index's
-    order, so that every page of it reads the same ranking."""
+) -> _Result:
+    """Reads at least ``window`` rows (``RANK_LIMIT`` + 1) per slice, more when ``needed``
+    for a later page; of a broad search, the first ``window`` rows read are ranked and the
+    rest follow in the index's order, so that every page of it reads the same ranking."""
     window = window or RANK_LIMIT + 1
     groups = text.groups
     if not groups:
+        if text.place is None:  # words typed, none found anywhere
+            return _Result([], False, False, 0)
         gathered = _gather(params, filters, None, text.place, needed=needed, window=window)
-        return _order(gathered, groups, text.place, window, 0), gathered.is_broad, False
+        ranked = _order(gathered, groups, text.place, window, 0)
+        return _Result(ranked, gathered.is_broad, False, len(ranked))
     words = [(g.alternatives, g.prefixes) for g in groups]
     gathered = _gather(
         params, filters, Match(tuple(words)), text.place, needed=needed, window=window
     )
+    full = len(gathered.candidates)
     partial = False
-    if len(groups) > 1 and len(gathered.candidates) < PER_PAGE:
+    if len(groups) > 1 and full < PER_PAGE and (full or text.checked):
         partial_rows = _gather(
             params, filters, Match(tuple(words), every=False), None, needed=needed, window=window
         )
@@ -454,7 +465,19 @@ def _ranked(
     least = math.ceil(len(groups) / 2)
     ranked = _order(gathered, groups, text.place, window, least)
     partial = partial and any(r.coverage < len(groups) for r in ranked)
-    return ranked, gathered.is_broad, partial
+    return _Result(ranked, gathered.is_broad, partial, full)
+
+
+def _search(
+    params: SearchParams, text: TextQuery, filters: Match, *, needed: int, window: int | None
+) -> tuple[TextQuery, _Result]:
+    """Search with the box as read without the vocabulary; when no service holds every word,
+    read it against the vocabulary (typos, prefixes, words found nowhere) and search again."""
+    result = _ranked(params, text, filters, needed=needed, window=window)
+    if text.groups and not result.full and not text.checked:
+        text = query_check(text)
+        result = _ranked(params, text, filters, needed=needed, window=window)
+    return text, result
 
 
 def _order(
@@ -499,18 +522,23 @@ def _rows(ids: list[int]) -> list[SearchHit]:
     return [by_id[i] for i in ids if i in by_id]
 
 
-def directory_search(*, actor: object, params: SearchParams) -> SearchPage:
-    """Search the directory. Everything a hit carries is public: ``actor`` (a membership or
-    None) does not widen it; the detail page applies the confidentiality rule."""
-    text = query_parse(params.q)
-    page = max(1, params.page)
-    notes: dict[str, Any] = {
+def _notes(text: TextQuery) -> dict[str, Any]:
+    """What the page says about the box."""
+    return {
         "terms": [g.word for g in text.groups],
         "place": text.place.label if text.place else "",
         "ignored": list(text.ignored),
         "corrections": list(text.corrections),
         "nothing_to_search": text.typed and text.is_blank,
     }
+
+
+def directory_search(*, actor: object, params: SearchParams) -> SearchPage:
+    """Search the directory. Everything a hit carries is public: ``actor`` (a membership or
+    None) does not widen it; the detail page applies the confidentiality rule."""
+    text = query_parse(params.q)
+    page = max(1, params.page)
+    notes = _notes(text)
     filter_groups, unknown = _filter_groups(params)
     if unknown:
         return SearchPage([], 0, page, unknown_place=True, **notes)
@@ -535,16 +563,17 @@ def directory_search(*, actor: object, params: SearchParams) -> SearchPage:
             has_next=len(rows) > offset + PER_PAGE,
             **notes,
         )
-    ranked, broad, partial = _ranked(params, text, filters, needed=needed)
+    text, result = _search(params, text, filters, needed=needed, window=None)
+    ranked = result.ranked
     chosen = [r.candidate.id for r in ranked[offset : offset + PER_PAGE]]
     return SearchPage(
         _rows(chosen),
-        max(len(ranked), RANK_LIMIT + 1) if broad else len(ranked),
+        max(len(ranked), RANK_LIMIT + 1) if result.is_broad else len(ranked),
         page,
-        is_broad=broad,
+        is_broad=result.is_broad,
         has_next=len(ranked) > offset + PER_PAGE,
-        partial=partial,
-        **notes,
+        partial=result.partial,
+        **_notes(text),
     )
 
 
@@ -554,8 +583,8 @@ def service_ids_ranked(*, q: str, limit: int) -> list[uuid.UUID] | None:
     text = query_parse(q)
     if text.is_blank:
         return None
-    ranked, _broad, _partial = _ranked(SearchParams(), text, Match(()), needed=limit, window=limit)
-    ids = [r.candidate.id for r in ranked[:limit]]
+    _text, result = _search(SearchParams(), text, Match(()), needed=limit, window=limit)
+    ids = [r.candidate.id for r in result.ranked[:limit]]
     if not ids:
         return []
     with connection.cursor() as cursor:

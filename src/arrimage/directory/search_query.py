@@ -5,9 +5,11 @@ with the category tokens its synonyms name; the stems of "femmes") and a place (
 Plateau-Mont-Royal). A service matches a group when its document holds any of the group's
 alternatives; ranking counts the groups it matches (``search``).
 
-Each word is looked up in the vocabulary of the search documents: a known stem is searched as
-it is; an unknown word is corrected to the closest known words (typos), or else searched as a
-prefix ("heberg"), or else left out and named on the page. A postal code or forward sortation
+The box is first read without the vocabulary (``query_parse``): every word searched by all its
+stems. Only when no service holds every word is it read against the vocabulary of the search
+documents (``query_check``): a known stem is searched as it is; an unknown word is corrected to
+the closest known words (typos), or else searched as a prefix ("interpr"), or else left out and
+named on the page. Most searches thus cost no vocabulary lookup. A postal code or forward sortation
 area, a municipality ("st-jérôme", "Chomedey") or a region ("Estrie") is a place, not a word.
 """
 
@@ -66,11 +68,13 @@ class TextQuery:
     place: Place | None = None
     ignored: tuple[str, ...] = ()  # words that match nothing
     corrections: tuple[tuple[str, str], ...] = field(default_factory=tuple)  # typed, read as
+    words: tuple[tuple[str, str], ...] = ()  # the words searched: (as written, normalised)
+    checked: bool = False  # read against the vocabulary (query_check)
 
     @property
     def is_blank(self) -> bool:
         """Nothing to search: empty, punctuation, or words too common to search for."""
-        return not self.groups and self.place is None
+        return not self.words and self.place is None
 
 
 @cache
@@ -113,6 +117,10 @@ def _postcode(text: str) -> tuple[str, Place | None, list[str]]:
 
 
 def query_parse(text: str) -> TextQuery:
+    """The box read without the vocabulary: every word searched by all its stems (and its
+    synonyms). Most searches need nothing more: when the index holds every word, the unknown
+    stems among the alternatives simply match nothing. ``query_check`` reads it again against
+    the vocabulary when that finds nothing."""
     text = text[:MAX_QUERY_LENGTH]
     typed = bool(text.strip())
     text, place, ignored = _postcode(text)
@@ -131,33 +139,58 @@ def query_parse(text: str) -> TextQuery:
             words.append((raw[index], normal[index]))
         index += 1
     words = words[:MAX_QUERY_WORDS]
-    word_stems = [frozenset(stems(written)) for written, _word in words]
-    known = stems_known(s for group in word_stems for s in group) | (
-        synonym_stems() & set().union(*word_stems)
+    groups = [Group(word, tuple(stems(written))) for written, word in words]
+    return _expanded(
+        TextQuery(typed=typed, place=place, ignored=tuple(ignored), words=tuple(words)),
+        [(group, frozenset(group.alternatives)) for group in groups],
     )
-    read_as: list[frozenset[str]] = []
-    groups: list[Group | None] = []
+
+
+def query_check(query: TextQuery) -> TextQuery:
+    """The box read against the vocabulary: a word none of whose stems a document holds (nor
+    a synonym) is corrected to the closest known words, else searched as a prefix, else left
+    out."""
+    if query.checked:
+        return query
+    word_stems = [frozenset(stems(written)) for written, _word in query.words]
+    known = stems_known(s for group in word_stems for s in group) | (
+        synonym_stems() & set().union(set(), *word_stems)
+    )
+    groups: list[tuple[Group | None, frozenset[str]]] = []
     found_corrections: list[tuple[str, str]] = []
-    for (_written, word), own in zip(words, word_stems, strict=True):
+    for (written, word), own in zip(query.words, word_stems, strict=True):
         if own & known:
-            read_as.append(own)
-            groups.append(Group(word, tuple(sorted(own & known))))
+            groups.append((Group(word, tuple(sorted(own & known))), own))
             continue
         fixed = corrections(word)
         if fixed:
             fixed_stems = frozenset(s for w in fixed for s in stems(w))
-            read_as.append(fixed_stems)
-            groups.append(Group(word, tuple(sorted(fixed_stems)), weight=CORRECTED_WEIGHT))
-            found_corrections += [(_written, w) for w in fixed]
-            continue
-        read_as.append(own)
-        if len(word) >= MIN_PREFIX and prefix_known(word):
-            groups.append(Group(word, (), prefixes=(word,), weight=PREFIX_WEIGHT))
+            group = Group(word, tuple(sorted(fixed_stems)), weight=CORRECTED_WEIGHT)
+            groups.append((group, fixed_stems))
+            found_corrections += [(written, w) for w in fixed]
+        elif len(word) >= MIN_PREFIX and prefix_known(word):
+            groups.append((Group(word, (), prefixes=(word,), weight=PREFIX_WEIGHT), own))
         else:
-            groups.append(None)
+            groups.append((None, own))
+    checked = TextQuery(
+        typed=query.typed,
+        place=query.place,
+        ignored=query.ignored,
+        corrections=tuple(found_corrections),
+        words=query.words,
+        checked=True,
+    )
+    return _expanded(checked, groups)
+
+
+def _expanded(query: TextQuery, groups: list[tuple[Group | None, frozenset[str]]]) -> TextQuery:
+    """The query with its groups and what their synonyms add (each group given with the
+    stems it is read as); a word with no group and no synonym is left out."""
     final: list[Group] = []
-    for (_written, word), group, added, stems_read in zip(
-        words, groups, synonyms_apply(read_as), read_as, strict=True
+    ignored = list(query.ignored)
+    added_all = synonyms_apply([read_as for _group, read_as in groups])
+    for (group, read_as), (_written, word), added in zip(
+        groups, query.words, added_all, strict=True
     ):
         if group is None and not added.tokens and not added.stems:
             ignored.append(word)
@@ -171,13 +204,15 @@ def query_parse(text: str) -> TextQuery:
                 base.prefixes,
                 base.weight,
                 phrase_tokens=tuple(sorted(added.phrase_tokens)),
-                score_terms=tuple(sorted(eligibility_tokens(stems_read) - set(alternatives))),
+                score_terms=tuple(sorted(eligibility_tokens(read_as) - set(alternatives))),
             )
         )
     return TextQuery(
-        typed=typed,
+        typed=query.typed,
         groups=tuple(final),
-        place=place,
+        place=query.place,
         ignored=tuple(ignored),
-        corrections=tuple(found_corrections),
+        corrections=query.corrections,
+        words=query.words,
+        checked=query.checked,
     )

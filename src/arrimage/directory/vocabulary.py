@@ -3,9 +3,10 @@ correction of a mistyped word against the words they hold.
 
 A word is corrected to the words at the smallest edit distance (optimal string alignment, so
 a swap of two letters is one edit): one edit for words of four to seven letters, two from
-eight. PostgreSQL finds the candidates through a trigram index (pg_trgm, GiST: the 30 nearest
-words by trigram distance); SQLite reads the words of about the same length. rapidfuzz then
-measures them, and the same rule picks among the candidates on both databases.
+eight. PostgreSQL finds the candidates through a trigram index (pg_trgm, GIN: the words that
+share at least a fifth of their trigrams); SQLite reads the words of about the same length.
+rapidfuzz then measures them, and the same rule picks among the candidates on both
+databases.
 """
 
 from collections.abc import Iterable
@@ -19,7 +20,10 @@ from arrimage.directory.models import SearchTerm
 MAX_TERM = 100
 MIN_CORRECTED = 4  # shorter words are acronyms or codes: never corrected
 MAX_CORRECTIONS = 3
-TRIGRAM_CANDIDATES = 30  # the nearest by trigrams; the edit distance then decides
+# Candidates only: the words sharing at least a fifth of their trigrams (a first letter
+# mistyped in a four-letter word shares a quarter), the 30 closest; the edit distance decides.
+TRIGRAM_THRESHOLD = 0.2
+TRIGRAM_CANDIDATES = 30
 
 
 def vocabulary_add(*, words: Iterable[str], stems: Iterable[str]) -> None:
@@ -66,12 +70,14 @@ def edits_allowed(word: str) -> int:
 
 def _candidates(word: str, allowed: int) -> list[str]:
     if connection.vendor == "postgresql":
-        # The nearest words by trigram distance, read in order from the GiST index.
+        # The words sharing enough trigrams, found through the GIN index (a fraction of a
+        # millisecond, where ordering a GiST index by distance takes tens).
         with connection.cursor() as cursor:
+            cursor.execute(f"SET pg_trgm.similarity_threshold = {TRIGRAM_THRESHOLD}")
             cursor.execute(
-                "SELECT term FROM directory_searchterm WHERE kind = 'w' "
-                "ORDER BY term <-> %s, term LIMIT %s",
-                [word, TRIGRAM_CANDIDATES],
+                "SELECT term FROM directory_searchterm WHERE kind = 'w' AND term %% %s "
+                "ORDER BY similarity(term, %s) DESC, term LIMIT %s",
+                [word, word, TRIGRAM_CANDIDATES],
             )
             return [row[0] for row in cursor.fetchall()]
     return list(

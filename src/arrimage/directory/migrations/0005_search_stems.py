@@ -8,8 +8,8 @@ pages. A vocabulary table (``SearchTerm``) holds every word and stem, for the co
 typos. Every row and the vocabulary are rebuilt here with the current indexing code (derived
 data).
 
-PostgreSQL: the ``pg_trgm`` extension (a GiST trigram index over the vocabulary's words: the
-nearest words to a mistyped one, for typos) and ``unaccent`` (accent-insensitive search of
+PostgreSQL: the ``pg_trgm`` extension (a GIN trigram index over the vocabulary's words: the
+words close to a mistyped one, for typos) and ``unaccent`` (accent-insensitive search of
 taxonomies and organisations) are created; both are trusted extensions, so the database
 owner may create them. ``rank_terms`` is
 kept in the row (storage ``main``, like the tsvector): ranking reads it for every candidate,
@@ -29,7 +29,7 @@ POSTGRES_UP = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
     "CREATE EXTENSION IF NOT EXISTS unaccent",
     "CREATE INDEX directory_searchterm_trgm ON directory_searchterm "
-    "USING gist (term gist_trgm_ops) WHERE kind = 'w'",
+    "USING gin (term gin_trgm_ops) WHERE kind = 'w'",
     "ALTER TABLE directory_searchentry ALTER COLUMN rank_terms SET STORAGE MAIN",
 ]
 POSTGRES_DOWN = [
