@@ -98,13 +98,13 @@ def reset_postgres() -> None:
 
 
 class Sealer:
-    """The application's field encryption (arrimage.privacy.crypto), with each
+    """The application's field encryption (arrimage.core.crypto), with each
     organisation's key looked up once instead of once per value."""
 
     def __init__(self) -> None:
         from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-        from arrimage.privacy import crypto
+        from arrimage.core import crypto
 
         self.crypto = crypto
         self.aesgcm = AESGCM

@@ -218,7 +218,7 @@ def child(args: argparse.Namespace) -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from arrimage.core.demo import demo_coalition_build
+    from arrimage.accounts.demo import demo_coalition_build
     from arrimage.directory.demo import demo_directory_build
     from arrimage.directory.models import SearchEntry, Service
     from arrimage.directory.search import SearchParams, directory_search

@@ -17,7 +17,7 @@ from django.db import connections, transaction
 
 from arrimage.accounts.models import Membership, Role, User
 from arrimage.coalition.models import Coalition, CoalitionLevel, Organisation, Region
-from arrimage.privacy.crypto import clear_key_cache
+from arrimage.core.crypto import clear_key_cache
 
 PASSWORD = "correct horse battery staple"
 

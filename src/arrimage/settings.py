@@ -83,6 +83,10 @@ INSTALLED_APPS = [
     "arrimage.directory",
     "arrimage.trends",
     "arrimage.orientation",
+    "arrimage.home",
+    "arrimage.law25",
+    "arrimage.demo",
+    "arrimage.operations",
 ]
 
 MIDDLEWARE = [
@@ -169,7 +173,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "home:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Two-factor is mandatory for every role that reads personal data, except where the demo

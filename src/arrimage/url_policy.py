@@ -30,7 +30,8 @@ class Access(StrEnum):
 URL_POLICY: dict[str, Access] = {
     "core:welcome": Access.PUBLIC,
     "core:health": Access.PUBLIC,
-    "core:home": Access.AUTHENTICATED,
+    "home:home": Access.AUTHENTICATED,
+    "home:availability_confirm": Access.AUTHENTICATED,
     "accounts:login": Access.PUBLIC,
     "accounts:login_code": Access.PUBLIC,
     "accounts:language": Access.PUBLIC,
@@ -155,10 +156,12 @@ URL_POLICY: dict[str, Access] = {
     "trends:answers": Access.AUTHENTICATED,
     "trends:answer_set": Access.AUTHENTICATED,
     "trends:htcds_export": Access.AUTHENTICATED,
+    "trends:htcds_extra": Access.AUTHENTICATED,
     # Orientation (issue 5): matching for any member; holds, referrals and unmet needs check
     # the role and the side themselves; denied answers 404.
     "orientation:match": Access.AUTHENTICATED,
     "orientation:match_case": Access.AUTHENTICATED,
+    "orientation:intake": Access.AUTHENTICATED,
     "orientation:holds": Access.AUTHENTICATED,
     "orientation:hold_create": Access.AUTHENTICATED,
     "orientation:hold_accept": Access.AUTHENTICATED,

@@ -5,13 +5,14 @@ from arrimage.api import api_urls
 urlpatterns = [
     path("api/", api_urls()),
     path("", include("arrimage.core.urls")),
+    path("", include("arrimage.home.urls")),
     path("compte/", include("arrimage.accounts.urls")),
     path("coalitions/", include("arrimage.coalition.urls")),
     path("repertoire/", include("arrimage.directory.urls")),
     path("hsds/", include("arrimage.directory.hsds_urls")),
     path("dossiers/", include("arrimage.cases.urls")),
     path("ententes/", include("arrimage.privacy.agreement_urls")),
-    path("confidentialite/", include("arrimage.privacy.law25_urls")),
+    path("confidentialite/", include("arrimage.law25.urls")),
     path("tendances/", include("arrimage.trends.urls")),
     path("orientation/", include("arrimage.orientation.urls")),
 ]

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from arrimage.accounts.lockout import BASE_COOLOFF, MAX_COOLOFF, cooloff_time
 from arrimage.accounts.models import User
-from arrimage.privacy.models import AuditEvent
+from arrimage.core.models import AuditEvent
 from tests.conftest import PASSWORD, login
 
 pytestmark = pytest.mark.django_db
@@ -180,7 +180,7 @@ def test_open_redirect_is_refused(client, side_a):
 
 
 def test_audit_verify_prints_the_head_to_anchor_outside(capsys, side_a, client):
-    from arrimage.privacy.models import AuditHead
+    from arrimage.core.models import AuditHead
 
     login(client, side_a.user("caseworker"))
     call_command("audit_verify")

@@ -4,7 +4,7 @@ import pytest
 from django.core import mail
 
 from arrimage.accounts.models import Membership, Role, User
-from arrimage.privacy.models import AuditEvent
+from arrimage.core.models import AuditEvent
 from tests.conftest import login
 
 pytestmark = pytest.mark.django_db

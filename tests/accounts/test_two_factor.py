@@ -8,7 +8,7 @@ from django.contrib.auth import SESSION_KEY
 from django_otp.oath import TOTP
 
 from arrimage.accounts.models import RecoveryCodeDevice, TOTPDevice
-from arrimage.privacy.models import AuditEvent
+from arrimage.core.models import AuditEvent
 from tests.conftest import PASSWORD, login
 
 pytestmark = pytest.mark.django_db

@@ -6,9 +6,9 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from arrimage.accounts import demo
 from arrimage.accounts.models import Membership
 from arrimage.cases.demo import demo_agreement_build
-from arrimage.core import demo
 from tests.browser.conftest import browser_login
 
 pytestmark = pytest.mark.browser

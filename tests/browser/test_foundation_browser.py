@@ -9,8 +9,8 @@ from tests.browser.conftest import browser_login
 from tests.conftest import PASSWORD, make_side
 
 # What a French and an English reader see in the header of every page once logged in.
-FRENCH_NAV = ["Tableau de bord", "Coalitions", "Membres", "Mon profil"]
-ENGLISH_NAV = ["Dashboard", "Coalitions", "Members", "My profile"]
+FRENCH_NAV = ["Accueil", "Coalitions", "Membres", "Mon profil"]
+ENGLISH_NAV = ["Home", "Coalitions", "Members", "My profile"]
 
 
 def _assert_interface(
@@ -29,14 +29,14 @@ def _assert_french(page: Page) -> None:
     _assert_interface(
         page, nav=FRENCH_NAV, logout="Se déconnecter", switch_to="English", html_lang="fr-CA"
     )
-    expect(page.get_by_text("Dashboard", exact=True)).to_have_count(0)
+    expect(page.get_by_text("Home", exact=True)).to_have_count(0)
 
 
 def _assert_english(page: Page) -> None:
     _assert_interface(
         page, nav=ENGLISH_NAV, logout="Log out", switch_to="Français", html_lang="en-CA"
     )
-    expect(page.get_by_text("Tableau de bord", exact=True)).to_have_count(0)
+    expect(page.get_by_text("Accueil", exact=True)).to_have_count(0)
 
 
 def test_login_then_french_then_english_remembered(page: Page, live_server) -> None:
@@ -46,13 +46,13 @@ def test_login_then_french_then_english_remembered(page: Page, live_server) -> N
     browser_login(page, live_server, admin.email, PASSWORD)
 
     # French first: the dashboard greets the user in French.
-    expect(page).to_have_url(f"{live_server.url}{reverse('core:home')}")
+    expect(page).to_have_url(f"{live_server.url}{reverse('home:home')}")
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Bonjour, {admin.full_name}")
     _assert_french(page)
 
     # The switch turns the same page into English.
     page.locator("header").get_by_role("button", name="English", exact=True).click()
-    expect(page).to_have_url(f"{live_server.url}{reverse('core:home')}")
+    expect(page).to_have_url(f"{live_server.url}{reverse('home:home')}")
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Hello, {admin.full_name}")
     _assert_english(page)
 
@@ -95,7 +95,7 @@ def test_phone_no_horizontal_scroll_and_skip_link(phone_page: Page, live_server)
 
     browser_login(page, live_server, admin.email, PASSWORD)
     for name in [
-        "core:home",
+        "home:home",
         "accounts:profile",
         "accounts:members",
         "accounts:two_factor",
@@ -107,7 +107,7 @@ def test_phone_no_horizontal_scroll_and_skip_link(phone_page: Page, live_server)
 
     # The skip link is the first thing the keyboard reaches; it shows itself, and following
     # it moves the focus to the main content.
-    page.goto(reverse("core:home"))
+    page.goto(reverse("home:home"))
     skip = page.locator("a.skip-link")
     expect(skip).to_have_text("Aller au contenu")
     expect(skip).not_to_be_in_viewport()

@@ -96,6 +96,7 @@ def test_needs_to_hold_to_referral_then_accepted(
         expect(staff.locator("main")).to_contain_text("Alias Organisation A")
         _no_sideways_scroll(staff)
         staff.locator("button[data-move=accepted]").click()
+        staff.locator("#confirm-move").click()
         expect(staff.locator("#referral-status")).to_have_attribute("data-status", "accepted")
     finally:
         context.close()

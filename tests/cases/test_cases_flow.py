@@ -9,10 +9,10 @@ from django.utils import timezone
 
 from arrimage.cases import selectors, services
 from arrimage.cases.models import CalendarFeed, Case, Note, Person, Task
-from arrimage.cases.sealing import category_data
-from arrimage.privacy.models import AuditEvent
+from arrimage.core.models import AuditEvent
 from tests.cases.conftest import consent_for, marker, membership
 from tests.conftest import login
+from tests.sealed import stored_category
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +55,7 @@ def test_a_permit_renewal_becomes_an_immigration_task(world):
     assert task.due_on == today + timedelta(days=365 - 90)
     track = world.case_a.immigration
     track.refresh_from_db()
-    assert category_data(track, "immigration")["trp_renewal_due_on"] == task.due_on.isoformat()
+    assert stored_category(track, "immigration")["trp_renewal_due_on"] == task.due_on.isoformat()
 
 
 def test_a_health_follow_up_adds_a_long_term_health_task(world):
@@ -165,14 +165,14 @@ def test_anonymisation_keeps_the_statistics_and_no_identifying_field(world):
     )
     services.case_anonymise(case=world.case_a)
     person = Person.objects.get(pk=world.case_a.person_id)
-    identity = category_data(person, "identity")
+    identity = stored_category(person, "identity")
     assert identity == {"alias": "", "gender": "Female", "age_band": "35-44", "citizenship": ["MX"]}
     assert "given_name" not in identity and "year_of_birth" not in identity
     assert person.contact_sealed is None and person.location_sealed is None
     assert person.is_anonymised
     assert not Note.objects.filter(case=world.case_a).exists()
     assert Case.objects.filter(pk=world.case_a.pk, status="Closed").exists()
-    exploitation = category_data(world.case_a.exploitation, "exploitation")
+    exploitation = stored_category(world.case_a.exploitation, "exploitation")
     assert exploitation["labour_exploitation_types"] == ["Agriculture"]
     assert "details" not in exploitation
     view = selectors.case_get(actor_membership=membership(world.a), case_id=world.case_a.pk)

@@ -4,21 +4,21 @@ enforcement login sees nothing protected."""
 import pytest
 from django.utils import timezone
 
+from arrimage.accounts import demo
 from arrimage.accounts.models import Membership
 from arrimage.cases import selectors
 from arrimage.cases.demo import CASE_COUNT, demo_cases_build
 from arrimage.cases.models import Case
-from arrimage.cases.sealing import category_data
-from arrimage.core import demo
 from arrimage.privacy.consent import consent_state
 from arrimage.privacy.models import ConsentRecord
+from tests.sealed import stored_category
 
 pytestmark = pytest.mark.django_db
 
 
 def _aliases() -> list[tuple[str, str]]:
     return sorted(
-        (case.lead_organisation.name, category_data(case.person, "identity").get("alias", ""))
+        (case.lead_organisation.name, stored_category(case.person, "identity").get("alias", ""))
         for case in Case.objects.select_related("person", "lead_organisation")
     )
 

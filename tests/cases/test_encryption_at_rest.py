@@ -5,7 +5,7 @@ from django.db import connection
 
 from arrimage.cases import services
 from arrimage.cases.models import Document, Note, Person
-from arrimage.privacy.crypto import DecryptionError, open_field
+from arrimage.core.crypto import DecryptionError, open_field
 from tests.cases.conftest import marker, membership
 
 pytestmark = pytest.mark.django_db

@@ -4,11 +4,11 @@ login; and the arrimage console command."""
 import pytest
 from django.db import transaction
 
+from arrimage.accounts import demo
 from arrimage.accounts.models import Membership, Role, User
 from arrimage.cli import main
 from arrimage.coalition.models import Coalition, Organisation, OrganisationType
-from arrimage.core import demo
-from arrimage.privacy.audit import audit_record
+from arrimage.core.audit import audit_record
 
 pytestmark = pytest.mark.django_db
 

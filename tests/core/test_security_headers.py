@@ -81,7 +81,7 @@ def test_unknown_page_gets_a_translated_404_without_details(client):
 
 @override_settings(DEBUG=False)
 def test_server_error_shows_no_stack_trace(side_a, monkeypatch):
-    from arrimage.core import views
+    from arrimage.home import views
 
     def explode(request):
         raise RuntimeError("secret internals")

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
+from arrimage.core.models import AuditEvent
 from arrimage.directory.models import CapacityChange, SearchEntry, ServiceCapacity
-from arrimage.privacy.models import AuditEvent
 from tests.conftest import login
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from arrimage.core.demo import demo_coalition_build
+from arrimage.accounts.demo import demo_coalition_build
 from arrimage.directory.demo import demo_directory_build
 from arrimage.directory.models import (
     Address,

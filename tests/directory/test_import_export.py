@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
+from arrimage.core.models import AuditEvent
 from arrimage.directory import exchange_apply
 from arrimage.directory.exchange_apply import bundle_apply
 from arrimage.directory.exchange_read import read_package, read_path, read_upload
@@ -31,7 +32,6 @@ from arrimage.directory.models import (
     ServiceCapacity,
 )
 from arrimage.directory.search import SearchParams, directory_search
-from arrimage.privacy.models import AuditEvent
 from tests.conftest import login
 from tests.directory.conftest import assert_valid, directory_org, service_make
 
@@ -259,7 +259,8 @@ def test_bad_uuid_in_a_nested_object(tmp_path, dataset):
     document["services"][0]["service_at_locations"][0]["location"]["id"] = "1234"
     lines = refused(write_json(tmp_path, document))
     assert any(
-        "row 1" in line and "service_at_locations.0.location.id" in line for line in lines
+        "row 1" in line and "services[1].service_at_locations[0].location.id" in line
+        for line in lines
     ), lines
     _nothing_written(before)
 
@@ -270,24 +271,29 @@ def test_missing_required_field_is_refused(tmp_path, dataset):
     before = counts()
     del document["services"][1]["status"]
     lines = refused(write_json(tmp_path, document))
-    assert any("row 2" in line and "'status' is a required property" in line for line in lines)
+    assert "hsds.json, row 2, services[2].status: this field is required" in lines, lines
     _nothing_written(before)
 
 
-def test_unknown_reference_is_refused_and_earlier_rows_are_not_kept(tmp_path, dataset):
+def test_a_service_whose_organization_is_nowhere_is_skipped_with_the_reason(tmp_path, dataset):
+    """A service cannot exist without its organization: it is skipped, and so is what cannot
+    exist without the service; the rest of the file is imported."""
     document = export_all()
     wipe()
-    before = counts()
     moved = document["services"][1]
-    moved["organization_id"] = str(uuid.uuid4())
+    missing = str(uuid.uuid4())
+    moved["organization_id"] = missing
     del moved["organization"]
     for organization in document["organizations"]:
         organization["services"] = [s for s in organization["services"] if s["id"] != moved["id"]]
-    lines = refused(write_json(tmp_path, document))
-    assert any(
-        "row 2" in line and "organization_id" in line and "unknown" in line for line in lines
-    ), lines
-    _nothing_written(before)
+    output = import_path(write_json(tmp_path, document))
+    assert not Service.objects.filter(pk=moved["id"]).exists()
+    assert Service.objects.count() == 1
+    assert (
+        f"hsds.json, row 2, services[2].organization_id: skipped: its organization {missing}"
+        in (output)
+    )
+    assert "service_at_location" in output.split("Skipped:")[1]
 
 
 def test_copies_of_one_object_that_disagree_are_refused(tmp_path, dataset):
@@ -310,7 +316,7 @@ def test_wrong_schema_version_is_refused(tmp_path, dataset):
     document["version"] = "2.0"
     lines = refused(write_json(tmp_path, document))
     assert lines == [
-        "hsds.json, row 0, version: HSDS version 2.0 is not supported: this import reads HSDS 3.0."
+        "hsds.json, version: HSDS version 2.0 is not supported: this import reads HSDS 3.0."
     ]
     _nothing_written(before)
 
@@ -331,7 +337,7 @@ def test_wrong_version_of_a_csv_package_is_refused(tmp_path, dataset):
     descriptor["version"] = "2.0.1"
     (folder / "datapackage.json").write_text(json.dumps(descriptor))
     lines = refused(folder)
-    assert lines[0].startswith("datapackage.json, row 0, version: HSDS version 2.0.1")
+    assert lines[0].startswith("datapackage.json, version: HSDS version 2.0.1")
     _nothing_written(before)
 
 
@@ -383,7 +389,9 @@ def test_not_json_is_refused(tmp_path, db):
     path = tmp_path / "broken.json"
     path.write_text('{"version": "3.0", "services": [')
     lines = refused(path)
-    assert lines[0].startswith("broken.json, row 1")
+    assert (
+        lines[0] == "broken.json, line 1, -: the file ends too early: it is cut off or incomplete"
+    )
 
 
 def test_a_failure_while_writing_rolls_everything_back(tmp_path, dataset, monkeypatch):

@@ -7,7 +7,7 @@ on the 60,000-service generated directory too."""
 
 import pytest
 
-from arrimage.core.demo import demo_coalition_build
+from arrimage.accounts.demo import demo_coalition_build
 from arrimage.directory.demo import demo_directory_build
 from arrimage.directory.models import Service
 from arrimage.directory.search import SearchParams, directory_search

@@ -3,6 +3,7 @@ Two organisations with identical data: neither reaches the other's (404), nothin
 
 import pytest
 
+from arrimage.core.models import AuditEvent
 from arrimage.directory.models import (
     Accessibility,
     Address,
@@ -16,7 +17,6 @@ from arrimage.directory.models import (
     ServiceAtLocation,
 )
 from arrimage.directory.search import SearchParams, directory_search
-from arrimage.privacy.models import AuditEvent
 from tests.conftest import login
 from tests.directory.conftest import directory_org
 

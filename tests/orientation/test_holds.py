@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from arrimage.accounts.models import Role
 from arrimage.core.errors import NotFound
+from arrimage.core.models import AuditEvent
 from arrimage.core.queue import TASKS, tasks_discover
 from arrimage.directory.models import CapacityChange, SearchEntry, ServiceCapacity
 from arrimage.orientation.holds import (
@@ -20,7 +21,6 @@ from arrimage.orientation.holds import (
     bed_holds_for,
 )
 from arrimage.orientation.models import BedHold, HoldStatus
-from arrimage.privacy.models import AuditEvent
 from tests.orientation.conftest import (
     database_for_threads,  # noqa: F401  (fixture)
     make_service,

@@ -156,16 +156,16 @@ def test_man_without_status_in_montreal_needing_emergency_housing(directory):
     ]
     first, second = need.options
     assert texts(first.reasons) == [
+        "0 km away (Montréal)",
         "2 beds free, updated 1 h ago",
         "takes people without status",
         "speaks French",
         "for men",
         "for the person's age",
         "staff 24/7",
-        "0 km away (Montréal)",
     ]
-    assert codes(second.reasons)[0] == "availability_stale"
-    assert second.reasons[0].text == "1 bed free, out of date: updated 30 h ago"
+    assert codes(second.reasons)[:2] == ["distance", "availability_stale"]
+    assert second.reasons[1].text == "1 bed free, out of date: updated 30 h ago"
     assert first.score > second.score
     excluded = {e.service_id: texts(e.reasons) for e in need.excluded}
     assert excluded[directory["men_longueuil_full"].pk] == ["full"]
@@ -191,6 +191,7 @@ def test_spanish_speaking_woman_with_two_children_confidential_shelter_and_trp_h
         housing, legal = match_profile(actor=None, profile=profile).needs
     assert [o.service_id for o in housing.options] == [directory["women_confidential"].pk]
     assert texts(housing.options[0].reasons) == [
+        "0 km away (Montréal)",
         "1 family unit free, updated 30 min ago",
         "takes people without status",
         "speaks Spanish",
@@ -200,7 +201,6 @@ def test_spanish_speaking_woman_with_two_children_confidential_shelter_and_trp_h
         "staff 24/7",
         "confidential address",
         "security measures",
-        "0 km away (Montréal)",
     ]
     excluded = {e.service_id: texts(e.reasons) for e in housing.excluded}
     assert excluded[directory["women_laval_open"].pk] == ["address not confidential"]
@@ -219,9 +219,9 @@ def test_spanish_speaking_woman_with_two_children_confidential_shelter_and_trp_h
         directory["lawyers_laval"].pk,
     ]
     assert texts(legal.options[0].reasons) == [
+        "0 km away (Montréal)",
         "takes people without status",
         "speaks Spanish",
-        "0 km away (Montréal)",
     ]
     assert texts(legal.options[1].reasons) == ["16 km away (Laval)"]
     assert legal.excluded == []
@@ -235,9 +235,9 @@ def test_a_17_year_old(directory):
         (need,) = match_profile(actor=None, profile=profile).needs
     assert [o.service_id for o in need.options] == [directory["youth"].pk]
     assert texts(need.options[0].reasons) == [
+        "0 km away (Montréal)",
         "4 beds free, updated 2 h ago",
         "for the person's age",
-        "0 km away (Montréal)",
     ]
     excluded = {e.service_id: texts(e.reasons) for e in need.excluded}
     assert excluded[directory["women_confidential"].pk] == ["18 and over only"]
@@ -354,7 +354,7 @@ def test_weights_add_up_to_100():
     assert sum(WEIGHTS.values()) == 100
 
 
-def test_availability_fresh_beats_stale_beats_unknown_beats_full():
+def test_availability_fresh_beats_stale_beats_unknown_beats_full_and_counts_once():
     profile = NeedsProfile(needs=("emergency_housing",))
     fresh = components(row(capacities=[{"unit": "bed", "available": 1}]), profile)
     stale = components(row(capacities=[{"unit": "bed", "available": 1}], age=30 * H), profile)
@@ -364,13 +364,13 @@ def test_availability_fresh_beats_stale_beats_unknown_beats_full():
     assert values == sorted(values, reverse=True) and len(set(values)) == 4
 
 
-def test_freshness_decays_to_zero_at_72_hours():
+def test_an_old_figure_counts_once_in_availability_not_again_as_freshness():
     profile = NeedsProfile(needs=("emergency_housing",))
     cap = [{"unit": "bed", "available": 1}]
-    assert components(row(capacities=cap, age=2 * H), profile)["freshness"] == 1.0
-    middle = components(row(capacities=cap, age=39 * H), profile)["freshness"]
-    assert 0.45 < middle < 0.55
-    assert components(row(capacities=cap, age=80 * H), profile)["freshness"] == 0.0
+    assert components(row(capacities=cap, age=2 * H), profile)["availability"] == 1.0
+    assert components(row(capacities=cap, age=23 * H), profile)["availability"] == 1.0
+    assert components(row(capacities=cap, age=30 * H), profile)["availability"] == 0.5
+    assert "freshness" not in WEIGHTS
 
 
 def test_language_distance_safety_and_response_factors():
@@ -379,7 +379,8 @@ def test_language_distance_safety_and_response_factors():
     assert components(row(languages=["fr"]), profile)["language"] == 0.7
     assert components(row(languages=["ar"]), profile)["language"] == 0.0
     assert components(row(), profile, distance=0)["distance"] == 1.0
-    assert components(row(), profile, distance=50)["distance"] == 0.5
+    assert components(row(), profile, distance=30)["distance"] == 0.5
+    assert components(row(), profile, distance=60)["distance"] == 0.0
     assert components(row(), profile, distance=150)["distance"] == 0.0
     safe = row(eligibility=["safety_confidential_address", "safety_staff_24_7"])
     assert round(components(safe, profile)["safety"], 2) == 0.67
@@ -433,3 +434,131 @@ def test_eligibility_rules_each_exclude():
         "exploitation_excluded",
         "not_accessible",
     ]
+
+
+# A ranking a worker trusts (issue 13) ---------------------------------------------------------
+
+
+def _shelter(name: str, municipality: str, languages=("fr",), beds=2, age=H):
+    return make_service(
+        None,
+        name_fr=name,
+        terms=("housing_emergency", "gender_women", "safety_staff_24_7"),
+        languages=languages,
+        municipality=municipality,
+        capacities=(("bed", beds, 10, age),),
+    )
+
+
+def test_an_option_46_km_away_never_outranks_an_equivalent_one_0_km_away(db):
+    far = _shelter("Refuge Saint-Jérôme", "saint-jerome", beds=6)
+    near = _shelter("Refuge Montréal", "montreal", beds=1)
+    profile = NeedsProfile(
+        needs=("emergency_housing",), gender="woman", languages=("es",), municipality="Montréal"
+    )
+    with translation.override("en"):
+        (need,) = match_profile(actor=None, profile=profile).needs
+    assert [o.service_id for o in need.options] == [near.pk, far.pk]
+    assert [r.text for r in need.options[0].reasons][:2] == [
+        "0 km away (Montréal)",
+        "1 bed free, updated 1 h ago",
+    ]
+    assert round(need.options[1].distance_km or 0) == 46
+    assert "ahead_of_closer" not in codes(need.options[0].reasons)
+
+
+def test_a_farther_option_ranked_first_says_why(db):
+    far = _shelter("Refuge Saint-Jérôme", "saint-jerome", languages=("fr", "es"))
+    near = _shelter("Refuge Montréal", "montreal")
+    profile = NeedsProfile(
+        needs=("emergency_housing",), gender="woman", languages=("es",), municipality="Montréal"
+    )
+    with translation.override("en"):
+        (need,) = match_profile(actor=None, profile=profile).needs
+    assert [o.service_id for o in need.options] == [far.pk, near.pk]
+    first = texts(need.options[0].reasons)
+    assert first[0] == "46 km away (Saint-Jérôme)"
+    assert "speaks Spanish" in first
+    assert first[-1] == "before a closer option (0 km) for: speaks the person's language"
+    with translation.override("fr-ca"):
+        (need,) = match_profile(actor=None, profile=profile).needs
+    assert texts(need.options[0].reasons)[-1] == (
+        "placée avant une option plus proche (0\u00a0km) pour\u00a0: parle la langue de la personne"
+    )
+
+
+def test_an_old_figure_near_by_does_not_lose_to_a_fresh_one_far_away_without_a_reason(db):
+    """The demonstration's case: a fresh figure 46 km away against a 54-hour-old figure 0 km
+    away. Whichever comes first, a farther first option says why."""
+    far = _shelter("Refuge Saint-Jérôme", "saint-jerome", languages=("fr", "es"), beds=6)
+    near = _shelter("Refuge Montréal", "montreal", languages=("fr", "es"), age=54 * H)
+    profile = NeedsProfile(
+        needs=("emergency_housing",), gender="woman", languages=("es",), municipality="Montréal"
+    )
+    with translation.override("en"):
+        (need,) = match_profile(actor=None, profile=profile).needs
+    assert [o.service_id for o in need.options] == [near.pk, far.pk]
+
+
+def test_every_farther_option_before_a_closer_one_states_why(db):
+    """Property over a random small directory: wherever an option is ranked before one that is
+    more than 2 km closer, it carries the reason, naming at least one factor."""
+    import random
+
+    rng = random.Random(13)
+    places = ["montreal", "laval", "longueuil", "saint-jerome", "terrebonne", "brossard"]
+    for number in range(14):
+        make_service(
+            None,
+            name_fr=f"Refuge {number}",
+            terms=("housing_emergency", *rng.sample(list(SAFETY), rng.randint(0, 3))),
+            languages=tuple(rng.sample(["fr", "en", "es", "ar"], rng.randint(1, 3))),
+            municipality=rng.choice(places),
+            capacities=(("bed", rng.randint(1, 4), 10, rng.choice([H, 30 * H])),)
+            if rng.random() < 0.8
+            else (),
+        )
+    profile = NeedsProfile(needs=("emergency_housing",), languages=("es",), municipality="montreal")
+    with translation.override("en"):
+        (need,) = match_profile(actor=None, profile=profile).needs
+    options = need.options
+    assert len(options) == 10
+    pairs = 0
+    for index, option in enumerate(options):
+        closer_below = [
+            o for o in options[index + 1 :] if (o.distance_km or 0) + 2 < (option.distance_km or 0)
+        ]
+        ahead = [r for r in option.reasons if r.code == "ahead_of_closer"]
+        if closer_below:
+            pairs += 1
+            assert len(ahead) == 1 and ahead[0].text.split(": ", 1)[1]
+        else:
+            assert not ahead
+    assert pairs > 0
+
+
+def test_distance_from_the_region_when_no_municipality_is_given(directory):
+    profile = NeedsProfile(needs=("emergency_housing",), region="QC-13")
+    with translation.override("en"):
+        (need,) = match_profile(actor=None, profile=profile).needs
+    assert all(o.reasons[0].code == "distance" for o in need.options)
+    first = [o.reasons[0].text for o in need.options]
+    assert all(text.endswith("(Laval)") for text in first)
+    assert all(" from Laval " in text or text.endswith("km away (Laval)") for text in first)
+
+
+SAFETY = ("safety_confidential_address", "safety_staff_24_7", "safety_security_measures")
+
+
+def test_the_distance_reason_names_where_it_is_measured_from():
+    from arrimage.orientation.reasons import distance_reason
+
+    with translation.override("en"):
+        assert distance_reason(12.3, "Terrebonne", "Laval").text == "12 km from Laval (Terrebonne)"
+        assert distance_reason(0.2, "Laval", "Laval").text == "0 km away (Laval)"
+        assert distance_reason(3, "Laval", "").text == "3 km away (Laval)"
+    with translation.override("fr-ca"):
+        assert (
+            distance_reason(12.3, "Terrebonne", "Laval").text
+            == "à 12\u00a0km de Laval (Terrebonne)"
+        )

@@ -140,9 +140,16 @@ def test_referral_page_for_each_side_and_nobody_else(client, world, side_a, side
     page = client.get(url).content.decode()
     assert "Alias Organisation A" in page
     assert 'data-move="accepted"' in page
-    accepted = client.post(
-        reverse("orientation:referral_transition", args=[referral.pk]), {"to_status": "accepted"}
-    )
+    assert "Accepter la demande" in page
+    transition = reverse("orientation:referral_transition", args=[referral.pk])
+    # The first post asks for confirmation and changes nothing.
+    asked = client.post(transition, {"to_status": "accepted"})
+    assert asked.status_code == 200
+    html = asked.content.decode().replace("\u00a0", " ")
+    assert "Accepter la demande ?" in html and 'name="confirmed" value="yes"' in html
+    assert "Alias Organisation A" not in html
+    assert Referral.objects.get().status == "sent"
+    accepted = client.post(transition, {"to_status": "accepted", "confirmed": "yes"})
     assert accepted.status_code == 302
     assert Referral.objects.get().status == "accepted"
     for role in Role.values:
@@ -152,7 +159,7 @@ def test_referral_page_for_each_side_and_nobody_else(client, world, side_a, side
         assert (
             client.post(
                 reverse("orientation:referral_transition", args=[referral.pk]),
-                {"to_status": "cancelled"},
+                {"to_status": "cancelled", "confirmed": "yes"},
             ).status_code
             == 404
         )
@@ -276,7 +283,7 @@ def test_api_match_hold_refer_and_fhir(client, world, side_a, side_b):
     (need,) = match.json()["needs"]
     assert [o["name"] for o in need["options"]] == ["Refuge Arrimage"]
     codes = [r["code"] for r in need["options"][0]["reasons"]]
-    assert codes[:3] == ["availability", "status_none", "language_es"]
+    assert codes[:4] == ["distance", "availability", "status_none", "language_es"]
     hold = client.post(
         "/api/orientation/holds",
         {"service_id": str(world["service"].pk)},
@@ -301,9 +308,10 @@ def test_api_match_hold_refer_and_fhir(client, world, side_a, side_b):
     )
     assert sent.status_code == 201, sent.content
     referral_id = sent.json()["id"]
-    fhir = client.get(f"/api/orientation/referrals/{referral_id}/fhir").json()
+    bundle = client.get(f"/api/orientation/referrals/{referral_id}/fhir").json()
+    fhir = next(e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Task")
     assert (fhir["resourceType"], fhir["status"], fhir["intent"]) == ("Task", "requested", "order")
-    assert "Alias" not in str(fhir)
+    assert "Alias" not in str(bundle)  # the sender's view: the case reference only
     client.logout()
     login(client, side_b.user("caseworker"))
     assert client.get(f"/api/orientation/referrals/{referral_id}").status_code == 404
@@ -317,7 +325,8 @@ def test_api_match_hold_refer_and_fhir(client, world, side_a, side_b):
         content_type="application/json",
     )
     assert declined.status_code == 200
-    fhir = client.get(f"/api/orientation/referrals/{referral_id}/fhir").json()
+    bundle = client.get(f"/api/orientation/referrals/{referral_id}/fhir").json()
+    fhir = next(e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Task")
     assert fhir["status"] == "rejected"
     assert fhir["statusReason"]["coding"][0]["code"] == "at_capacity"
 
@@ -336,3 +345,25 @@ def test_openapi_lists_orientation(client):
     schema = client.get("/api/openapi.json").json()
     assert "/api/orientation/match" in schema["paths"]
     assert "/api/orientation/referrals/{referral_id}/transition" in schema["paths"]
+
+
+def test_a_hold_for_a_case_waits_for_the_persons_consent(client, world, side_a):
+    """From a case, the page holds no place before the person consented to a referral to the
+    service's organisation, and says what to do."""
+    case = open_case(side_a)  # this person has consented to nothing
+    login(client, side_a.user("caseworker"))
+    held = client.post(
+        reverse("orientation:hold_create"),
+        {"service": world["service"].pk, "unit": "bed", "case": case.pk},
+        follow=True,
+    )
+    assert not BedHold.objects.exists()
+    assert held.redirect_chain[-1][0] == reverse("cases:consents", args=[case.pk])
+    assert "Aucune place n’est réservée avant le consentement de la personne." in (
+        held.content.decode()
+    )
+    consented = client.post(
+        reverse("orientation:hold_create"),
+        {"service": world["service"].pk, "unit": "bed", "case": world["cases"]["a"].pk},
+    )
+    assert consented.status_code == 302 and BedHold.objects.count() == 1

@@ -28,9 +28,11 @@ from arrimage.orientation.referral_selectors import (
 )
 from arrimage.orientation.referrals import (
     RECIPIENT,
+    RESPONSE_HOURS,
     SENDER,
     SYSTEM,
     TRANSITIONS,
+    default_response_hours,
     referral_create_and_send,
     referral_draft_create,
     referral_expire,
@@ -82,6 +84,15 @@ def send(world, side_a, categories=SHARED, **kwargs) -> Referral:
         need="emergency_housing",
         **kwargs,
     )
+
+
+def test_an_emergency_need_expects_the_shortest_response_time_by_default(world, side_a):
+    referral = send(world, side_a)
+    assert referral.need == "emergency_housing"
+    assert referral.response_hours == min(RESPONSE_HOURS) == 4
+    assert referral.response_due_at == referral.sent_at + timedelta(hours=4)
+    assert default_response_hours("legal") == 48
+    assert default_response_hours("legal", urgent=True) == 4
 
 
 def staff(world):
@@ -140,7 +151,7 @@ def test_an_other_organisations_case_cannot_be_referred(world, side_a, side_b):
 
 
 def test_sent_referral_notifies_without_personal_data(world, side_a):
-    referral = send(world, side_a, note="Arrivée prévue ce soir")
+    referral = send(world, side_a, note="Arrivée prévue ce soir", response_hours=48)
     assert referral.status == ReferralStatus.SENT
     assert referral.shared_categories == sorted(SHARED)
     assert referral.response_due_at == referral.sent_at + timedelta(hours=48)
@@ -421,3 +432,27 @@ def test_the_held_unit_follows_the_referral(world, side_a):
     referral_expire(referral_id=expiring.pk, now=expiring.response_due_at + timedelta(seconds=1))
     assert BedHold.objects.get(pk=third.pk).status == "expired"
     assert beds() == 1
+
+
+def test_retention_anonymisation_removes_the_notes_of_the_case_s_referrals(world, side_a):
+    """Law 25: anonymising a case leaves no free text of its referrals (issue 11)."""
+    from arrimage.cases.models import Case
+    from arrimage.cases.services import case_status_change
+    from arrimage.law25.retention import retention_run
+    from arrimage.orientation.models import ReferralEvent
+
+    referral = send(world, side_a, note="Arrive ce soir, Alias A")
+    referral_transition(
+        actor=staff(world),
+        referral_id=referral.pk,
+        to_status="declined",
+        reason="at_capacity",
+        note="Complet ce soir",
+    )
+    case = world["cases"]["a"]
+    assert ReferralEvent.objects.filter(referral=referral, note_sealed__isnull=False).count() == 2
+    case_status_change(actor_membership=membership(side_a), case_id=case.pk, status="Closed")
+    Case.objects.filter(pk=case.pk).update(closed_at=timezone.now() - timedelta(days=4000))
+    retention_run()
+    assert not ReferralEvent.objects.filter(referral__case=case, note_sealed__isnull=False).exists()
+    assert ReferralEvent.objects.filter(referral=referral).count() >= 2  # the timeline stays

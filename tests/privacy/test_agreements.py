@@ -6,8 +6,9 @@ from django.core.exceptions import ValidationError
 
 from arrimage.cases import selectors
 from arrimage.core.errors import NotFound
+from arrimage.core.models import AuditEvent
 from arrimage.privacy.agreements import AgreementResolver, agreement_version_create
-from arrimage.privacy.models import AuditEvent, SharingAgreement
+from arrimage.privacy.models import SharingAgreement
 from tests.cases.conftest import build_world, consent_for, membership
 from tests.conftest import login
 

@@ -8,8 +8,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from arrimage.core.models import AuditEvent
 from arrimage.privacy.consent import consent_record, consent_summary, consent_withdraw
-from arrimage.privacy.models import AuditEvent, ConsentRecord
+from arrimage.privacy.models import ConsentRecord
 from tests.cases.conftest import build_world, marker, membership
 from tests.conftest import login
 

@@ -3,9 +3,9 @@ release per regional coalition and the provincial sum."""
 
 import pytest
 
+from arrimage.accounts import demo
 from arrimage.cases.models import Case
 from arrimage.coalition.models import CoalitionLevel
-from arrimage.core import demo
 from arrimage.trends import demo as trends_demo
 from arrimage.trends.models import Release, StatisticsRecord
 

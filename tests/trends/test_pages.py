@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from arrimage.accounts.models import Role
-from arrimage.privacy.models import AuditEvent
+from arrimage.core.models import AuditEvent
 from arrimage.trends.models import Release
 from tests.conftest import login
 from tests.trends.conftest import cases_with_consent
@@ -86,16 +86,23 @@ def test_htcds_export_holds_only_the_organisations_own_cases(client, side_a, sid
     login(client, side_a.user(Role.CASEWORKER))
     text = client.get("/tendances/export-htcds.csv").content.decode()
     rows = list(csv.DictReader(io.StringIO(text)))
-    assert {r["cas_CaseId"] for r in rows} == {c.reference for c in mine}
-    assert not {c.reference for c in theirs} & {r["cas_CaseId"] for r in rows}
-    assert rows[0]["prs_Gender"] == "Female"
-    assert rows[0]["vic_TypeOfLabourExploitation"] == "Agriculture"
+    extra = client.get("/tendances/export-htcds-complements.csv").content.decode()
+    extra_rows = list(csv.DictReader(io.StringIO(extra)))
+    assert {r["case_reference"] for r in extra_rows} == {c.reference for c in mine}
+    assert not {c.reference for c in theirs} & {r["case_reference"] for r in extra_rows}
+    assert len(rows) == len(extra_rows) == 2
+    assert rows[0]["prs_Gender"] == "Feminine"
+    assert rows[0]["vic_ForcedLabourIndustry"] == "A_AgricultureForestryAndFishing"
+    assert extra_rows[0]["labour_exploitation_types"] == "Agriculture"
     client.logout()
     login(client, side_a.user(Role.COORDINATOR))
     rows = list(
         csv.DictReader(io.StringIO(client.get("/tendances/export-htcds.csv").content.decode()))
     )
-    assert rows and all(r["prs_Gender"] == "" and r["ImmigrationStatus"] == "" for r in rows)
+    extra = client.get("/tendances/export-htcds-complements.csv").content.decode()
+    extra_rows = list(csv.DictReader(io.StringIO(extra)))
+    assert rows and all(r["prs_Gender"] == "" for r in rows)
+    assert extra_rows and all(r["immigration_status"] == "" for r in extra_rows)
 
 
 def test_answers_page_records_the_gbvims_answer(client, side_a, side_b, partner):

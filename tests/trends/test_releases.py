@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from arrimage.accounts.models import Role
 from arrimage.core.errors import NotFound
-from arrimage.privacy.models import AuditEvent
+from arrimage.core.models import AuditEvent
 from arrimage.trends import selectors, services
 from arrimage.trends.models import ImmutableRelease, Release
 from tests.trends.conftest import cases_with_consent, member, open_case, statistics_consent

@@ -13,9 +13,7 @@ from django_otp.models import Device, ThrottlingMixin
 from django_otp.oath import TOTP
 
 from arrimage.coalition.models import Organisation
-from arrimage.privacy.categories import Category
-from arrimage.privacy.crypto import open_field, register_encrypted_field, seal_field
-from arrimage.privacy.policy import ROLE_CATEGORIES, Reader
+from arrimage.core.credentials import credential_field_register, credential_open, credential_seal
 
 
 class UserManager(BaseUserManager["User"]):
@@ -87,18 +85,6 @@ class Membership(models.Model):
     def __str__(self) -> str:
         return f"{self.user} · {self.organisation} · {self.get_role_display()}"
 
-    @property
-    def readable_categories(self) -> frozenset[Category]:
-        return ROLE_CATEGORIES[self.role]
-
-    @property
-    def reader(self) -> Reader:
-        return Reader(
-            organisation_id=self.organisation_id,
-            organisation_type=self.organisation.type,
-            role=self.role,
-        )
-
 
 class UserSession(models.Model):
     """Which sessions belong to which user, so that disabling a user ends them at once."""
@@ -129,10 +115,10 @@ class TOTPDevice(ThrottlingMixin, Device):
         verbose_name = _("authenticator app")
 
     def seed(self) -> bytes:
-        return bytes.fromhex(open_field(self, "key_ciphertext"))
+        return credential_open(self, "key_ciphertext")
 
     def set_seed(self, seed: bytes) -> None:
-        self.key_ciphertext = seal_field(self, "key_ciphertext", seed.hex())
+        self.key_ciphertext = credential_seal(self, "key_ciphertext", seed)
 
     def totp(self) -> TOTP:
         totp = TOTP(self.seed(), self.step, 0, self.digits, 0)
@@ -171,7 +157,7 @@ class TOTPDevice(ThrottlingMixin, Device):
         return ["throttling_failure_timestamp", "throttling_failure_count"]
 
 
-register_encrypted_field(TOTPDevice, "key_ciphertext", organisation_field=None)
+credential_field_register(TOTPDevice, "key_ciphertext")
 
 
 class RecoveryCodeDevice(ThrottlingMixin, Device):

@@ -21,8 +21,8 @@ from arrimage.accounts.models import (
     UserSession,
 )
 from arrimage.coalition.models import Organisation
+from arrimage.core.audit import audit_record
 from arrimage.core.errors import NotFound
-from arrimage.privacy.audit import audit_record
 
 RECOVERY_CODE_COUNT = 10
 # Roles that read personal data: two-factor is mandatory for them (where settings require it).

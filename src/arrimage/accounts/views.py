@@ -31,7 +31,7 @@ from arrimage.accounts.forms import (
 )
 from arrimage.accounts.middleware import two_factor_exempt
 from arrimage.accounts.models import Membership, RecoveryCodeDevice, Role, TOTPDevice, User
-from arrimage.privacy.audit import audit_record
+from arrimage.core.audit import audit_record
 
 PENDING_LIFETIME = timedelta(minutes=5)
 MAX_CODE_ATTEMPTS = 5

@@ -1,12 +1,13 @@
-"""The policy applied to cases. Every output path asks :func:`case_grants`, which asks the one
-policy function (:func:`arrimage.privacy.policy.readable_categories`) with the membership,
-the agreement between the two organisations and the person's consents naming the reader.
+"""The policy applied to cases. Every output path asks :func:`case_grants`, which asks the
+privacy kernel for one grant per case (:func:`arrimage.privacy.grants.grants_issue`: the one
+policy function, with the membership, the agreement between the two organisations and the
+person's consents naming the reader). Only a grant opens the case's sealed fields
+(``cases/sealing.py``).
 
 A case whose readable categories are empty does not exist for the reader: selectors raise
 ``NotFound``, lists leave it out.
 """
 
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,25 +18,40 @@ from django.utils import timezone
 
 from arrimage.accounts.models import Membership
 from arrimage.cases.models import Case, CaseAccess
+from arrimage.core.audit import audit_record
 from arrimage.core.errors import NotFound
-from arrimage.privacy.agreements import AgreementResolver
-from arrimage.privacy.audit import audit_record
 from arrimage.privacy.categories import Category, Purpose
-from arrimage.privacy.consent import consents_active_for_recipient
-from arrimage.privacy.models import ConsentRecord
-from arrimage.privacy.policy import readable_categories
+from arrimage.privacy.grants import Grant, Subject, grants_issue
+
+
+def case_subject(case: Case) -> Subject:
+    """A case as the policy sees it (needs ``lead_organisation`` loaded)."""
+    return Subject(
+        kind="case",
+        id=case.pk,
+        person_id=case.person_id,
+        owner_organisation_id=case.lead_organisation_id,
+        owner_organisation_type=case.lead_organisation.type,
+    )
 
 
 @dataclass(frozen=True)
 class CaseGrant:
-    """A case and what the acting organisation may read of it."""
+    """A case and the kernel's grant for it: what the acting organisation may read of it."""
 
     case: Case
-    readable: frozenset[Category]
-    is_lead: bool
+    grant: Grant
+
+    @property
+    def readable(self) -> frozenset[Category]:
+        return self.grant.categories
+
+    @property
+    def is_lead(self) -> bool:
+        return self.grant.is_owner
 
     def may(self, category: str | Category) -> bool:
-        return Category(category) in self.readable
+        return self.grant.may(category)
 
 
 def case_grants(
@@ -46,44 +62,13 @@ def case_grants(
     at: datetime | None = None,
 ) -> list[CaseGrant]:
     """One grant per case, in the same order; the cases need ``lead_organisation`` loaded."""
-    at = at or timezone.now()
-    reader = actor_membership.reader
-    others = [c for c in cases if c.lead_organisation_id != reader.organisation_id]
-    consents: dict[UUID, list[ConsentRecord]] = defaultdict(list)
-    resolver = AgreementResolver(reader.organisation_id)
-    if others:
-        for consent in consents_active_for_recipient(
-            recipient_id=reader.organisation_id,
-            purpose=purpose,
-            at=at,
-            person_ids={c.person_id for c in others},
-        ):
-            consents[consent.person_id].append(consent)
-        resolver.prime({c.lead_organisation_id for c in others if consents.get(c.person_id)})
-    grants = []
-    # For the reader's own cases every input of the policy is the same: ask it once.
-    own_readable: frozenset[Category] | None = None
-    for case in cases:
-        is_lead = case.lead_organisation_id == reader.organisation_id
-        person_consents = consents.get(case.person_id, [])
-        if not is_lead and not person_consents:
-            readable: frozenset[Category] = frozenset()
-        elif is_lead and own_readable is not None:
-            readable = own_readable
-        else:
-            readable = readable_categories(
-                reader=reader,
-                owner_organisation_id=case.lead_organisation_id,
-                owner_organisation_type=case.lead_organisation.type,
-                purpose=purpose,
-                agreement=None if is_lead else resolver.agreement_for(case.lead_organisation_id),
-                consents=person_consents,
-                at=at,
-            )
-            if is_lead:
-                own_readable = readable
-        grants.append(CaseGrant(case=case, readable=readable, is_lead=is_lead))
-    return grants
+    grants = grants_issue(
+        actor=actor_membership,
+        subjects=[case_subject(case) for case in cases],
+        purpose=purpose,
+        at=at or timezone.now(),
+    )
+    return [CaseGrant(case=case, grant=grant) for case, grant in zip(cases, grants, strict=True)]
 
 
 def case_grant(

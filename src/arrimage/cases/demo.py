@@ -23,7 +23,7 @@ from arrimage.privacy.agreements import agreement_version_create
 from arrimage.privacy.categories import Category, Purpose
 from arrimage.privacy.consent import consent_record, consent_withdraw
 from arrimage.privacy.models import ConsentRecord
-from arrimage.privacy.policy import is_firewalled
+from arrimage.privacy.policy import may_share_with
 
 SEED = 2026_4
 CASE_COUNT = 200
@@ -62,7 +62,7 @@ def demo_agreement_build(coordinator: Membership) -> None:
     for from_type in FRONT_LINE:
         for to_type in FRONT_LINE + ENFORCEMENT + ("government",):
             for category in Category.values:
-                if is_firewalled(organisation_type=to_type, category=Category(category)):
+                if not may_share_with(organisation_type=to_type, category=category):
                     continue
                 if to_type == "government" and category != Category.COORDINATION:
                     continue
@@ -107,7 +107,9 @@ def demo_cases_build(count: int = CASE_COUNT) -> int:
             "alias": faker.first_name() if rng.random() < 0.6 else "",
             "given_name": faker.first_name() if rng.random() < 0.5 else "",
             "year_of_birth": year if rng.random() < 0.7 else None,
-            "gender": rng.choice(v.Gender.values),
+            "gender": rng.choice(
+                [code for code in v.Gender.values if code not in v.GENDERS_RETIRED]
+            ),
             "languages": rng.sample(
                 ["es", "fr", "en", "tl", "pt", "ar", "zh", "uk"], rng.randint(1, 2)
             ),
@@ -200,7 +202,7 @@ def demo_cases_build(count: int = CASE_COUNT) -> int:
                         v.SexExploitationType.values, rng.randint(0, 1)
                     ),
                     "methods_of_control": rng.sample(v.MethodOfControl.values, rng.randint(1, 3)),
-                    "methods_of_recruitment": rng.sample(v.MethodOfRecruitment.values, 1),
+                    "methods_of_recruitment": rng.sample(sorted(v.HTCDS_RECRUITMENT), 1),
                     "trafficking_status": rng.choice(["", "PossibleVictim", "ActualVictim"]),
                     "status_decided_by": rng.choice(["person", "organisation"]),
                 },

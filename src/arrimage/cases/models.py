@@ -2,9 +2,11 @@
 
 Every personal field belongs to exactly one data category (``FIELD_CATEGORIES`` on each model).
 Free text and every field of a sensitive category are sealed with the lead organisation's data
-key (:mod:`arrimage.privacy.crypto`), one ciphertext column per category, bound to the row and
-the column. Plain columns hold only coordination data that the worklist sorts on (status, due
-dates, urgency) and the category tags themselves.
+key, one ciphertext column per category, bound to the row and the column, and declared to the
+privacy kernel (:func:`arrimage.privacy.sealing.sealed_field_register`) with its category and
+the case or person it belongs to: only a grant for that case opens it. Plain columns hold only
+coordination data that the worklist sorts on (status, due dates, urgency) and the category tags
+themselves.
 """
 
 import uuid
@@ -18,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from arrimage.cases import vocabularies as v
 from arrimage.coalition.models import Organisation
 from arrimage.privacy.categories import Category
-from arrimage.privacy.crypto import register_encrypted_field
+from arrimage.privacy.sealing import sealed_field_register
 
 # Categories whose columns are sealed. Coordination is sealed too where it is free text.
 SENSITIVE_CATEGORIES: frozenset[Category] = frozenset(Category) - {Category.COORDINATION}
@@ -371,20 +373,57 @@ class CalendarFeed(models.Model):
         return f"CalendarFeed {self.pk}"
 
 
-for _model, _fields in (
-    (Person, ("identity_sealed", "contact_sealed", "location_sealed")),
-    (Goal, ("text_sealed",)),
-    (Task, ("title_sealed",)),
-    (Note, ("body_sealed",)),
-    (Document, ("filename_sealed", "content_sealed")),
-    (Exploitation, ("exploitation_sealed",)),
-    (ImmigrationTrack, ("immigration_sealed",)),
-    (HealthFollowUp, ("health_sealed",)),
+def _row_category(row: models.Model) -> Category:
+    return Category(row.category)  # type: ignore[attr-defined]
+
+
+def _of_person(row: models.Model) -> tuple[str, str]:
+    return ("person", str(row.pk))
+
+
+def _of_case(row: models.Model) -> tuple[str, str]:
+    return ("case", str(row.case_id))  # type: ignore[attr-defined]
+
+
+def _of_goal(row: models.Model) -> tuple[str, str]:
+    return ("case", str(row.plan.case_id))  # type: ignore[attr-defined]
+
+
+for _column, _category in Person.SEALED_COLUMNS.items():
+    sealed_field_register(
+        Person,
+        _category,
+        category=_column,
+        subject=_of_person,
+        organisation_field="organisation_id",
+    )
+sealed_field_register(
+    Case,
+    "legal_sealed",
+    category=Category.LEGAL,
+    subject=lambda case: ("case", str(case.pk)),
+    organisation_field="lead_organisation_id",
+)
+for _model, _field, _subject in (
+    (Goal, "text_sealed", _of_goal),
+    (Task, "title_sealed", _of_case),
+    (Note, "body_sealed", _of_case),
+    (Document, "filename_sealed", _of_case),
+    (Document, "content_sealed", _of_case),
 ):
-    for _field in _fields:
-        register_encrypted_field(
-            _model,
+    sealed_field_register(
+        _model,
+        _field,
+        category=_row_category,
+        subject=_subject,
+        organisation_field="owner_organisation_id",
+    )
+for _sealed_model in (Exploitation, ImmigrationTrack, HealthFollowUp):
+    for _category, _field in _sealed_model.SEALED_COLUMNS.items():
+        sealed_field_register(
+            _sealed_model,
             _field,
-            organisation_field=("organisation_id" if _model is Person else "owner_organisation_id"),
+            category=_category,
+            subject=_of_case,
+            organisation_field="owner_organisation_id",
         )
-register_encrypted_field(Case, "legal_sealed", organisation_field="lead_organisation_id")

@@ -66,7 +66,7 @@ def _person_view(grant: CaseGrant) -> dict[str, Any]:
     view: dict[str, Any] = {"id": str(person.pk)}
     for category in PERSON_CATEGORIES:
         if grant.may(category):
-            view.update(category_data(person, category))
+            view.update(category_data(grant, person, category))
     return view
 
 
@@ -74,12 +74,12 @@ def _display_name(person_view: dict[str, Any], case: Case) -> str:
     return person_view.get("alias") or person_view.get("given_name") or case.reference
 
 
-def _task_view(task: Task) -> dict[str, Any]:
+def _task_view(grant: CaseGrant, task: Task) -> dict[str, Any]:
     return {
         "id": str(task.pk),
         "category": task.category,
         "kind": task.kind,
-        "title": open_text(task, "title_sealed"),
+        "title": open_text(grant, task, "title_sealed"),
         "due_on": task.due_on,
         "status": task.status,
         "assignee": task.assignee.full_name if task.assignee_id and task.assignee else None,
@@ -139,27 +139,29 @@ def case_view_build(grant: CaseGrant) -> dict[str, Any]:
             )
         ]
     if grant.may(Category.LEGAL):
-        view["legal"] = _complete(Case, Category.LEGAL, category_data(case, Category.LEGAL))
+        view["legal"] = _complete(Case, Category.LEGAL, category_data(grant, case, Category.LEGAL))
     if grant.may(Category.EXPLOITATION):
         # From the case's own query when it was loaded with it (case_get), else one query.
         exploitation: Exploitation | None = getattr(case, "exploitation", None)
         view["exploitation"] = _complete(
             Exploitation,
             Category.EXPLOITATION,
-            category_data(exploitation, Category.EXPLOITATION) if exploitation else {},
+            category_data(grant, exploitation, Category.EXPLOITATION) if exploitation else {},
         )
     if grant.may(Category.IMMIGRATION):
         track: ImmigrationTrack | None = getattr(case, "immigration", None)
         view["immigration"] = _complete(
             ImmigrationTrack,
             Category.IMMIGRATION,
-            category_data(track, Category.IMMIGRATION) if track else {},
+            category_data(grant, track, Category.IMMIGRATION) if track else {},
         )
     if grant.may(Category.HEALTH):
         view["health_follow_ups"] = [
             {
                 "id": str(h.pk),
-                **_complete(HealthFollowUp, Category.HEALTH, category_data(h, Category.HEALTH)),
+                **_complete(
+                    HealthFollowUp, Category.HEALTH, category_data(grant, h, Category.HEALTH)
+                ),
             }
             for h in HealthFollowUp.objects.filter(case=case)
         ]
@@ -168,21 +170,21 @@ def case_view_build(grant: CaseGrant) -> dict[str, Any]:
         {
             "id": str(g.pk),
             "category": g.category,
-            "text": open_text(g, "text_sealed"),
+            "text": open_text(grant, g, "text_sealed"),
             "status": g.status,
             "target_on": g.target_on,
         }
-        for g in Goal.objects.filter(plan__case=case, category__in=readable)
+        for g in Goal.objects.filter(plan__case=case, category__in=readable).select_related("plan")
     ]
     view["tasks"] = [
-        _task_view(t)
+        _task_view(grant, t)
         for t in Task.objects.filter(case=case, category__in=readable).select_related("assignee")
     ]
     view["notes"] = [
         {
             "id": str(n.pk),
             "category": n.category,
-            "body": open_text(n, "body_sealed"),
+            "body": open_text(grant, n, "body_sealed"),
             "author": n.author.full_name if n.author else None,
             "author_organisation": n.author_organisation.name,
             "created_at": n.created_at,
@@ -195,7 +197,7 @@ def case_view_build(grant: CaseGrant) -> dict[str, Any]:
         {
             "id": str(d.pk),
             "category": d.category,
-            "filename": open_text(d, "filename_sealed"),
+            "filename": open_text(grant, d, "filename_sealed"),
             "content_type": d.content_type,
             "size": d.size,
             "created_at": d.created_at,
@@ -289,7 +291,7 @@ def _summary(grant: CaseGrant, next_task: Task | None) -> dict[str, Any]:
     if grant.may(Category.IDENTITY):
         person = {
             k: val
-            for k, val in category_data(grant.case.person, Category.IDENTITY).items()
+            for k, val in category_data(grant, grant.case.person, Category.IDENTITY).items()
             if k in ("alias", "given_name")
         }
     view = _case_header(grant, person)
@@ -297,7 +299,7 @@ def _summary(grant: CaseGrant, next_task: Task | None) -> dict[str, Any]:
         view["assigned_worker"] = (
             grant.case.assigned_worker.full_name if grant.case.assigned_worker else None
         )
-    view["next_task"] = _task_view(next_task) if next_task else None
+    view["next_task"] = _task_view(grant, next_task) if next_task else None
     return view
 
 
@@ -350,7 +352,7 @@ def case_list_for_worklist(
     for task in mine:
         grant = task_grants.get(task.case_id)
         if grant is not None and grant.may(task.category):
-            item = _task_view(task)
+            item = _task_view(grant, task)
             item["case_id"] = str(task.case_id)
             item["case_reference"] = task.case.reference
             tasks_due.append(item)
@@ -398,13 +400,15 @@ def _searchable_texts(grant: CaseGrant) -> list[tuple[Category, str]]:
     for category in PERSON_CATEGORIES:
         if grant.may(category):
             texts.extend(
-                (category, str(val)) for val in category_data(case.person, category).values() if val
+                (category, str(val))
+                for val in category_data(grant, case.person, category).values()
+                if val
             )
     readable = [str(c) for c in grant.readable]
     for note in Note.objects.filter(case=case, category__in=readable):
-        texts.append((Category(note.category), open_text(note, "body_sealed")))
+        texts.append((Category(note.category), open_text(grant, note, "body_sealed")))
     for task in Task.objects.filter(case=case, category__in=readable):
-        texts.append((Category(task.category), open_text(task, "title_sealed")))
+        texts.append((Category(task.category), open_text(grant, task, "title_sealed")))
     return texts
 
 
@@ -435,7 +439,7 @@ def case_search(
             if grant.may(Category.IDENTITY):
                 person = {
                     k: val
-                    for k, val in category_data(grant.case.person, Category.IDENTITY).items()
+                    for k, val in category_data(grant, grant.case.person, Category.IDENTITY).items()
                     if k in ("alias", "given_name")
                 }
             summary = _case_header(grant, person)
@@ -549,7 +553,7 @@ def notifications_for(
             grant = by_case[task.case_id]
             if not grant.may(task.category):
                 continue
-            item = _task_view(task)
+            item = _task_view(grant, task)
             item.update(
                 kind="task_due", case_id=str(task.case_id), case_reference=grant.case.reference
             )

@@ -20,7 +20,13 @@ from django.utils.translation import gettext as _
 from arrimage.accounts.models import Membership
 from arrimage.cases import validation as check
 from arrimage.cases import vocabularies as v
-from arrimage.cases.access import CaseGrant, access_record, case_grant
+from arrimage.cases.access import (
+    CaseGrant,
+    access_record,
+    case_grant,
+    case_grants,
+    case_subject,
+)
 from arrimage.cases.models import (
     Case,
     Document,
@@ -42,10 +48,11 @@ from arrimage.cases.sealing import (
     seal_bytes,
     seal_text,
 )
+from arrimage.core.audit import audit_record
 from arrimage.core.errors import NotFound
-from arrimage.privacy.audit import audit_record
 from arrimage.privacy.categories import Category
-from arrimage.privacy.policy import ROLE_CATEGORIES, is_firewalled
+from arrimage.privacy.grants import anonymisation_grant
+from arrimage.privacy.policy import categories_role_may_write, may_share_with
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 UPLOAD_TYPES = {
@@ -110,14 +117,15 @@ def case_create(
     read identity and coordination."""
     if actor_membership is None:
         raise NotFound
-    role_categories = ROLE_CATEGORIES.get(actor_membership.role, frozenset())
-    if not {Category.IDENTITY, Category.COORDINATION} <= role_categories:
+    if not {Category.IDENTITY, Category.COORDINATION} <= categories_role_may_write(
+        actor_membership.role
+    ):
         raise NotFound
     identity_data = check.identity(identity)
     contact_data = check.contact(contact or {})
     location_data = check.location(location or {})
     organisation = actor_membership.organisation
-    if location_data and is_firewalled(
+    if location_data and not may_share_with(
         organisation_type=organisation.type, category=Category.LOCATION
     ):
         location_data = {}
@@ -135,7 +143,7 @@ def case_create(
             assigned_worker_id=actor_membership.user_id,
         )
         Plan.objects.create(case=case, owner_organisation=organisation)
-        grant = CaseGrant(case=case, readable=role_categories, is_lead=True)
+        grant = case_grants(actor_membership=actor_membership, cases=[case])[0]
         access_record(
             actor_membership=actor_membership,
             grants=[grant],
@@ -465,9 +473,9 @@ def document_content(
         categories=[Category(document.category)],
     )
     return (
-        open_text(document, "filename_sealed"),
+        open_text(grant, document, "filename_sealed"),
         document.content_type,
-        open_bytes(document, "content_sealed"),
+        open_bytes(grant, document, "content_sealed"),
     )
 
 
@@ -709,9 +717,14 @@ def case_anonymise(*, case: Case) -> None:
     records stay as evidence (they hold no personal field). Audited as ``case_anonymised``.
     """
     with transaction.atomic():
-        case = Case.objects.select_for_update().select_related("person").get(pk=case.pk)
+        case = (
+            Case.objects.select_for_update(of=("self",))
+            .select_related("person", "lead_organisation")
+            .get(pk=case.pk)
+        )
+        grant = anonymisation_grant(subject=case_subject(case))
         person = case.person
-        identity = category_data(person, Category.IDENTITY)
+        identity = category_data(grant, person, Category.IDENTITY)
         kept = {k: identity[k] for k in STATISTICS_IDENTITY_FIELDS if k in identity}
         kept["alias"] = ""
         category_write(person, Category.IDENTITY, kept)
@@ -725,7 +738,7 @@ def case_anonymise(*, case: Case) -> None:
             legal_sealed=None, assigned_worker=None, is_urgent=False
         )
         for record in Exploitation.objects.filter(case=case):
-            data = category_data(record, Category.EXPLOITATION)
+            data = category_data(grant, record, Category.EXPLOITATION)
             category_write(
                 record,
                 Category.EXPLOITATION,
@@ -733,7 +746,7 @@ def case_anonymise(*, case: Case) -> None:
             )
             record.save(update_fields=["exploitation_sealed"])
         for track in ImmigrationTrack.objects.filter(case=case):
-            data = category_data(track, Category.IMMIGRATION)
+            data = category_data(grant, track, Category.IMMIGRATION)
             category_write(track, Category.IMMIGRATION, {"status": data.get("status", "")})
             track.save(update_fields=["immigration_sealed"])
         Note.objects.filter(case=case).delete()

@@ -39,7 +39,7 @@ from arrimage.core.errors import NotFound
 from arrimage.privacy import consent as consent_service
 from arrimage.privacy.categories import Category, Purpose
 from arrimage.privacy.models import ConsentMethod
-from arrimage.privacy.policy import is_firewalled
+from arrimage.privacy.policy import categories_role_may_write, may_share_with
 
 
 def _membership(request: HttpRequest) -> Membership | None:
@@ -148,10 +148,10 @@ def notifications_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def case_create_view(request: HttpRequest) -> HttpResponse:
     membership = _membership(request)
-    if (
-        membership is None
-        or not {Category.IDENTITY, Category.COORDINATION} <= membership.readable_categories
-    ):
+    if membership is None or not {
+        Category.IDENTITY,
+        Category.COORDINATION,
+    } <= categories_role_may_write(membership.role):
         raise NotFound
     errors: list[str] = []
     if request.method == "POST":
@@ -174,10 +174,10 @@ def case_create_view(request: HttpRequest) -> HttpResponse:
             "errors": errors,
             "values": request.POST,
             "labels": _labels(),
-            "genders": v.Gender.choices,
+            "genders": v.offered(v.Gender.choices, v.GENDERS_RETIRED),
             "age_bands": v.AgeBand.choices,
             "countries": country_choices(),
-            "may_locate": not is_firewalled(
+            "may_locate": may_share_with(
                 organisation_type=membership.organisation.type, category=Category.LOCATION
             ),
         },
@@ -209,6 +209,11 @@ def case_detail_view(request: HttpRequest, case_id: UUID) -> HttpResponse:
                 if value in Need.readable_types(frozenset(Category(c) for c in readable))
             ],
             "urgencies": v.Urgency.choices,
+            "genders": v.offered(
+                v.Gender.choices,
+                v.GENDERS_RETIRED,
+                recorded=[(case.get("person") or {}).get("gender")],
+            ),
             "case_statuses": v.CaseStatus.choices,
             "coverages": v.Coverage.choices,
             "follow_up_kinds": v.FollowUpKind.choices,
@@ -414,7 +419,11 @@ def exploitation_edit_view(request: HttpRequest, case_id: UUID) -> HttpResponse:
             "sex_types": v.SexExploitationType.choices,
             "labour_types": v.LabourExploitationType.choices,
             "controls": v.MethodOfControl.choices,
-            "recruitments": v.MethodOfRecruitment.choices,
+            "recruitments": v.offered(
+                v.MethodOfRecruitment.choices,
+                v.RECRUITMENTS_RETIRED,
+                recorded=case["exploitation"].get("methods_of_recruitment"),
+            ),
             "statuses": v.TraffickingStatus.choices,
             "deciders": v.StatusDecidedBy.choices,
         },

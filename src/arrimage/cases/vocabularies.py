@@ -1,5 +1,13 @@
-"""Picklists. Those marked HTCDS come from the IOM Human Trafficking Case Data Standard 2.0
-(``standards/htcds-2.0/``); the codes are HTCDS value names, the labels are translated."""
+"""Picklists. Those marked HTCDS come from the IOM Human Trafficking Case Data Standard
+(``standards/htcds-2.0/``); the labels are translated.
+
+Some codes were stored before HTCDS 2.0 renamed or reshaped their lists: they stay valid for
+what was recorded, are no longer offered (``*_RETIRED``), and ``HTCDS_*`` maps every stored
+code onto its HTCDS 2.0 value name where one means exactly the same (the HTCDS export,
+``trends/exports.py``). A code without an exact match maps to nothing: the export leaves the
+HTCDS column empty rather than guess, and gives the recorded code beside it."""
+
+from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -11,11 +19,26 @@ class Gender(models.TextChoices):
 
     FEMALE = "Female", _("Female")
     MALE = "Male", _("Male")
+    TRANSGENDER_FEMININE = "TransgenderFeminine", _("Trans woman or transfeminine")
+    TRANSGENDER_MASCULINE = "TransgenderMasculine", _("Trans man or transmasculine")
+    NON_CONFORMING = "NonConforming", _("Gender non-conforming or non-binary")
     TRANSGENDER_NONCONFORMING = (
         "TransgenderNonConforming",
         _("Transgender or gender non-conforming"),
     )
     UNKNOWN = "Unknown", _("Unknown or prefers not to say")
+
+
+# HTCDS 2.0 split "transgender or non-conforming" in three.
+GENDERS_RETIRED = frozenset({Gender.TRANSGENDER_NONCONFORMING.value})
+HTCDS_GENDER: dict[str, str] = {
+    Gender.FEMALE: "Feminine",
+    Gender.MALE: "Masculine",
+    Gender.TRANSGENDER_FEMININE: "TransgenderFeminine",
+    Gender.TRANSGENDER_MASCULINE: "TransgenderMasculine",
+    Gender.NON_CONFORMING: "NonConforming",
+    Gender.UNKNOWN: "NonSpecifiedUnknown",
+}
 
 
 class AgeBand(models.TextChoices):
@@ -97,12 +120,28 @@ class TraffickingStatus(models.TextChoices):
     NOT = "NotAVictim", _("Not a victim of trafficking")
 
 
+HTCDS_TRAFFICKING_STATUS: dict[str, str] = {
+    TraffickingStatus.POSSIBLE: "PossibleVictimOfTrafficking",
+    TraffickingStatus.ACTUAL: "ActualVictimOfTrafficking",
+    TraffickingStatus.NOT: "NotAVictimOfTrafficking",
+}
+
+
 class StatusDecidedBy(models.TextChoices):
     PERSON = "person", _("The person themself")
     ORGANISATION = "organisation", _("Our organisation")
     IRCC = "ircc", _("Immigration, Refugees and Citizenship Canada")
     COURT = "court", _("A court")
     OTHER = "other", pgettext_lazy("decided by", "Other")
+
+
+# HTCDS vic_TraffickingStatusDecisionMakingOrg. The person and "our organisation" (which may
+# or may not be an NGO) have no exact match.
+HTCDS_DECIDED_BY: dict[str, str] = {
+    StatusDecidedBy.IRCC: "NonPoliceGovernmentalOrganization",
+    StatusDecidedBy.COURT: "CourtOrProsecution",
+    StatusDecidedBy.OTHER: "Other",
+}
 
 
 class SexExploitationType(models.TextChoices):
@@ -115,7 +154,8 @@ class SexExploitationType(models.TextChoices):
 
 
 class LabourExploitationType(models.TextChoices):
-    """HTCDS vic_TypeOfLabourExploitation."""
+    """HTCDS 1.0 vic_TypeOfLabourExploitation; HTCDS 2.0 gives the industry instead (ISIC,
+    ``HTCDS_FORCED_LABOUR_INDUSTRY``) and the kind of exploitation (``htcds_exploitation``)."""
 
     AGRICULTURE = "Agriculture", _("Agriculture")
     AQUAFARMING = "Aquafarming", _("Aquafarming")
@@ -129,6 +169,37 @@ class LabourExploitationType(models.TextChoices):
     PEDDLING = "Peddling", _("Peddling")
     TRANSPORTATION = "Transportation", _("Transportation")
     OTHER = "Other", pgettext_lazy("exploitation", "Other")
+
+
+# The ISIC section (HTCDS vic_ForcedLabourIndustry) of each kind of labour. Begging and illicit
+# activities are kinds of exploitation, not industries; "other" names none.
+HTCDS_FORCED_LABOUR_INDUSTRY: dict[str, str] = {
+    LabourExploitationType.AGRICULTURE: "A_AgricultureForestryAndFishing",
+    LabourExploitationType.AQUAFARMING: "A_AgricultureForestryAndFishing",
+    LabourExploitationType.MINING: "B_MiningAndQuarrying",
+    LabourExploitationType.MANUFACTURING: "C_Manufacturing",
+    LabourExploitationType.CONSTRUCTION: "F_Construction",
+    LabourExploitationType.PEDDLING: "G_WholesaleAndRetailTradeRepairOfMotorVehicles",
+    LabourExploitationType.TRANSPORTATION: "H_TransportationAndStorage",
+    LabourExploitationType.HOSPITALITY: "I_AccommodationAndFoodServiceActivities",
+    LabourExploitationType.DOMESTIC_WORK: "T_ActivitiesOfHouseholdsAsEmployers",
+}
+
+
+def htcds_exploitation(*, sex_types: list[str], labour_types: list[str]) -> list[str]:
+    """HTCDS vic_TypeOfExploitation from what was recorded: forced begging and illicit
+    activities ("other" in HTCDS 2.0) are told apart from forced labour."""
+    found = []
+    if sex_types:
+        found.append("SexualExploitation")
+    labour = set(labour_types)
+    if labour - {LabourExploitationType.BEGGING, LabourExploitationType.ILLICIT_ACTIVITIES}:
+        found.append("ForcedLabour")
+    if LabourExploitationType.BEGGING in labour:
+        found.append("ForcedBegging")
+    if LabourExploitationType.ILLICIT_ACTIVITIES in labour:
+        found.append("Other")
+    return found
 
 
 class MethodOfControl(models.TextChoices):
@@ -154,8 +225,24 @@ class MethodOfControl(models.TextChoices):
 
 
 class MethodOfRecruitment(models.TextChoices):
-    """HTCDS vic_MethodOfRecruitment."""
+    """HTCDS vic_MethodOfRecruitment: the HTCDS 2.0 list first, then the codes recorded before
+    it (retired)."""
 
+    AT_A_PLACE_OF_BUSINESS = "AtAPlaceOfBusiness", _("At a place of business")
+    AT_AN_EDUCATIONAL_INSTITUTION = "AtAnEducationalInstitution", _("At an educational institution")
+    AT_WORK = "AtWork", _("At work")
+    THROUGH_ONLINE_SOCIAL_NETWORKS = (
+        "ThroughOnlineSocialNetworks",
+        _("Through online social networks"),
+    )
+    THROUGH_AN_ONLINE_ADVERTISEMENT = (
+        "ThroughAnOnlineAdvertisement",
+        _("Through an online advertisement"),
+    )
+    THROUGH_A_TELEVISION_ADVERT = "ThroughATelevisionAdvert", _("Through a television advert")
+    THROUGH_A_NEWSPAPER_ADVERT = "ThroughANewspaperAdvert", _("Through a newspaper advert")
+    THROUGH_FAMILY = "ThroughFamilyOrFamilyEvents", _("Through family or family events")
+    THROUGH_FRIENDS = "ThroughFriendsOrSocialEvents", _("Through friends or social events")
     ABDUCTION = "Abduction", _("Abduction")
     EDUCATIONAL_FACILITY = "EducationalFacility", _("Educational facility")
     FAMILIAL = "Familial", _("Family")
@@ -171,6 +258,41 @@ class MethodOfRecruitment(models.TextChoices):
     WORK = "Work", _("Work")
     OTHER = "Other", pgettext_lazy("recruitment", "Other")
     UNKNOWN = "Unknown", pgettext_lazy("recruitment", "Unknown")
+
+
+RECRUITMENTS_RETIRED = frozenset(
+    {
+        MethodOfRecruitment.ABDUCTION.value,
+        MethodOfRecruitment.EDUCATIONAL_FACILITY.value,
+        MethodOfRecruitment.FAMILIAL.value,
+        MethodOfRecruitment.INTERNET.value,
+        MethodOfRecruitment.MARRIAGE_BROKER.value,
+        MethodOfRecruitment.INTIMATE_PARTNER.value,
+        MethodOfRecruitment.JOB_OFFER.value,
+        MethodOfRecruitment.POSING_AS_BENEFACTOR.value,
+        MethodOfRecruitment.PUBLIC_AREA.value,
+        MethodOfRecruitment.OFFER_OF_ACCOMMODATION.value,
+        MethodOfRecruitment.SHELTER.value,
+        MethodOfRecruitment.SMUGGLING.value,
+        MethodOfRecruitment.WORK.value,
+        MethodOfRecruitment.UNKNOWN.value,
+    }
+)
+HTCDS_RECRUITMENT: dict[str, str] = {
+    **{code: code for code in MethodOfRecruitment.values if code not in RECRUITMENTS_RETIRED},
+    MethodOfRecruitment.EDUCATIONAL_FACILITY: "AtAnEducationalInstitution",
+    MethodOfRecruitment.FAMILIAL: "ThroughFamilyOrFamilyEvents",
+    MethodOfRecruitment.WORK: "AtWork",
+}
+
+
+def offered(
+    choices: list[tuple[str, Any]], retired: frozenset[str], *, recorded: Any = ()
+) -> list[tuple[str, Any]]:
+    """A picklist without its retired codes, but those already ``recorded`` (so that saving
+    the form again keeps them)."""
+    kept = set(recorded or ())
+    return [(code, label) for code, label in choices if code not in retired or code in kept]
 
 
 class ImmigrationStatus(models.TextChoices):

@@ -1,13 +1,19 @@
+from typing import Protocol
 from uuid import UUID
 
 from django.db.models import QuerySet
 
-from arrimage.accounts.models import Membership
 from arrimage.coalition.models import Coalition, Organisation
 from arrimage.core.errors import NotFound
 
 
-def coalitions_visible(*, membership: Membership | None) -> QuerySet[Coalition]:
+class Member(Protocol):
+    """Who asks: anything acting for an organisation (``accounts.models.Membership``)."""
+
+    organisation_id: UUID
+
+
+def coalitions_visible(*, membership: Member | None) -> QuerySet[Coalition]:
     """The coalitions the acting organisation belongs to, and the levels above them."""
     if membership is None:
         return Coalition.objects.none()
@@ -30,7 +36,7 @@ def coalitions_visible(*, membership: Membership | None) -> QuerySet[Coalition]:
     return Coalition.objects.filter(id__in=ids).select_related("parent", "region")
 
 
-def coalition_get(*, membership: Membership | None, coalition_id: UUID) -> Coalition:
+def coalition_get(*, membership: Member | None, coalition_id: UUID) -> Coalition:
     coalition = coalitions_visible(membership=membership).filter(pk=coalition_id).first()
     if coalition is None:
         raise NotFound

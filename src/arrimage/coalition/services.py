@@ -1,7 +1,7 @@
 from uuid import UUID
 
 from arrimage.coalition.models import Coalition, CoalitionMembership, Organisation, Region
-from arrimage.privacy.audit import audit_record
+from arrimage.core.audit import audit_record
 
 
 def organisation_create(

@@ -6,6 +6,5 @@ app_name = "core"
 
 urlpatterns = [
     path("", views.welcome_view, name="welcome"),
-    path("tableau/", views.home_view, name="home"),
     path("sante/", views.health_view, name="health"),
 ]

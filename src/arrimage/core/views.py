@@ -5,19 +5,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
 
-from arrimage.accounts.middleware import two_factor_exempt
-
 
 @login_not_required
 def welcome_view(request: HttpRequest) -> HttpResponse:
     """The public front page: what Arrimage is, and where to get help now."""
     if request.user.is_authenticated:
-        return redirect("core:home")
+        return redirect("home:home")
     return render(request, "core/welcome.html")
-
-
-def home_view(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html")
 
 
 @login_not_required
@@ -27,7 +21,6 @@ def health_view(request: HttpRequest) -> JsonResponse:
 
 
 @login_not_required
-@two_factor_exempt
 @requires_csrf_token
 def csrf_failure_view(request: HttpRequest, reason: str = "") -> HttpResponse:
     return render(

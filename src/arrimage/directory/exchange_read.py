@@ -1,446 +1,338 @@
 """Reading HSDS JSON and CSV data packages into flat records, with every problem named by
-file, row, field and reason. Nothing here writes to the database."""
+file, row or line, field and reason. Nothing here writes to the database.
 
-import csv
-import io
+Read as published: a whole document (``version`` optional) with lists of services,
+organizations, taxonomies and taxonomy terms; one object of any HSDS kind (the kind is told
+from its properties); a list of objects; an API page (``contents``); the tabular form (one
+list of rows per CSV file); a CSV data package (a folder, its ``datapackage.json``, or a zip).
+"""
+
 import json
-import zipfile
-from collections import defaultdict
-from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from django.utils.translation import gettext as _
 
 from arrimage.directory import schema
+from arrimage.directory.exchange_csv import (
+    csv_layout,
+    read_package,
+    schema_problem,
+    unknown_columns,
+    version_error,
+    version_ok,
+)
+from arrimage.directory.exchange_guard import (
+    MAX_DOCUMENT_BYTES,
+    InputRefused,
+    RowError,
+    json_depth_check,
+    json_text_problems,
+    size_check,
+    zip_members,
+)
+from arrimage.directory.exchange_shape import (
+    CHILDREN,
+    EXTENSION_FIELDS,
+    Bundle,
+    Record,
+    flatten,
+)
 
+__all__ = [
+    "Bundle",
+    "Record",
+    "RowError",
+    "csv_layout",
+    "read_json",
+    "read_package",
+    "read_path",
+]
+
+# The lists of a whole document, and the kind of object each holds.
 JSON_LISTS = {
-    "services": "service",
     "organizations": "organization",
+    "services": "service",
+    "locations": "location",
+    "service_at_locations": "service_at_location",
     "taxonomies": "taxonomy",
     "taxonomy_terms": "taxonomy_term",
+    "meta_table_descriptions": "meta_table_description",
+    "attributes": "attribute",
+    "metadata": "metadata",
 }
-
-# Nested arrays and objects of each HSDS object, and the entity they hold.
-CHILDREN: dict[str, dict[str, str]] = {
-    "service": {
-        "phones": "phone",
-        "schedules": "schedule",
-        "service_areas": "service_area",
-        "service_at_locations": "service_at_location",
-        "languages": "language",
-        "funding": "funding",
-        "cost_options": "cost_option",
-        "required_documents": "required_document",
-        "contacts": "contact",
-        "attributes": "attribute",
-        "capacities": "service_capacity",
-        "organization": "organization",
-        "program": "program",
-    },
-    "service_at_location": {
-        "contacts": "contact",
-        "phones": "phone",
-        "schedules": "schedule",
-        "attributes": "attribute",
-        "location": "location",
-        "service": "service",
-    },
-    "location": {
-        "languages": "language",
-        "addresses": "address",
-        "contacts": "contact",
-        "accessibility": "accessibility",
-        "phones": "phone",
-        "schedules": "schedule",
-        "attributes": "attribute",
-    },
-    "organization": {
-        "funding": "funding",
-        "contacts": "contact",
-        "phones": "phone",
-        "locations": "location",
-        "programs": "program",
-        "attributes": "attribute",
-        "services": "service",
-    },
-    "contact": {"phones": "phone", "attributes": "attribute"},
-    "phone": {"languages": "language", "attributes": "attribute"},
-    "attribute": {"taxonomy_term": "taxonomy_term"},
-    "taxonomy_term": {"taxonomy_detail": "taxonomy"},
+# What a document that describes an HSDS API or feed (``base.json``) holds besides objects.
+DOCUMENT_KEYS = frozenset({"version", "profile", "openapi_url", "arrimage_profile"})
+PAGE_KEYS = frozenset(
+    {"total_items", "total_pages", "page_number", "size", "first_page", "last_page", "empty"}
+)
+# Properties the profile, or HSDS's own compiled schemas, add to an object.
+EXTRA_PROPERTIES = {
+    "service": {"capacities"},
+    "service_at_location": {"service"},
+    "organization": {"services"},
 }
-# The field a child takes its parent's id in.
-PARENT_FIELD: dict[tuple[str, str], str] = {
-    ("service", "organization"): "",
-    ("service", "program"): "",
-    ("service_at_location", "location"): "",
-    ("attribute", "taxonomy_term"): "",
-    ("taxonomy_term", "taxonomy"): "",
-    ("organization", "service"): "organization_id",
-    ("organization", "location"): "organization_id",
-    ("organization", "program"): "organization_id",
-    ("organization", "funding"): "organization_id",
-    ("organization", "contact"): "organization_id",
-    ("organization", "phone"): "organization_id",
-    ("service", "service_at_location"): "service_id",
-    ("service_at_location", "service"): "",
-    ("location", "address"): "location_id",
-    ("location", "accessibility"): "location_id",
-    ("location", "language"): "location_id",
-    ("location", "contact"): "location_id",
-    ("location", "phone"): "location_id",
-    ("location", "schedule"): "location_id",
-    ("service_at_location", "contact"): "service_at_location_id",
-    ("service_at_location", "phone"): "service_at_location_id",
-    ("service_at_location", "schedule"): "service_at_location_id",
-    ("contact", "phone"): "contact_id",
-    ("phone", "language"): "phone_id",
-}
-# Profile extensions: extra CSV columns, and one extra resource (HSDS 3.1 service_capacity).
-EXTENSION_FIELDS: dict[str, list[str]] = {
-    "organization": ["description_fr", "description_en", "last_modified"],
-    "service": [
-        "name_fr",
-        "name_en",
-        "description_fr",
-        "description_en",
-        "eligibility_description_fr",
-        "eligibility_description_en",
-    ],
-    "location": ["confidential", "municipality", "municipality_name", "region_code"],
-    "taxonomy_term": ["name_fr", "name_en", "description_fr", "description_en"],
-}
-CAPACITY_FIELDS = ["id", "service_id", "unit", "available", "maximum", "description", "updated"]
-CAPACITY_PATH = "service_capacities.csv"
+FILE_HINT_SUFFIXES = ("_full", "_list", "_simple", "_package")
 
 
-@dataclass(frozen=True)
-class RowError:
-    file: str
-    row: int
-    field: str
-    reason: str
-
-    def __str__(self) -> str:
-        return f"{self.file}, row {self.row}, {self.field or '-'}: {self.reason}"
+# Kinds of objects ----------------------------------------------------------------------------
 
 
-@dataclass
-class Record:
-    entity: str
-    values: dict[str, Any]
-    file: str
-    row: int
-    path: str
+@cache
+def _properties(entity: str) -> frozenset[str]:
+    return (
+        schema.properties(entity)
+        | set(CHILDREN.get(entity, {}))
+        | set(EXTENSION_FIELDS.get(entity, []))
+        | EXTRA_PROPERTIES.get(entity, set())
+    )
 
 
-@dataclass
-class Bundle:
-    records: dict[str, list[Record]] = field(default_factory=lambda: defaultdict(list))
-    errors: list[RowError] = field(default_factory=list)
-
-    def count(self) -> int:
-        return sum(len(v) for v in self.records.values())
-
-
-def _is_child(entity: str, key: str, value: Any) -> bool:
-    return key in CHILDREN.get(entity, {}) and isinstance(value, (list, dict))
+def kinds_of(document: dict[str, Any]) -> list[str]:
+    """The HSDS kinds ``document`` may be: it has their required properties and no other
+    than theirs."""
+    keys = set(document)
+    return [
+        entity
+        for entity in schema.ENTITIES
+        if schema.required(entity) <= keys and keys <= _properties(entity)
+    ]
 
 
-def flatten(
-    bundle: Bundle,
-    entity: str,
-    doc: dict[str, Any],
-    *,
-    file: str,
-    row: int,
-    path: str,
-    parent: tuple[str, str] | None = None,
-) -> None:
-    """Add a nested HSDS object and all its children to the bundle as flat records."""
-    values = {k: v for k, v in doc.items() if not _is_child(entity, k, v)}
-    if parent is not None:
-        parent_entity, parent_id = parent
-        parent_field = PARENT_FIELD.get((parent_entity, entity))
-        if parent_field and not values.get(parent_field):
-            values[parent_field] = parent_id
-        if entity == "attribute":
-            values.setdefault("link_id", parent_id)
-            values.setdefault("link_entity", parent_entity)
-    if entity == "service_capacity" and isinstance(values.get("unit"), dict):
-        unit = values["unit"]
-        values["unit"] = unit.get("identifier") or unit.get("name")
-    bundle.records[entity].append(Record(entity, values, file, row, path))
-    for key, child_entity in CHILDREN.get(entity, {}).items():
-        child = doc.get(key)
-        children = child if isinstance(child, list) else [child] if isinstance(child, dict) else []
-        for index, item in enumerate(children):
-            if not isinstance(item, dict):
-                bundle.errors.append(RowError(file, row, f"{path}.{key}", _("expected an object")))
-                continue
-            child_path = f"{path}.{key}[{index}]" if isinstance(child, list) else f"{path}.{key}"
-            flatten(
-                bundle,
-                child_entity,
-                item,
-                file=file,
-                row=row,
-                path=child_path,
-                parent=(entity, str(doc.get("id", ""))),
-            )
+def _file_hint(name: str) -> str:
+    stem = Path(name).stem.lower()
+    for suffix in FILE_HINT_SUFFIXES:
+        stem = stem.removesuffix(suffix)
+    return stem
 
 
-def _schema_path(error: Any) -> str:
-    """Where the problem is: the path of the value, and for a missing property its name."""
-    parts = [str(p) for p in error.absolute_path]
-    if error.validator == "required" and isinstance(error.instance, dict):
-        missing = [k for k in error.validator_value if k not in error.instance]
-        parts += missing[:1]
-    return ".".join(parts)
+def _kind(document: dict[str, Any], hint: str) -> str | list[str]:
+    """The kind, or the candidates when it cannot be told."""
+    found = kinds_of(document)
+    if len(found) == 1:
+        return found[0]
+    if hint in found:
+        return hint
+    return found
 
 
-def _version_ok(version: Any) -> bool:
-    return isinstance(version, str) and (version == "3.0" or version.startswith("3.0."))
+# JSON ----------------------------------------------------------------------------------------
 
 
-def read_json(name: str, data: bytes) -> Bundle:
-    bundle = Bundle()
-    try:
-        document = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        line = getattr(error, "lineno", 0)
-        bundle.errors.append(
-            RowError(name, line, "", _("not valid JSON: %(error)s") % {"error": str(error)})
-        )
-        return bundle
-    if isinstance(document, list):
-        lists = {"services": document}
-    elif isinstance(document, dict):
-        if not _version_ok(document.get("version")):
-            bundle.errors.append(
-                RowError(
-                    name,
-                    0,
-                    "version",
-                    _("HSDS version %(version)s is not supported: this import reads HSDS 3.0.")
-                    % {"version": document.get("version", "?")},
-                )
-            )
-            return bundle
-        lists = {key: document.get(key) or [] for key in JSON_LISTS}
-    else:
-        bundle.errors.append(RowError(name, 0, "", _("expected a list or an object")))
-        return bundle
-    for key, entity in JSON_LISTS.items():
-        items = lists.get(key) or []
-        if not isinstance(items, list):
-            bundle.errors.append(RowError(name, 0, key, _("expected a list")))
+def _record_problems(bundle: Bundle, records: list[Record]) -> None:
+    """Check records against their kind's HSDS schema: their own fields (nested objects are
+    records of their own), as given (not the links filled from the nesting)."""
+    for record in records:
+        if record.entity not in schema.ENTITIES:
             continue
-        for index, item in enumerate(items, start=1):
-            if not isinstance(item, dict):
-                bundle.errors.append(RowError(name, index, key, _("expected an object")))
+        hsds_values = {
+            k: v
+            for k, v in record.values.items()
+            if k not in EXTENSION_FIELDS.get(record.entity, []) and k not in record.inferred
+        }
+        for problem in schema.row_errors(record.entity, hsds_values):
+            bundle.errors.append(schema_problem(problem, record.file, record.row, record.path))
+
+
+def _read_object(
+    bundle: Bundle, name: str, entity: str, item: dict[str, Any], *, row: int, path: str
+) -> None:
+    _record_problems(bundle, flatten(bundle, entity, item, file=name, row=row, path=path))
+
+
+def _read_items(
+    bundle: Bundle, name: str, items: Any, *, key: str, entity: str | None, hint: str
+) -> None:
+    if not isinstance(items, list):
+        bundle.errors.append(RowError(name, 0, key, _("expected a list")))
+        return
+    for index, item in enumerate(items, start=1):
+        path = f"{key}[{index}]" if key else f"[{index}]"
+        if not isinstance(item, dict):
+            bundle.errors.append(RowError(name, index, path, _("expected an object")))
+            continue
+        kind = entity or _kind(item, hint)
+        if isinstance(kind, list):
+            bundle.errors.append(_unknown_kind(name, index, path, kind))
+            continue
+        hint = kind
+        _read_object(bundle, name, kind, item, row=index, path=path)
+
+
+def _unknown_kind(name: str, row: int, path: str, candidates: list[str]) -> RowError:
+    if candidates:
+        reason = _("cannot tell which HSDS object this is: it could be %(kinds)s") % {
+            "kinds": ", ".join(candidates)
+        }
+    else:
+        reason = _(
+            "not an HSDS object: its properties fit no HSDS 3.0 object (a required property "
+            "is missing or a property is unknown)"
+        )
+    return RowError(name, row, path, reason)
+
+
+def _read_tabular(bundle: Bundle, name: str, document: dict[str, Any]) -> None:
+    """HSDS's tabular JSON: each CSV file's rows, as JSON objects."""
+    by_path = {path: (entity, fields, t) for entity, (path, fields, t) in csv_layout().items()}
+    for path, rows in document.items():
+        if path not in by_path:
+            bundle.warnings.append(RowError(name, 0, path, _("not an HSDS table: not read")))
+            continue
+        if not isinstance(rows, list):
+            bundle.errors.append(RowError(name, 0, path, _("expected a list")))
+            continue
+        entity, fields, types = by_path[path]
+        for index, row in enumerate(rows, start=1):
+            where = f"{path}[{index}]"
+            if not isinstance(row, dict):
+                bundle.errors.append(RowError(name, index, where, _("expected an object")))
                 continue
-            found = sorted(schema.errors(entity, item), key=lambda e: list(e.absolute_path))
-            for problem in found:
-                bundle.errors.append(
-                    RowError(
-                        name,
-                        index,
-                        f"{key}[{index}]." + _schema_path(problem)
-                        if _schema_path(problem)
-                        else key,
-                        problem.message,
-                    )
-                )
-            if not found:
-                flatten(bundle, entity, item, file=name, row=index, path=f"{key}[{index}]")
-    return bundle
+            unknown_columns(bundle, name, where, [k for k in row if k not in fields])
+            values = {
+                k: _tabular_value(v, types.get(k, "string"))
+                for k, v in row.items()
+                if k in fields and v not in (None, "")
+            }
+            given = {k for k in row if k in fields}
+            record = Record(entity, values, name, index, where, given=given)
+            bundle.records[entity].append(record)
+            _record_problems(bundle, [record])
 
 
-def _coerce(value: str, kind: str) -> Any:
-    if kind == "number" or kind == "integer":
-        number = float(value)
-        return int(number) if number.is_integer() else number
+def _tabular_value(value: Any, kind: str) -> Any:
+    """A cell of the tabular form: JSON-typed, where a text column may hold a number (an
+    identifier written as one), read as the CSV text it stands for."""
+    if kind == "string" and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
     return value
 
 
-def read_csv_resource(
-    bundle: Bundle, entity: str, name: str, text: str, fields: list[str], types: dict[str, str]
-) -> None:
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    try:
-        header = next(reader, None)
-    except csv.Error as error:
-        bundle.errors.append(
-            RowError(name, 1, "", _("broken CSV: %(error)s") % {"error": str(error)})
-        )
-        return
-    if header is None:
-        return
-    unknown = [h for h in header if h not in fields]
-    if unknown:
-        bundle.errors.append(RowError(name, 1, unknown[0], _("unknown column")))
-        return
-    if "id" not in header:
-        bundle.errors.append(RowError(name, 1, "id", _("the id column is missing")))
-        return
-    line = 1
-    while True:
-        try:
-            cells = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as error:
-            bundle.errors.append(
-                RowError(
-                    name, reader.line_num, "", _("broken CSV: %(error)s") % {"error": str(error)}
-                )
-            )
-            return
-        line = reader.line_num
-        if not any(cells):
-            continue
-        if len(cells) != len(header):
-            bundle.errors.append(
-                RowError(
-                    name,
-                    line,
-                    "",
-                    _("expected %(expected)s columns, found %(found)s")
-                    % {"expected": len(header), "found": len(cells)},
-                )
-            )
-            continue
-        values: dict[str, Any] = {}
-        bad = False
-        for key, cell in zip(header, cells, strict=True):
-            if cell == "":
-                continue
-            try:
-                values[key] = _coerce(cell, types.get(key, "string"))
-            except ValueError:
-                bundle.errors.append(
-                    RowError(name, line, key, _("not a number: %(value)s") % {"value": cell})
-                )
-                bad = True
-        if entity == "location" and "confidential" in values:
-            if values["confidential"] not in {"true", "false"}:
-                bundle.errors.append(
-                    RowError(name, line, "confidential", _("must be true or false"))
-                )
-                bad = True
-            else:
-                values["confidential"] = values["confidential"] == "true"
-        if entity in schema.ENTITIES:
-            hsds_values = {
-                k: v for k, v in values.items() if k not in EXTENSION_FIELDS.get(entity, [])
-            }
-            for problem in schema.row_errors(entity, hsds_values):
-                bundle.errors.append(RowError(name, line, _schema_path(problem), problem.message))
-                bad = True
-        elif not values.get("id"):
-            bundle.errors.append(RowError(name, line, "id", _("the id is missing")))
-            bad = True
-        if not bad:
-            bundle.records[entity].append(Record(entity, values, name, line, ""))
+def _reject_constant(value: str) -> Any:
+    raise ValueError(value)
 
 
-def csv_layout() -> dict[str, tuple[str, list[str], dict[str, str]]]:
-    """entity -> (file name, columns, column types), extensions included."""
-    layout = {}
-    for entity in schema.ENTITIES:
-        if entity in {"metadata", "meta_table_description"}:
-            continue
-        fields = schema.csv_fields(entity) + EXTENSION_FIELDS.get(entity, [])
-        types = dict(schema.csv_types(entity))
-        layout[entity] = (schema.csv_path(entity), fields, types)
-    layout["service_capacity"] = (
-        CAPACITY_PATH,
-        CAPACITY_FIELDS,
-        {"available": "number", "maximum": "number"},
-    )
-    return layout
-
-
-def read_package(files: dict[str, bytes], *, label: str = "") -> Bundle:
-    """A CSV data package: ``datapackage.json`` and the CSV files it names."""
+def read_json(name: str, data: bytes, *, limit: int = MAX_DOCUMENT_BYTES) -> Bundle:
     bundle = Bundle()
-    descriptor_name = "datapackage.json"
-    if descriptor_name not in files:
-        bundle.errors.append(RowError(descriptor_name, 0, "", _("datapackage.json is missing")))
+    try:
+        size_check(name, len(data), limit=limit)
+        json_depth_check(name, data)
+    except InputRefused as refusal:
+        bundle.errors.append(refusal.error)
+        return bundle
+    if b"\x00" in data[:1024]:
+        bundle.errors.append(
+            RowError(
+                name,
+                0,
+                "",
+                _("not an HSDS file: give HSDS JSON, or a zip of a CSV data package"),
+            )
+        )
         return bundle
     try:
-        descriptor = json.loads(files[descriptor_name].decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        bundle.errors.append(RowError(name, 0, "", _("not UTF-8 text"), line=line))
+        return bundle
+    try:
+        document = json.loads(text, parse_constant=_reject_constant)
+    except json.JSONDecodeError as error:
+        unterminated = error.msg.startswith("Unterminated string")
+        if error.pos >= len(text.rstrip()) or (unterminated and '"' not in text[error.pos + 1 :]):
+            reason = _("the file ends too early: it is cut off or incomplete")
+        else:
+            reason = _("not valid JSON (column %(column)s: %(detail)s)") % {
+                "column": error.colno,
+                "detail": error.msg,
+            }
+        bundle.errors.append(RowError(name, 0, "", reason, line=error.lineno))
+        return bundle
+    except (ValueError, RecursionError) as error:
         bundle.errors.append(
-            RowError(
-                descriptor_name,
-                getattr(error, "lineno", 0),
-                "",
-                _("not valid JSON: %(error)s") % {"error": str(error)},
-            )
+            RowError(name, 0, "", _("not valid JSON: %(detail)s") % {"detail": str(error)[:80]})
         )
         return bundle
-    if not isinstance(descriptor, dict) or not _version_ok(descriptor.get("version")):
-        version = descriptor.get("version", "?") if isinstance(descriptor, dict) else "?"
-        bundle.errors.append(
-            RowError(
-                descriptor_name,
-                0,
-                "version",
-                _("HSDS version %(version)s is not supported: this import reads HSDS 3.0.")
-                % {"version": version},
-            )
-        )
+    text_errors = [RowError(name, 0, path, reason) for path, reason in json_text_problems(document)]
+    if text_errors:
+        bundle.errors += text_errors[:200]
         return bundle
-    layout = csv_layout()
-    by_path = {path: (entity, fields, types) for entity, (path, fields, types) in layout.items()}
-    for resource in descriptor.get("resources", []):
-        path = str(resource.get("path", ""))
-        if path not in files:
-            continue
-        if path not in by_path:
-            bundle.errors.append(
-                RowError(
-                    descriptor_name, 0, "resources", _("unknown resource %(path)s") % {"path": path}
-                )
-            )
-            continue
-        entity, fields, types = by_path[path]
-        try:
-            text = files[path].decode("utf-8-sig")
-        except UnicodeDecodeError:
-            bundle.errors.append(RowError(path, 0, "", _("not UTF-8 text")))
-            continue
-        read_csv_resource(bundle, entity, path, text, fields, types)
+    read_document(bundle, name, document)
     return bundle
 
 
-def read_path(path: Path) -> Bundle:
-    """An HSDS JSON file, a folder holding a CSV data package, or a zip of one."""
+def read_document(bundle: Bundle, name: str, document: Any) -> None:
+    hint = _file_hint(name)
+    if isinstance(document, list):
+        _read_items(bundle, name, document, key="", entity=None, hint=hint)
+        return
+    if not isinstance(document, dict):
+        bundle.errors.append(RowError(name, 0, "", _("expected a list or an object")))
+        return
+    if document and all(str(k).endswith(".csv") for k in document):
+        _read_tabular(bundle, name, document)
+        return
+    # A whole document holds lists of objects; an object (with its id) may hold lists too.
+    lists = [k for k in JSON_LISTS if isinstance(document.get(k), list)]
+    if (lists and "id" not in document) or set(document) <= DOCUMENT_KEYS:
+        if "version" in document and not version_ok(document["version"]):
+            bundle.errors.append(version_error(name, document["version"]))
+            return
+        for key in lists:
+            _read_items(bundle, name, document[key], key=key, entity=JSON_LISTS[key], hint="")
+        if not lists:
+            bundle.warnings.append(
+                RowError(name, 0, "", _("this document describes a feed and holds no objects"))
+            )
+        return
+    if isinstance(document.get("contents"), list) and set(document) - {"contents"} <= PAGE_KEYS:
+        _read_items(bundle, name, document["contents"], key="contents", entity=None, hint=hint)
+        return
+    kind = _kind(document, hint)
+    if isinstance(kind, list):
+        bundle.errors.append(_unknown_kind(name, 0, "", kind))
+        return
+    _read_object(bundle, name, kind, document, row=0, path="")
+
+
+# Files ---------------------------------------------------------------------------------------
+
+
+def read_path(path: Path, *, limit: int = MAX_DOCUMENT_BYTES) -> Bundle:
+    """An HSDS JSON file, a folder holding a CSV data package, or a zip of one. Sizes are
+    checked before anything is read."""
     if path.name == "datapackage.json":
         path = path.parent
-    if path.is_dir():
-        files = {p.name: p.read_bytes() for p in path.iterdir() if p.is_file()}
-        return read_package(files)
-    data = path.read_bytes()
-    return read_upload(path.name, data)
+    try:
+        if path.is_dir():
+            members = [p for p in sorted(path.iterdir()) if p.is_file()]
+            size_check(path.name, sum(p.stat().st_size for p in members), limit=limit)
+            return read_package({p.name: p.read_bytes() for p in members})
+        size_check(path.name, path.stat().st_size, limit=limit)
+    except InputRefused as refusal:
+        bundle = Bundle()
+        bundle.errors.append(refusal.error)
+        return bundle
+    return read_upload(path.name, path.read_bytes(), limit=limit)
 
 
-def read_upload(name: str, data: bytes) -> Bundle:
+def read_upload(name: str, data: bytes, *, limit: int = MAX_DOCUMENT_BYTES) -> Bundle:
     if name.lower().endswith(".zip") or data[:4] == b"PK\x03\x04":
         try:
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                files = {
-                    Path(n).name: archive.read(n)
-                    for n in archive.namelist()
-                    if not n.endswith("/") and archive.getinfo(n).file_size < 200_000_000
-                }
-        except zipfile.BadZipFile:
+            files = zip_members(name, data, limit=limit)
+        except InputRefused as refusal:
             bundle = Bundle()
-            bundle.errors.append(RowError(name, 0, "", _("not a valid zip file")))
+            bundle.errors.append(refusal.error)
             return bundle
-        return read_package(files)
-    if name.lower().endswith(".json") and Path(name).name == "datapackage.json":
+        return read_package(files, label=name)
+    if Path(name).name == "datapackage.json":
         return read_package({"datapackage.json": data})
-    return read_json(name, data)
+    if name.lower().endswith(".csv"):
+        bundle = Bundle()
+        bundle.errors.append(
+            RowError(name, 0, "", _("a CSV file comes in a zip, with its datapackage.json"))
+        )
+        return bundle
+    return read_json(name, data, limit=limit)

@@ -9,16 +9,18 @@ import zipfile
 from typing import Any
 
 from arrimage.directory import schema
-from arrimage.directory.exchange_read import (
+from arrimage.directory.exchange_read import JSON_LISTS, csv_layout
+from arrimage.directory.exchange_shape import (
     CAPACITY_FIELDS,
     CAPACITY_PATH,
     EXTENSION_FIELDS,
     Bundle,
-    csv_layout,
     flatten,
 )
 from arrimage.directory.hsds import (
     HsdsWriter,
+    attribute_doc,
+    meta_table_description_doc,
     organizations_full_queryset,
     profile_meta,
     service_doc,
@@ -26,7 +28,16 @@ from arrimage.directory.hsds import (
     taxonomy_doc,
     taxonomy_term_doc,
 )
-from arrimage.directory.models import Attribute, Service, Taxonomy, TaxonomyTerm
+from arrimage.directory.hsds_links import metadata_doc
+from arrimage.directory.models import (
+    Attribute,
+    Metadata,
+    MetaTableDescription,
+    Service,
+    Taxonomy,
+    TaxonomyTerm,
+    UnresolvedReference,
+)
 
 CHUNK = 500
 
@@ -39,11 +50,7 @@ def export_document(*, writer: HsdsWriter, base_url: str) -> dict[str, Any]:
         chunk = service_ids[start : start + CHUNK]
         queryset = services_full_queryset().filter(pk__in=chunk).order_by("id")
         batch = list(queryset)
-        linked = [s.pk for s in batch]
-        for service in batch:
-            linked += [sal.pk for sal in service.service_at_locations.all()]
-            linked += [sal.location_id for sal in service.service_at_locations.all()]
-        writer.attributes_load(linked)
+        writer.services_load(batch)
         services += [writer.service_full(s) for s in batch]
     by_org: dict[Any, list[dict[str, Any]]] = {}
     for service in Service.objects.order_by("id").only(
@@ -64,19 +71,58 @@ def export_document(*, writer: HsdsWriter, base_url: str) -> dict[str, Any]:
             }
         )
     organizations = []
-    for org in organizations_full_queryset().order_by("id"):
-        writer.attributes_load([org.pk, *[loc.pk for loc in org.locations.all()]])
-        organizations.append(writer.organization_full(org, by_org.get(org.pk, [])))
+    org_ids = list(organizations_full_queryset().order_by("id").values_list("id", flat=True))
+    for start in range(0, len(org_ids), CHUNK):
+        batch_orgs = list(
+            organizations_full_queryset()
+            .filter(pk__in=org_ids[start : start + CHUNK])
+            .order_by("id")
+        )
+        writer.organizations_load(batch_orgs)
+        organizations += [writer.organization_full(o, by_org.get(o.pk, [])) for o in batch_orgs]
     used_terms = set(Attribute.objects.values_list("taxonomy_term_id", flat=True))
-    terms = TaxonomyTerm.objects.filter(pk__in=used_terms) | TaxonomyTerm.objects.filter(
-        taxonomy__isnull=False
+    # Terms with a taxonomy, those attributes use, and those an import kept as they came.
+    terms = (
+        TaxonomyTerm.objects.filter(pk__in=used_terms)
+        | TaxonomyTerm.objects.filter(taxonomy__isnull=False)
+        | TaxonomyTerm.objects.filter(
+            pk__in=UnresolvedReference.objects.filter(entity="taxonomy_term").values("object_id")
+        )
     )
+    taxonomies = list(Taxonomy.objects.order_by("id"))
+    terms_list = list(terms.distinct().order_by("id"))
+    writer.attributes_load([*[t.pk for t in taxonomies], *[t.pk for t in terms_list]])
+    # Attributes and metadata about no object of the export (an import kept them with an
+    # unresolved reference): in lists of their own, so that nothing is lost.
+    written = writer.links.loaded()
+    loose = [
+        pk
+        for pk, link_id in Attribute.objects.values_list("pk", "link_id").iterator(CHUNK)
+        if link_id not in written
+    ]
+    loose_attributes = [
+        attribute_doc(a)
+        for start in range(0, len(loose), CHUNK)
+        for a in Attribute.objects.filter(pk__in=loose[start : start + CHUNK])
+        .select_related("taxonomy_term")
+        .order_by("id")
+    ]
+    loose_metadata = [
+        metadata_doc(m)
+        for m in Metadata.objects.order_by("id").iterator(CHUNK)
+        if m.resource_id not in written
+    ]
     return {
         **profile_meta(base_url),
         "organizations": organizations,
-        "taxonomies": [taxonomy_doc(t) for t in Taxonomy.objects.order_by("id")],
-        "taxonomy_terms": [taxonomy_term_doc(t) for t in terms.distinct().order_by("id")],
+        "taxonomies": [taxonomy_doc(t, links=writer.links) for t in taxonomies],
+        "taxonomy_terms": [taxonomy_term_doc(t, links=writer.links) for t in terms_list],
         "services": services,
+        "meta_table_descriptions": [
+            meta_table_description_doc(m) for m in MetaTableDescription.objects.order_by("id")
+        ],
+        "attributes": loose_attributes,
+        "metadata": loose_metadata,
     }
 
 
@@ -88,6 +134,8 @@ def export_json(*, writer: HsdsWriter, base_url: str) -> bytes:
 def _cell(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
     if value is None:
         return ""
     return str(value)
@@ -145,13 +193,8 @@ def export_package_files(*, writer: HsdsWriter, base_url: str) -> dict[str, byte
     """The CSV data package as file name -> bytes (UTF-8, one CSV per HSDS object)."""
     document = export_document(writer=writer, base_url=base_url)
     bundle = Bundle()
-    for key, entity in (
-        ("taxonomies", "taxonomy"),
-        ("taxonomy_terms", "taxonomy_term"),
-        ("organizations", "organization"),
-        ("services", "service"),
-    ):
-        for index, item in enumerate(document[key], start=1):
+    for key, entity in JSON_LISTS.items():
+        for index, item in enumerate(document.get(key, []), start=1):
             flatten(bundle, entity, item, file=key, row=index, path=key)
     files: dict[str, bytes] = {}
     for entity, (path, fields, _types) in csv_layout().items():

@@ -13,7 +13,7 @@ from arrimage.directory.locations import (
     municipality_locate,
     postcode_normalise,
 )
-from arrimage.directory.models import ServiceStatus
+from arrimage.directory.models import TEXT_MAX, ServiceStatus
 from arrimage.directory.search import SearchParams
 from arrimage.directory.services import ServiceFields, phone_check
 from arrimage.directory.taxonomy import (
@@ -128,10 +128,16 @@ class ServiceForm(forms.Form):
     name_fr = forms.CharField(label=_("Name in French"), required=False, max_length=300)
     name_en = forms.CharField(label=_("Name in English"), required=False, max_length=300)
     description_fr = forms.CharField(
-        label=_("Description in French"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("Description in French"),
+        required=False,
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
     description_en = forms.CharField(
-        label=_("Description in English"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("Description in English"),
+        required=False,
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
     status = forms.ChoiceField(label=_("Status"), choices=ServiceStatus.choices)
     minimum_age = forms.IntegerField(

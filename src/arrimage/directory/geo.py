@@ -61,6 +61,20 @@ def municipality_find(name: str) -> Municipality | None:
 
 
 @cache
+def _region_centres() -> dict[str, Municipality]:
+    centres: dict[str, Municipality] = {}
+    for place in municipalities().values():
+        centres.setdefault(place.region_code, place)
+    return centres
+
+
+def region_centre(region_code: str) -> Municipality | None:
+    """The region's principal municipality (the first of the region in the shipped list:
+    Montréal, Laval, Québec ...), from which a distance "from the region" is measured."""
+    return _region_centres().get(region_code)
+
+
+@cache
 def _postal_fsas() -> dict[str, str]:
     with (DATA / "postal_fsas.csv").open(encoding="utf-8") as handle:
         return {row["fsa"]: row["municipality_code"] for row in csv.DictReader(handle)}

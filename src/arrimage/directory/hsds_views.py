@@ -226,13 +226,7 @@ def _full_services(ids: list[UUID]) -> list[dict[str, Any]]:
     services = list(services_full_queryset().filter(pk__in=ids))
     order = {pk: i for i, pk in enumerate(ids)}
     services.sort(key=lambda s: order[s.pk])
-    linked = [s.pk for s in services] + [
-        x
-        for s in services
-        for sal in s.service_at_locations.all()
-        for x in (sal.pk, sal.location_id)
-    ]
-    writer.attributes_load(linked)
+    writer.services_load(services)
     return [writer.service_full(s) for s in services]
 
 
@@ -347,7 +341,7 @@ def _organizations_full(
     else:
         for s in Service.objects.filter(organization_id__in=ids).order_by("id"):
             services[s.organization_id].append(service_doc(s))
-    writer.attributes_load([*ids, *[loc.pk for o in full.values() for loc in o.locations.all()]])
+    writer.organizations_load(full.values())
     return [writer.organization_full(full[pk], services[pk]) for pk in ids]
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from arrimage.accounts.models import Membership
 from arrimage.coalition.models import Region
+from arrimage.core.audit import audit_record
 from arrimage.core.errors import NotFound
 from arrimage.directory import geo
 from arrimage.directory.indexing import search_entries_refresh
@@ -31,7 +32,6 @@ from arrimage.directory.models import (
     ServiceAtLocation,
 )
 from arrimage.directory.services import EDIT_ROLES, organization_owned, phone_check
-from arrimage.privacy.audit import audit_record
 
 POSTCODE_RE = re.compile(r"[A-Z][0-9][A-Z] ?[0-9][A-Z][0-9]")
 

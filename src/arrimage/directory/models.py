@@ -15,6 +15,20 @@ from django.utils.translation import gettext_lazy as _
 
 from arrimage.coalition.models import Coalition, Organisation, Region
 
+# The longest text a directory text field accepts, from an import or a form (a character
+# field has its own ``max_length``): a description longer than this is a mistake, and one such
+# field must not make every page that lists the service heavy. A service area's extent may
+# be GeoJSON.
+TEXT_MAX = 8000
+EXTENT_MAX = 50_000
+
+
+def text_limit(field: models.Field) -> int:  # type: ignore[type-arg]
+    """The most characters ``field`` accepts."""
+    if field.max_length:
+        return int(field.max_length)
+    return EXTENT_MAX if field.name == "extent" else TEXT_MAX
+
 
 def _pick(fr: str, en: str) -> str:
     """The text in the interface language, falling back to the other one."""
@@ -119,6 +133,9 @@ class DirectoryOrganization(models.Model):
     legal_status = models.CharField(max_length=200, blank=True)
     year_incorporated = models.IntegerField(null=True, blank=True)
     uri = models.URLField(blank=True)
+    tax_status = models.CharField(max_length=200, blank=True)
+    tax_id = models.CharField(max_length=100, blank=True)
+    logo = models.CharField(max_length=500, blank=True)
     parent_organization_id = models.UUIDField(null=True, blank=True)
     last_modified = models.DateTimeField(default=timezone.now, db_index=True)
 
@@ -167,6 +184,7 @@ class Service(models.Model):
     interpretation_services = models.TextField(blank=True)
     application_process = models.TextField(blank=True)
     fees_description = models.TextField(blank=True)
+    fees = models.TextField(blank=True)  # deprecated in HSDS 3.0, kept
     wait_time = models.CharField(max_length=200, blank=True)
     accreditations = models.TextField(blank=True)
     eligibility_description_fr = models.TextField(blank=True)
@@ -333,15 +351,20 @@ class Schedule(HsdsObject):
     valid_from = models.CharField(max_length=30, blank=True)
     valid_to = models.CharField(max_length=30, blank=True)
     dtstart = models.CharField(max_length=30, blank=True)
+    timezone = models.FloatField(null=True, blank=True)
     until = models.CharField(max_length=30, blank=True)
+    count = models.IntegerField(null=True, blank=True)
     wkst = models.CharField(max_length=2, blank=True)
     freq = models.CharField(max_length=10, blank=True)
     interval = models.IntegerField(null=True, blank=True)
     byday = models.CharField(max_length=100, blank=True)
+    byweekno = models.CharField(max_length=200, blank=True)
     bymonthday = models.CharField(max_length=100, blank=True)
+    byyearday = models.CharField(max_length=200, blank=True)
     description = models.TextField(blank=True)
     opens_at = models.CharField(max_length=20, blank=True)
     closes_at = models.CharField(max_length=20, blank=True)
+    schedule_link = models.CharField(max_length=500, blank=True)
     attending_type = models.CharField(max_length=100, blank=True)
     notes = models.TextField(blank=True)
 
@@ -436,6 +459,75 @@ class Funding(HsdsObject):
         ordering = ["id"]
 
 
+class OrganizationIdentifier(HsdsObject):
+    """HSDS ``organization_identifier``: a company, charity or registry number."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organization = models.ForeignKey(
+        DirectoryOrganization, on_delete=models.CASCADE, related_name="organization_identifiers"
+    )
+    identifier_scheme = models.CharField(max_length=100, blank=True)
+    identifier_type = models.CharField(max_length=200)
+    identifier = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["id"]
+
+
+class Metadata(HsdsObject):
+    """HSDS ``metadata``: a change made to another object (``resource_id``), as the
+    publisher recorded it. Kept and given back as it came."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    resource_id = models.UUIDField(null=True, blank=True, db_index=True)
+    resource_type = models.CharField(max_length=50, blank=True)
+    last_action_date = models.DateField()
+    last_action_type = models.CharField(max_length=100)
+    field_name = models.CharField(max_length=100)
+    previous_value = models.TextField()
+    replacement_value = models.TextField()
+    updated_by = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["id"]
+
+
+class MetaTableDescription(HsdsObject):
+    """HSDS ``meta_table_description``: a CSV package's note on its tables."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(max_length=200, blank=True)
+    language = models.CharField(max_length=16, blank=True)
+    character_set = models.CharField(max_length=50, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+
+class UnresolvedReference(HsdsObject):
+    """A reference an import could not resolve: ``field`` of the ``entity`` ``object_id``
+    names a ``target_entity`` that was neither in the file nor in the directory. The link is
+    left empty, the id kept here and exported as it came; a later import that brings the
+    target resolves it."""
+
+    entity = models.CharField(max_length=40)
+    object_id = models.UUIDField()
+    field = models.CharField(max_length=40)
+    target_entity = models.CharField(max_length=40)
+    target_id = models.UUIDField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entity", "object_id", "field"], name="unresolved_one_per_field"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["object_id"], name="unresolved_object"),
+            models.Index(fields=["target_entity", "target_id"], name="unresolved_target"),
+        ]
+
+
 class Attribute(HsdsObject):
     """HSDS ``attribute``: links any object (``link_entity``, ``link_id``) to a taxonomy term.
     Services carry their categories and eligibility this way."""
@@ -504,7 +596,7 @@ class SearchEntry(HsdsObject):
     # What ranking reads of each candidate: the stems of its name, taxonomy, description and
     # eligibility and the codes of its places, each marked with its field ("n:heberg t:refug
     # p:laval": indexing.EntryText.rank_terms). Before the long columns, so reading it stays
-    # cheap on SQLite; kept in the row on PostgreSQL (migration 0005).
+    # cheap on SQLite; kept in the row on PostgreSQL (migration 0006).
     rank_terms = models.TextField(default="")
     minimum_age = models.PositiveSmallIntegerField(null=True)
     maximum_age = models.PositiveSmallIntegerField(null=True)

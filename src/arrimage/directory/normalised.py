@@ -1,6 +1,6 @@
 """Text columns compared as ``text.normalise`` leaves text (lower-case, no accents, words
 separated by one space), in SQL: PostgreSQL's ``unaccent`` extension (created by migration
-0005), or on SQLite the same Python function the search uses, registered on every connection
+0006), or on SQLite the same Python function the search uses, registered on every connection
 (``sqlite_functions_register``, connected in ``apps.py``)."""
 
 from typing import Any

@@ -120,3 +120,14 @@ def csv_types(entity: str) -> dict[str, str]:
         if resource["name"] == entity:
             return {f["name"]: f["type"] for f in resource["schema"]["fields"]}
     raise KeyError(entity)
+
+
+@cache
+def properties(entity: str) -> frozenset[str]:
+    """The properties the HSDS schema of ``entity`` names, nested arrays included."""
+    return frozenset(_load(f"{entity}.json")["properties"])
+
+
+@cache
+def required(entity: str) -> frozenset[str]:
+    return frozenset(_load(f"{entity}.json").get("required", []))

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from arrimage.accounts.models import Membership, Role
 from arrimage.coalition.models import Coalition
+from arrimage.core.audit import audit_record
 from arrimage.core.errors import NotFound
 from arrimage.directory.indexing import search_entries_refresh
 from arrimage.directory.models import (
@@ -30,7 +31,6 @@ from arrimage.directory.models import (
     TaxonomyTerm,
 )
 from arrimage.directory.taxonomy import CATEGORY_CODES, ELIGIBILITY_CODES, LANGUAGES
-from arrimage.privacy.audit import audit_record
 from arrimage.privacy.policy import ENFORCEMENT_TYPES
 
 CAPACITY_ROLES = frozenset({Role.SERVICE_STAFF, Role.ORGANISATION_ADMIN})

@@ -14,15 +14,17 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from arrimage.accounts.models import Role
 from arrimage.coalition.models import Coalition
+from arrimage.core.audit import audit_record
 from arrimage.core.errors import NotFound
 from arrimage.directory import geo, selectors
 from arrimage.directory.exchange_apply import ImportFailed, bundle_apply
+from arrimage.directory.exchange_guard import RowError
 from arrimage.directory.exchange_read import read_upload
 from arrimage.directory.exchange_write import export_json, export_package_zip
 from arrimage.directory.forms import (
@@ -63,7 +65,6 @@ from arrimage.directory.services import (
     sharing_set,
 )
 from arrimage.directory.taxonomy import CATEGORIES, CATEGORY_CODES, LANGUAGES
-from arrimage.privacy.audit import audit_record
 
 EXCHANGE_ROLES = frozenset({Role.ORGANISATION_ADMIN, Role.COORDINATOR})
 MAX_UPLOAD = 20 * 1024 * 1024
@@ -536,37 +537,59 @@ def exchange_view(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD:
-            form.add_error("file", _("The file is larger than 20 MB."))
-        else:
+        try:
+            if upload.size > MAX_UPLOAD:
+                raise ImportFailed(
+                    [
+                        RowError(
+                            upload.name,
+                            0,
+                            "",
+                            _("the file is larger than %(limit)s MB")
+                            % {"limit": MAX_UPLOAD // (1024 * 1024)},
+                        )
+                    ]
+                )
             bundle = read_upload(upload.name, upload.read())
-            try:
-                report = bundle_apply(
-                    bundle=bundle, actor=actor, dry_run=form.cleaned_data["dry_run"], source="web"
+            report = bundle_apply(
+                bundle=bundle, actor=actor, dry_run=form.cleaned_data["dry_run"], source="web"
+            )
+        except ImportFailed as failure:
+            problems = failure.errors[:200]
+            count = len(failure.errors)
+            messages.error(
+                request,
+                ngettext(
+                    "Nothing was imported: %(count)s problem found.",
+                    "Nothing was imported: %(count)s problems found.",
+                    count,
                 )
-            except ImportFailed as failure:
-                problems = failure.errors[:200]
-                messages.error(
-                    request,
-                    _("Nothing was imported: %(count)s problem(s) found.")
-                    % {"count": len(failure.errors)},
+                % {"count": count},
+            )
+        else:
+            messages.success(
+                request,
+                _(
+                    "%(created)s created, %(updated)s updated, %(unchanged)s unchanged, "
+                    "%(skipped)s skipped."
                 )
-            else:
-                messages.success(
-                    request,
-                    _("%(created)s created, %(updated)s updated, %(unchanged)s unchanged.")
-                    % {
-                        "created": sum(report.created.values()),
-                        "updated": sum(report.updated.values()),
-                        "unchanged": sum(report.unchanged.values()),
-                    },
-                )
+                % {
+                    "created": sum(report.created.values()),
+                    "updated": sum(report.updated.values()),
+                    "unchanged": sum(report.unchanged.values()),
+                    "skipped": sum(report.skipped.values()),
+                },
+            )
     return render(
         request,
         "directory/exchange.html",
         {
             "form": form,
             "report": report,
+            "report_notes": [
+                (_("Skipped, and why"), report.skips[:200] if report else []),
+                (_("Warnings"), report.warnings[:200] if report else []),
+            ],
             "problems": problems,
         },
     )

@@ -30,7 +30,6 @@ from arrimage.orientation.referral_selectors import (
     service_response_indicator,
 )
 from arrimage.orientation.referrals import (
-    DEFAULT_RESPONSE_HOURS,
     referral_create_and_send,
     referral_transition,
 )
@@ -157,7 +156,8 @@ class ReferralIn(Schema):
     need: str = ""
     hold_id: UUID | None = None
     note: str = ""
-    response_hours: int = DEFAULT_RESPONSE_HOURS
+    # Not given: the shortest for an emergency need, else 48 h.
+    response_hours: int | None = None
 
 
 class TransitionIn(Schema):
@@ -460,10 +460,14 @@ def referral_detail(request: HttpRequest, referral_id: UUID) -> Any:
     url_name="orientation_referral_fhir",
 )
 def referral_fhir(request: HttpRequest, referral_id: UUID) -> Any:
-    """The referral as an HL7 FHIR R4 Task (Gravity SDOH Clinical Care profile), without
-    personal data: the shared categories are read through ``/referrals/{id}``."""
+    """The referral as HL7 FHIR R4B, Gravity SDOH Clinical Care: a collection Bundle of the
+    ServiceRequest, the Task that manages it (``focus`` the ServiceRequest, ``for`` the
+    Patient) and the Patient. Only what the reader may read: for the recipient, the shared
+    categories the policy still allows (the need only when its category is among them, the
+    person's identity only with the identity category); for the sender, the case reference."""
     view = referral_get(actor=_membership(request), referral_id=referral_id, path="api")
-    return fhir.task_for(view.referral)
+    base = request.build_absolute_uri("/api/orientation/fhir/")
+    return fhir.referral_bundle(view, readable=set(view.visible), base=base)
 
 
 @router.post(

@@ -15,7 +15,14 @@ from arrimage.directory import geo
 from arrimage.orientation.needs import NeedsProfile
 from arrimage.privacy.categories import Category
 
-GENDER_FROM_CASE = {"Female": "woman", "Male": "man", "TransgenderNonConforming": "trans_nonbinary"}
+GENDER_FROM_CASE = {
+    "Female": "woman",
+    "Male": "man",
+    "TransgenderFeminine": "trans_nonbinary",
+    "TransgenderMasculine": "trans_nonbinary",
+    "NonConforming": "trans_nonbinary",
+    "TransgenderNonConforming": "trans_nonbinary",
+}
 STATUS_FROM_CASE = {
     "citizen": "citizen",
     "permanent_resident": "permanent_resident",
@@ -49,7 +56,7 @@ def profile_from_case(*, actor: Membership | None, case_id: UUID | str) -> Needs
     age: int | None = None
     languages: tuple[str, ...] = ()
     if grant.may(Category.IDENTITY):
-        identity = category_data(case.person, Category.IDENTITY)
+        identity = category_data(grant, case.person, Category.IDENTITY)
         gender = GENDER_FROM_CASE.get(str(identity.get("gender") or ""), "")
         year = identity.get("year_of_birth")
         if year:
@@ -59,7 +66,7 @@ def profile_from_case(*, actor: Membership | None, case_id: UUID | str) -> Needs
         languages = tuple(str(code) for code in identity.get("languages") or ())
         used.append(Category.IDENTITY)
     if grant.may(Category.LOCATION) and case.person.location_sealed:
-        city = str(category_data(case.person, Category.LOCATION).get("city") or "")
+        city = str(category_data(grant, case.person, Category.LOCATION).get("city") or "")
         if city and geo.municipality_find(city):
             municipality = city
         used.append(Category.LOCATION)
@@ -67,13 +74,13 @@ def profile_from_case(*, actor: Membership | None, case_id: UUID | str) -> Needs
         track = ImmigrationTrack.objects.filter(case=case).first()
         if track is not None and track.immigration_sealed:
             status = STATUS_FROM_CASE.get(
-                str(category_data(track, Category.IMMIGRATION).get("status") or ""), ""
+                str(category_data(grant, track, Category.IMMIGRATION).get("status") or ""), ""
             )
         used.append(Category.IMMIGRATION)
     if grant.may(Category.EXPLOITATION):
         record = Exploitation.objects.filter(case=case).first()
         if record is not None and record.exploitation_sealed:
-            data = category_data(record, Category.EXPLOITATION)
+            data = category_data(grant, record, Category.EXPLOITATION)
             if data.get("sex_exploitation_types"):
                 exploitation = "sexual"
             elif data.get("labour_exploitation_types"):

@@ -25,11 +25,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from arrimage.accounts.models import Membership, Role
+from arrimage.core.audit import audit_record
 from arrimage.core.errors import NotFound
 from arrimage.directory.indexing import search_entries_refresh
 from arrimage.directory.models import CapacityChange, Service, ServiceCapacity
 from arrimage.orientation.models import BedHold, HoldStatus
-from arrimage.privacy.audit import audit_record
 
 HOLD_ROLES = frozenset({Role.CASEWORKER})
 SHELTER_ROLES = frozenset({Role.SERVICE_STAFF, Role.ORGANISATION_ADMIN})

@@ -16,7 +16,7 @@ a few statements a profile (:func:`needs_rows`).
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import lru_cache
 from typing import Any
 from uuid import UUID
@@ -45,8 +45,10 @@ from arrimage.orientation.needs import (
     NeedsProfile,
 )
 from arrimage.orientation.reasons import (
+    AHEAD_FACTORS,
     STALE,
     Reason,
+    ahead_reason,
     exclusion_reason,
     fit_reasons,
     response_rate,
@@ -64,23 +66,22 @@ OPTIONS_SHOWN = 10
 SAMPLE = 12
 
 
-DISTANCE_SCALE_KM = 100.0
+DISTANCE_SCALE_KM = 60.0
 
 
-FRESH = timedelta(hours=6)
-
-
-FRESHNESS_ZERO = timedelta(hours=72)
-
-
+# Weights of the ranking (docs/matching.md): open places and distance first, then language,
+# then the service's past response time and, for housing, its safety measures.
 WEIGHTS: dict[str, float] = {
-    "availability": 35.0,
-    "distance": 20.0,
-    "language": 15.0,
-    "safety": 10.0,
-    "freshness": 10.0,
+    "availability": 30.0,
+    "distance": 25.0,
+    "language": 25.0,
     "response": 10.0,
+    "safety": 10.0,
 }
+
+
+# Below this difference in kilometres, two options are "as close" as each other.
+CLOSER_KM = 2.0
 
 
 SAFETY_CODES = ("safety_confidential_address", "safety_staff_24_7", "safety_security_measures")
@@ -219,7 +220,7 @@ def score_components(
     has_capacity = bool(row.summary.get("capacities"))
     if has_capacity and (row.available or 0) > 0:
         stale = row.capacity_updated is None or now - row.capacity_updated > STALE
-        availability = 0.6 if stale else 1.0
+        availability = 0.5 if stale else 1.0
     elif has_capacity:
         availability = 0.0
     else:
@@ -239,15 +240,6 @@ def score_components(
         safety = sum(1 for code in SAFETY_CODES if code in codes) / len(SAFETY_CODES)
     else:
         safety = 0.5
-    if not has_capacity or row.capacity_updated is None:
-        freshness = 0.5
-    else:
-        age = now - row.capacity_updated
-        if age <= FRESH:
-            freshness = 1.0
-        else:
-            span = (FRESHNESS_ZERO - FRESH).total_seconds()
-            freshness = max(0.0, 1 - (age - FRESH).total_seconds() / span)
     if stats is None:
         response = 0.5
     else:
@@ -256,10 +248,44 @@ def score_components(
         "availability": availability,
         "distance": distance_score,
         "language": language,
-        "safety": safety,
-        "freshness": freshness,
         "response": response,
+        "safety": safety,
     }
+
+
+def distance_origin(profile: NeedsProfile) -> tuple[geo.Municipality | None, str]:
+    """Where distances are measured from: the person's municipality, else the principal
+    municipality of their region (named in the reason, ``origin``), else nowhere."""
+    if profile.municipality:
+        return geo.municipality_find(profile.municipality), ""
+    if profile.region:
+        centre = geo.region_centre(profile.region)
+        return centre, centre.name if centre else ""
+    return None, ""
+
+
+def ahead_of_closer(
+    distance: float | None,
+    components: dict[str, float],
+    below: list[tuple[float | None, dict[str, float]]],
+) -> Reason | None:
+    """Why an option is ranked before a closer one, if it is: the factors in which it is
+    better than the closest option ranked after it. A farther option never outranks a closer
+    one without saying why."""
+    if distance is None:
+        return None
+    closer = [
+        (other, parts)
+        for other, parts in below
+        if other is not None and other + CLOSER_KM < distance
+    ]
+    if not closer:
+        return None
+    other, parts = min(closer, key=lambda item: item[0] or 0.0)
+    better = [
+        name for name in AHEAD_FACTORS if components.get(name, 0.0) > parts.get(name, 0.0) + 1e-9
+    ]
+    return ahead_reason(round(other or 0.0), better)
 
 
 def score(components: dict[str, float]) -> float:
@@ -401,7 +427,7 @@ def match_need(
     stats_for: dict[UUID, ServiceResponseStats] | None = None,
     english: bool = False,
 ) -> NeedResult:
-    centre = geo.municipality_find(profile.municipality) if profile.municipality else None
+    centre, origin = distance_origin(profile)
     candidates, others = rows if rows is not None else need_rows(profile, need)
     if stats_for is None:
         stats_for = response_stats({r.service_id for r in candidates})
@@ -435,17 +461,31 @@ def match_need(
         )
     ranked.sort(key=lambda item: item[:4])
     options = []
-    for negative, _d, name, _id, row, distance, place, components in ranked[:OPTIONS_SHOWN]:
+    shown = ranked[:OPTIONS_SHOWN]
+    for index, (negative, _d, name, _id, row, distance, place, components) in enumerate(shown):
         stats = stats_for.get(row.service_id)
+        reasons = fit_reasons(
+            row,
+            profile,
+            need,
+            distance=distance,
+            place=place,
+            origin=origin,
+            stats=stats,
+            now=now,
+        )
+        ahead = ahead_of_closer(
+            distance, components, [(item[5], item[7]) for item in shown[index + 1 :]]
+        )
+        if ahead is not None:
+            reasons.append(ahead)
         options.append(
             Option(
                 service_id=row.service_id,
                 name=name,
                 organisation=str(row.summary.get("organization") or ""),
                 score=-negative,
-                reasons=fit_reasons(
-                    row, profile, need, distance=distance, place=place, stats=stats, now=now
-                ),
+                reasons=reasons,
                 available=row.available,
                 capacities=list(row.summary.get("capacities") or []),
                 capacity_updated=row.capacity_updated,

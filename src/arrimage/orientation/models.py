@@ -15,7 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from arrimage.coalition.models import Organisation
-from arrimage.privacy.crypto import register_encrypted_field
+from arrimage.privacy.categories import Category
+from arrimage.privacy.sealing import sealed_field_register
 
 
 class HoldStatus(models.TextChoices):
@@ -181,7 +182,13 @@ class ReferralEvent(models.Model):
         return f"{self.kind} {self.to_status}".strip()
 
 
-register_encrypted_field(ReferralEvent, "note_sealed", organisation_field="owner_organisation_id")
+sealed_field_register(
+    ReferralEvent,
+    "note_sealed",
+    category=Category.COORDINATION,
+    subject=lambda event: ("case", str(event.referral.case_id)),  # type: ignore[attr-defined]
+    organisation_field="owner_organisation_id",
+)
 
 
 class ServiceResponseStats(models.Model):
@@ -242,3 +249,20 @@ class UnmetNeedMark(models.Model):
 
     def __str__(self) -> str:
         return f"unmet need mark {self.recorded_on}"
+
+
+class IntakeSubmission(models.Model):
+    """That one guided intake (its ``token``, made when the intake started) was sent, and
+    which referral it made. The primary key decides between two submits of the same intake (a
+    double tap, a retry after a lost answer): one creates the row and the referral, the other
+    finds the row and shows the same referral. No personal data."""
+
+    token = models.UUIDField(primary_key=True)
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    referral = models.ForeignKey(
+        Referral, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"intake {self.token}"

@@ -144,6 +144,36 @@ def response_rate(stats: ServiceResponseStats | None) -> float | None:
     return stats.answered_in_time / (stats.answered + stats.expired)
 
 
+# The factors that may put a farther option before a closer one, and how a worker says it.
+AHEAD_FACTORS = {
+    "availability": gettext_noop("more certain availability"),
+    "language": gettext_noop("speaks the person's language"),
+    "response": gettext_noop("answers referrals in time more often"),
+    "safety": gettext_noop("more safety measures"),
+}
+
+
+def ahead_reason(km: int, factors: list[str]) -> Reason:
+    why = ", ".join(_(AHEAD_FACTORS[name]) for name in factors if name in AHEAD_FACTORS)
+    return Reason(
+        "ahead_of_closer",
+        _("before a closer option (%(km)s km) for: %(why)s") % {"km": km, "why": why},
+    )
+
+
+def distance_reason(distance: float, place: str, origin: str) -> Reason:
+    """First of the reasons: how far, from the person's municipality or their region."""
+    if origin and origin != place:
+        text = _("%(km)s km from %(origin)s (%(place)s)") % {
+            "km": round(distance),
+            "origin": origin,
+            "place": place,
+        }
+    else:
+        text = _("%(km)s km away (%(place)s)") % {"km": round(distance), "place": place}
+    return Reason("distance", text)
+
+
 def fit_reasons(
     row: Row,
     profile: NeedsProfile,
@@ -153,9 +183,14 @@ def fit_reasons(
     place: str,
     stats: ServiceResponseStats | None,
     now: datetime,
+    origin: str = "",
 ) -> list[Reason]:
+    """Distance first, then open places, language, and the rest: "3 km away · 2 beds free ·
+    speaks Spanish"."""
     codes = row.codes
     reasons: list[Reason] = []
+    if distance is not None:
+        reasons.append(distance_reason(distance, place, origin))
     availability = _availability_reason(row, now)
     if availability is not None:
         reasons.append(availability)
@@ -199,13 +234,6 @@ def fit_reasons(
         reasons.append(Reason("exploitation", _("serves this form of exploitation")))
     if profile.wheelchair and "accessibility_wheelchair" in codes:
         reasons.append(Reason("wheelchair", _("wheelchair accessible")))
-    if distance is not None:
-        reasons.append(
-            Reason(
-                "distance",
-                _("%(km)s km away (%(place)s)") % {"km": round(distance), "place": place},
-            )
-        )
     rate = response_rate(stats)
     if rate is not None:
         reasons.append(

@@ -30,7 +30,6 @@ from arrimage.orientation.needs import NEED_LABELS
 from arrimage.orientation.referrals import (
     RECIPIENT,
     RECIPIENT_ROLES,
-    SENDER,
     SENDER_ROLES,
     allowed_moves,
     referral_access_lapse_record,
@@ -39,6 +38,7 @@ from arrimage.orientation.referrals import (
     side_of,
 )
 from arrimage.privacy.categories import Category, Purpose
+from arrimage.privacy.grants import grant_narrow
 
 
 @dataclass
@@ -80,26 +80,27 @@ def _load(referral_id: UUID | str) -> Referral:
     return referral
 
 
+def recipient_grant(*, actor: Membership, referral: Referral) -> CaseGrant:
+    """The recipient's grant for the referral's case: the shared categories the policy allows
+    this reader now (purpose referral), and no others."""
+    grant = case_grants(actor_membership=actor, cases=[referral.case], purpose=Purpose.REFERRAL)[0]
+    shared = frozenset(Category(c) for c in referral.shared_categories)
+    return CaseGrant(case=grant.case, grant=grant_narrow(grant.grant, shared))
+
+
 def recipient_categories(*, actor: Membership, referral: Referral) -> frozenset[Category]:
     """The shared categories the policy allows this reader now (purpose referral)."""
-    readable = case_grants(actor_membership=actor, cases=[referral.case], purpose=Purpose.REFERRAL)[
-        0
-    ].readable
-    return frozenset(Category(c) for c in referral.shared_categories) & readable
+    return recipient_grant(actor=actor, referral=referral).readable
 
 
-def _timeline(referral: Referral, *, side: str, coordination_visible: bool) -> list[dict[str, Any]]:
+def _timeline(referral: Referral, *, grant: CaseGrant | None) -> list[dict[str, Any]]:
+    """The shared timeline. Its notes are coordination: shown only under a grant that covers
+    coordination for the referral's case."""
     items = []
     for event in referral.events.select_related("organisation").all():
         note = ""
-        if event.note_sealed:
-            own = event.organisation_id is not None and event.organisation_id == (
-                referral.recipient_organisation_id
-                if side == RECIPIENT
-                else referral.sender_organisation_id
-            )
-            if side == SENDER or own or coordination_visible:
-                note = open_text(event, "note_sealed")
+        if event.note_sealed and grant is not None and grant.may(Category.COORDINATION):
+            note = open_text(grant, event, "note_sealed")
         reason_label = ""
         if event.reason and event.to_status == ReferralStatus.DECLINED:
             reason_label = str(DeclineReason(event.reason).label)
@@ -143,27 +144,29 @@ def referral_get(
     shared = sorted(referral.shared_categories)
     case_view: dict[str, Any] | None = None
     if side == RECIPIENT:
-        visible = recipient_categories(actor=actor, referral=referral)
+        timeline_grant = recipient_grant(actor=actor, referral=referral)
+        visible = timeline_grant.readable
         lapsed = visible != frozenset(Category(c) for c in shared)
         if lapsed and referral_access_lapse_record(referral=referral):
             referral = _load(referral.pk)
         if visible:
-            grant = CaseGrant(case=referral.case, readable=visible, is_lead=False)
-            case_view = case_view_build(grant)
+            case_view = case_view_build(timeline_grant)
             access_record(
-                actor_membership=actor, grants=[grant], action="referral_case_read", path=path
+                actor_membership=actor,
+                grants=[timeline_grant],
+                action="referral_case_read",
+                path=path,
             )
         visible_codes = sorted(str(c) for c in visible)
-        coordination_visible = Category.COORDINATION in visible
     else:
+        timeline_grant = case_grants(actor_membership=actor, cases=[referral.case])[0]
         visible_codes = shared
-        coordination_visible = True
         case_view = {"id": str(referral.case_id), "reference": referral.case.reference}
     return ReferralView(
         referral=referral,
         side=side,
         moves=allowed_moves(referral.status, side),
-        timeline=_timeline(referral, side=side, coordination_visible=coordination_visible),
+        timeline=_timeline(referral, grant=timeline_grant),
         shared=shared,
         visible=visible_codes,
         case=case_view,

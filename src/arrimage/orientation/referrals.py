@@ -7,7 +7,6 @@ checked again at every read), and the recipient sees exactly those, as long as t
 allows each. There is no override.
 """
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from uuid import UUID
 
@@ -23,6 +22,7 @@ from arrimage.cases.access import case_grant
 from arrimage.cases.models import Case
 from arrimage.cases.sealing import seal_text
 from arrimage.coalition.models import Organisation
+from arrimage.core.audit import audit_record
 from arrimage.core.errors import NotFound
 from arrimage.core.queue import task_enqueue
 from arrimage.directory.models import Service
@@ -37,11 +37,8 @@ from arrimage.orientation.models import (
     ServiceResponseStats,
 )
 from arrimage.orientation.needs import NEED_CATEGORIES
-from arrimage.privacy.agreements import AgreementResolver
-from arrimage.privacy.audit import audit_record
 from arrimage.privacy.categories import Category, Purpose
-from arrimage.privacy.consent import consents_active_for_recipient
-from arrimage.privacy.policy import Reader, readable_categories
+from arrimage.privacy.grants import Shareable, categories_shareable
 
 S = ReferralStatus
 SENDER, RECIPIENT, SYSTEM = "sender", "recipient", "system"
@@ -70,7 +67,17 @@ SENDER_ROLES = frozenset({Role.CASEWORKER})
 RECIPIENT_ROLES = frozenset({Role.SERVICE_STAFF, Role.ORGANISATION_ADMIN, Role.CASEWORKER})
 RESPONSE_HOURS = (4, 24, 48, 72)
 DEFAULT_RESPONSE_HOURS = 48
+# Needs that cannot wait: a referral for one expects the shortest response time by default.
+EMERGENCY_NEEDS = frozenset({"emergency_housing"})
 NOTE_MAX = 1000
+
+
+def default_response_hours(need: str, *, urgent: bool = False) -> int:
+    """The response time a referral expects unless the sender chooses another: the shortest
+    for an emergency need (housing tonight) or a need marked urgent, else 48 h."""
+    if urgent or need in EMERGENCY_NEEDS:
+        return min(RESPONSE_HOURS)
+    return DEFAULT_RESPONSE_HOURS
 
 
 def transition_allowed(from_status: str, to_status: str, side: str) -> bool:
@@ -99,40 +106,20 @@ def side_of(actor: Membership | None, referral: Referral) -> str | None:
 # Categories the recipient may receive ---------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Shareable:
-    has_consent: bool
-    categories: frozenset[Category]
-
-
 def shareable_categories(
     *, case_lead: Organisation, person_id: UUID, recipient: Organisation, at: datetime
 ) -> Shareable:
-    """What the one policy function lets pass to the recipient for a referral: firewall,
-    agreement and the person's express consent. The recipient's role is checked at each read;
-    here any role that reads every category stands for it."""
-    consents = list(
-        consents_active_for_recipient(
-            recipient_id=recipient.pk, purpose=Purpose.REFERRAL, at=at, person_ids=[person_id]
-        )
-    )
-    own = recipient.pk == case_lead.pk
-    if not consents and not own:
-        return Shareable(False, frozenset())
-    reader = Reader(
-        organisation_id=recipient.pk, organisation_type=recipient.type, role=Role.CASEWORKER
-    )
-    agreement = None if own else AgreementResolver(recipient.pk).agreement_for(case_lead.pk)
-    allowed = readable_categories(
-        reader=reader,
+    """What the one policy function lets pass to the recipient for a referral
+    (:func:`arrimage.privacy.grants.categories_shareable`)."""
+    return categories_shareable(
         owner_organisation_id=case_lead.pk,
         owner_organisation_type=case_lead.type,
+        person_id=person_id,
+        recipient_id=recipient.pk,
+        recipient_type=recipient.type,
         purpose=Purpose.REFERRAL,
-        agreement=agreement,
-        consents=consents,
         at=at,
     )
-    return Shareable(bool(consents) or own, allowed)
 
 
 # Writes --------------------------------------------------------------------------------------
@@ -203,10 +190,10 @@ def referral_draft_create(
     service_id: UUID,
     need: str = "",
     hold_id: UUID | None = None,
-    response_hours: int = DEFAULT_RESPONSE_HOURS,
+    response_hours: int | None = None,
 ) -> Referral:
     """A draft referral of a case led by the acting organisation to a service of another
-    organisation in Arrimage."""
+    organisation in Arrimage. Without ``response_hours``: :func:`default_response_hours`."""
     if actor is None or actor.role not in SENDER_ROLES:
         raise NotFound
     grant = case_grant(actor_membership=actor, case_id=case_id)
@@ -227,6 +214,8 @@ def referral_draft_create(
         )
     if need and need not in NEED_CATEGORIES:
         raise ValidationError(_("Choose a need from the list."), code="need")
+    if response_hours is None:
+        response_hours = default_response_hours(need)
     if response_hours not in RESPONSE_HOURS:
         raise ValidationError(_("Choose a response time from the list."), code="response")
     hold = None
@@ -379,7 +368,7 @@ def referral_create_and_send(
     need: str = "",
     hold_id: UUID | None = None,
     note: str = "",
-    response_hours: int = DEFAULT_RESPONSE_HOURS,
+    response_hours: int | None = None,
 ) -> Referral:
     """Draft and send in one step: all or nothing."""
     with transaction.atomic():
@@ -596,6 +585,15 @@ def notification_body(referral: Referral) -> str:
     data, no service or case detail."""
     link = reverse("orientation:referral_detail", args=[referral.pk])
     return f"Nouvelle référence à traiter. / New referral to answer.\n\n{link}\n"
+
+
+def referral_notes_erase(*, case_ids: list[UUID]) -> int:
+    """Erase the free text of the referrals of these cases (the notes of their timelines), for
+    the retention schedule; the events themselves (statuses, dates, reasons) stay. Returns the
+    number of notes erased."""
+    return ReferralEvent.objects.filter(
+        referral__case_id__in=case_ids, note_sealed__isnull=False
+    ).update(note_sealed=None)
 
 
 def referral_notify(*, referral_id: UUID | str) -> int:

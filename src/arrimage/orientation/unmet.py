@@ -20,12 +20,12 @@ from django.utils.crypto import salted_hmac
 
 from arrimage.accounts.models import Membership, Role
 from arrimage.coalition.models import Region
+from arrimage.core.audit import audit_record
 from arrimage.core.errors import NotFound
 from arrimage.directory import geo
 from arrimage.orientation.matching import MatchResult
 from arrimage.orientation.models import UnmetNeed, UnmetNeedMark
 from arrimage.orientation.needs import NEED_LABELS, NeedsProfile, age_band, status_bucket
-from arrimage.privacy.audit import audit_record
 from arrimage.trends.presentation import Figure
 from arrimage.trends.selectors import suppression_threshold
 from arrimage.trends.suppression import Cell, Equation, LinearTable, grid_table, suppress

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from arrimage.orientation import views
+from arrimage.orientation import intake_views, views
 
 app_name = "orientation"
 
 urlpatterns = [
     path("", views.match_view, name="match"),
+    path("accueil/", intake_views.intake_view, name="intake"),
     path("dossier/<uuid:case_id>/", views.match_case_view, name="match_case"),
     path("reservations/", views.holds_view, name="holds"),
     path("reservations/nouvelle/", views.hold_create_view, name="hold_create"),

@@ -15,16 +15,22 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from arrimage.accounts.models import Membership, Role
 from arrimage.cases.access import access_record, case_grant
+from arrimage.cases.countries import country_name
+from arrimage.cases.labels import field_label
 from arrimage.cases.models import Case
 from arrimage.cases.sealing import category_data
 from arrimage.cases.selectors import visible_grants
+from arrimage.cases.vocabularies import AgeBand, Gender
+from arrimage.coalition.models import Organisation
 from arrimage.core.errors import NotFound
 from arrimage.directory import geo
 from arrimage.directory.models import Service
+from arrimage.directory.presentation import language_label
 from arrimage.orientation.case_profile import profile_from_case
 from arrimage.orientation.forms import HoldForm, NeedsForm, ReferralSendForm
 from arrimage.orientation.holds import (
@@ -51,6 +57,7 @@ from arrimage.orientation.referral_selectors import (
 )
 from arrimage.orientation.referrals import (
     SENDER_ROLES,
+    default_response_hours,
     referral_create_and_send,
     referral_transition,
     shareable_categories,
@@ -63,7 +70,6 @@ from arrimage.orientation.unmet import (
     unmet_subject,
 )
 from arrimage.privacy.categories import Category
-from arrimage.privacy.portability import field_label
 from arrimage.trends.presentation import Figure, method_sentence
 from arrimage.trends.tables import SUPPRESSED
 
@@ -156,6 +162,24 @@ def match_case_view(request: HttpRequest, case_id: UUID) -> HttpResponse:
 # Holds ---------------------------------------------------------------------------------------
 
 
+def _consented(membership: Membership, case_id: UUID, service_id: UUID) -> bool:
+    """Whether the person of the case consented to a referral to the service's organisation
+    (or the organisation is the case's own): a hold for a person comes after that."""
+    grant = case_grant(actor_membership=membership, case_id=case_id)
+    owner = (
+        Service.objects.filter(pk=service_id).values_list("organization__owner", flat=True).first()
+    )
+    recipient = Organisation.objects.filter(pk=owner).first() if owner else None
+    if recipient is None:
+        return True  # not in Arrimage: no referral will follow the hold
+    return shareable_categories(
+        case_lead=grant.case.lead_organisation,
+        person_id=grant.case.person_id,
+        recipient=recipient,
+        at=timezone.now(),
+    ).has_consent
+
+
 @require_POST
 def hold_create_view(request: HttpRequest) -> HttpResponse:
     membership = _membership(request)
@@ -163,6 +187,15 @@ def hold_create_view(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         raise NotFound
     data = form.cleaned_data
+    if data.get("case") and not _consented(membership, data["case"], data["service"]):
+        messages.error(
+            request,
+            _(
+                "No place is held before the person consents. Record their consent to a "
+                "referral to this organisation first, then hold the place."
+            ),
+        )
+        return redirect("cases:consents", data["case"])
     try:
         hold = bed_hold_create(actor=membership, service_id=data["service"], unit=data["unit"])
     except ValidationError as error:
@@ -236,7 +269,9 @@ def _own_case_choices(membership: Membership) -> list[tuple[str, str]]:
     for grant in own:
         alias = ""
         if grant.may(Category.IDENTITY):
-            alias = str(category_data(grant.case.person, Category.IDENTITY).get("alias") or "")
+            alias = str(
+                category_data(grant, grant.case.person, Category.IDENTITY).get("alias") or ""
+            )
         choices.append((str(grant.case.pk), f"{grant.case.reference} — {alias}".strip(" —")))
     access_record(
         actor_membership=membership,
@@ -299,7 +334,11 @@ def referral_create_view(request: HttpRequest) -> HttpResponse:
     )
     allowed = [c for c in Category.values if Category(c) in shareable.categories and grant.may(c)]
     context.update(case=grant.case, shareable=shareable, allowed=allowed)
-    form = ReferralSendForm(request.POST or None, allowed=allowed)
+    form = ReferralSendForm(
+        request.POST or None,
+        allowed=allowed,
+        initial={"response_hours": default_response_hours(need or "")},
+    )
     context["form"] = form
     if request.method == "POST" and form.is_valid():
         try:
@@ -334,8 +373,23 @@ def referrals_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _shown(value: Any) -> Any:
-    """Lists as plain text for the page."""
+def _named(key: str, value: Any) -> Any:
+    """A code of the person's record by its name in the reader's language: no raw code
+    ("Male", "CM", "es") reaches the page."""
+    if key == "languages":
+        return [language_label(str(code)) for code in value or []]
+    if key == "citizenship":
+        return [country_name(str(code)) for code in value or []]
+    if key == "gender":
+        return dict(Gender.choices).get(str(value), value)
+    if key == "age_band":
+        return dict(AgeBand.choices).get(str(value), value)
+    return value
+
+
+def _shown(value: Any, key: str = "") -> Any:
+    """Lists as plain text for the page, codes by their names."""
+    value = _named(key, value)
     if isinstance(value, list | tuple):
         return ", ".join(str(item) for item in value)
     return value
@@ -347,7 +401,7 @@ def referral_detail_view(request: HttpRequest, referral_id: UUID) -> HttpRespons
     view = referral_get(actor=membership, referral_id=referral_id)
     indicator = service_response_indicator(actor=membership, service_id=view.referral.service_id)
     person_fields = {
-        field_label(k): _shown(v)
+        field_label(k): _shown(v, k)
         for k, v in (view.case or {}).get("person", {}).items()
         if k != "id"
     }
@@ -366,7 +420,7 @@ def referral_detail_view(request: HttpRequest, referral_id: UUID) -> HttpRespons
             "person_fields": person_fields,
             "sections": sections,
             "status_label": labels[view.referral.status],
-            "moves": [(code, labels[code]) for code in view.moves],
+            "moves": [(code, MOVE_VERBS.get(code, labels[code])) for code in view.moves],
             "shared_items": [(Category(c).label, c in view.visible) for c in view.shared],
             "decline_reasons": DeclineReason.choices,
             "outcome_reasons": NotCompletedReason.choices,
@@ -377,7 +431,29 @@ def referral_detail_view(request: HttpRequest, referral_id: UUID) -> HttpRespons
 
 @require_POST
 def referral_transition_view(request: HttpRequest, referral_id: UUID) -> HttpResponse:
+    """A change of state is asked, then confirmed: the first post shows what will happen and
+    changes nothing; the second (``confirmed``) makes it."""
     membership = _membership(request)
+    if request.POST.get("confirmed") != "yes":
+        view = referral_get(actor=membership, referral_id=referral_id)
+        to_status = request.POST.get("to_status", "")
+        if to_status not in view.moves:
+            messages.error(request, _("This change is not possible now."))
+            return redirect("orientation:referral_detail", referral_id=referral_id)
+        reasons = dict(DeclineReason.choices) | dict(NotCompletedReason.choices)
+        return render(
+            request,
+            "orientation/referral_confirm.html",
+            {
+                "view": view,
+                "to_status": to_status,
+                "action": MOVE_VERBS.get(to_status, dict(ReferralStatus.choices)[to_status]),
+                "consequence": MOVE_CONSEQUENCES.get(to_status, ""),
+                "reason": request.POST.get("reason", ""),
+                "reason_label": reasons.get(request.POST.get("reason", ""), ""),
+                "note": request.POST.get("note", ""),
+            },
+        )
     try:
         referral_transition(
             actor=membership,
@@ -390,6 +466,29 @@ def referral_transition_view(request: HttpRequest, referral_id: UUID) -> HttpRes
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect("orientation:referral_detail", referral_id=referral_id)
+
+
+# What each move says on its button and its confirmation.
+MOVE_VERBS: dict[str, Any] = {
+    ReferralStatus.ACCEPTED: _lazy("Accept the referral"),
+    ReferralStatus.DECLINED: _lazy("Decline the referral"),
+    ReferralStatus.WAITLISTED: _lazy("Put on the waiting list"),
+    ReferralStatus.IN_PROGRESS: _lazy("Start the service"),
+    ReferralStatus.COMPLETED: _lazy("Mark as completed"),
+    ReferralStatus.NOT_COMPLETED: _lazy("Mark as not completed"),
+    ReferralStatus.CANCELLED: _lazy("Cancel the referral"),
+}
+MOVE_CONSEQUENCES: dict[str, Any] = {
+    ReferralStatus.ACCEPTED: _lazy(
+        "The sender is told at once. A place held for this referral becomes occupied."
+    ),
+    ReferralStatus.DECLINED: _lazy(
+        "The sender is told at once. A place held for this referral is freed."
+    ),
+    ReferralStatus.CANCELLED: _lazy(
+        "The service is told at once. A place held for this referral is freed."
+    ),
+}
 
 
 # Unmet needs ---------------------------------------------------------------------------------

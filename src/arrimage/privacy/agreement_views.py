@@ -14,7 +14,7 @@ from arrimage.coalition.models import OrganisationType
 from arrimage.core.errors import NotFound
 from arrimage.privacy import agreements
 from arrimage.privacy.categories import Category, Purpose
-from arrimage.privacy.policy import is_firewalled
+from arrimage.privacy.policy import may_share_with
 
 
 @require_http_methods(["GET", "POST"])
@@ -68,9 +68,7 @@ def agreement_view(request: HttpRequest, coalition_id: UUID) -> HttpResponse:
                     "value": f"{to_type}|{category}",
                     "label": category_label,
                     "checked": (from_type, to_type, category, purpose) in allowed,
-                    "firewalled": is_firewalled(
-                        organisation_type=to_type, category=Category(category)
-                    ),
+                    "firewalled": not may_share_with(organisation_type=to_type, category=category),
                 }
             )
         rows.append({"to": to_label, "cells": cells})

@@ -18,11 +18,11 @@ from django.utils.translation import gettext as _
 
 from arrimage.accounts.models import Membership, Role
 from arrimage.coalition.models import Coalition, CoalitionMembership, OrganisationType
+from arrimage.core.audit import audit_record
 from arrimage.core.errors import NotFound
-from arrimage.privacy.audit import audit_record
 from arrimage.privacy.categories import Category, Purpose
 from arrimage.privacy.models import SharingAgreement, SharingRule
-from arrimage.privacy.policy import is_firewalled
+from arrimage.privacy.policy import may_share_with
 
 RuleKey = tuple[str, str, str, str]  # from_type, to_type, category, purpose
 
@@ -199,7 +199,7 @@ def _validate_rules(rules: Iterable[RuleKey]) -> frozenset[RuleKey]:
             raise ValidationError(
                 _("Choose categories and purposes from the list."), code="invalid_category"
             )
-        if is_firewalled(organisation_type=to_type, category=Category(category)):
+        if not may_share_with(organisation_type=to_type, category=category):
             raise ValidationError(
                 _(
                     "%(category)s can never pass to police, border enforcement or "

@@ -20,14 +20,15 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from arrimage.accounts.models import Membership
 from arrimage.coalition.models import Organisation
+from arrimage.core.audit import audit_record
 from arrimage.core.errors import NotFound
-from arrimage.privacy.audit import audit_record
 from arrimage.privacy.categories import Category, Purpose
 from arrimage.privacy.models import ConsentMethod, ConsentRecord
-from arrimage.privacy.policy import ROLE_CATEGORIES, is_firewalled
+from arrimage.privacy.policy import categories_role_may_write, may_share_with
 
 DEFAULT_DURATION = timedelta(days=365)
 MAXIMUM_DURATION = timedelta(days=2 * 365)
@@ -46,7 +47,7 @@ def consent_may_record(*, actor_membership: Membership | None, person: ConsentSu
         return False
     if actor_membership.organisation_id != person.organisation_id:
         return False
-    return Category.IDENTITY in ROLE_CATEGORIES.get(actor_membership.role, frozenset())
+    return Category.IDENTITY in categories_role_may_write(actor_membership.role)
 
 
 def consent_record(
@@ -82,7 +83,7 @@ def consent_record(
     blocked = [
         Category(code)
         for code in chosen
-        if is_firewalled(organisation_type=recipient.type, category=Category(code))
+        if not may_share_with(organisation_type=recipient.type, category=code)
     ]
     if blocked:
         raise ValidationError(
@@ -181,6 +182,28 @@ def consents_active_for_recipient(
     return queryset
 
 
+def consents_statistics_scope(
+    person_ids: Iterable[UUID], *, at: datetime
+) -> dict[UUID, frozenset[Category]]:
+    """The categories each person's live consents for statistics cover, together. A person
+    without one is absent."""
+    scopes: dict[UUID, set[Category]] = {}
+    rows = (
+        ConsentRecord.objects.filter(
+            person_id__in=list(person_ids),
+            purpose=Purpose.STATISTICS,
+            recorded_at__lte=at,
+            withdrawn_at__isnull=True,
+            expires_at__gt=at,
+        )
+        .order_by()
+        .values_list("person_id", "categories")
+    )
+    for person_id, categories in rows:
+        scopes.setdefault(person_id, set()).update(Category(c) for c in categories or [])
+    return {person_id: frozenset(scope) for person_id, scope in scopes.items()}
+
+
 def consents_of_person(*, person: ConsentSubject) -> list[ConsentRecord]:
     return list(
         ConsentRecord.objects.filter(person_id=person.pk).select_related("recipient", "recorded_by")
@@ -249,3 +272,54 @@ def consent_summary(
             )
         )
     return sentences
+
+
+# Read aloud before a consent is recorded -----------------------------------------------------
+
+# The languages the request below is written in; for any other, the worker reads it with an
+# interpreter. Spanish has its own catalog (locale/es), which holds only these texts: the
+# interface itself is French and English.
+READ_ALOUD_LANGUAGES = ("fr", "en", "es")
+_CATALOG = {"fr": "fr-ca", "en": "en", "es": "es"}
+
+# What each category means to the person, in words a person can follow.
+CATEGORY_PHRASES = {
+    Category.IDENTITY: gettext_noop("the name you gave us and the languages you speak"),
+    Category.CONTACT: gettext_noop("how to reach you"),
+    Category.LOCATION: gettext_noop("the town where you are"),
+    Category.IMMIGRATION: gettext_noop("your need for help with immigration"),
+    Category.HEALTH: gettext_noop("your need for health care"),
+    Category.EXPLOITATION: gettext_noop("what you told us about the exploitation you lived"),
+    Category.LEGAL: gettext_noop("your legal proceedings"),
+    Category.COORDINATION: gettext_noop("what you need, and how soon"),
+}
+
+
+def consent_request_text(
+    *, language: str, organisation: str, categories: Iterable[str], expires_at: datetime
+) -> list[str]:
+    """What a worker reads to the person before recording a consent for a referral: who
+    receives what, that nothing else is sent, that saying no changes nothing to the help, how
+    long it lasts, the firewall; in French, English or Spanish (``READ_ALOUD_LANGUAGES``)."""
+    if language not in _CATALOG:
+        raise ValueError(f"no text in {language}")
+    chosen = [Category(code) for code in Category.values if code in set(categories)]
+    with translation.override(_CATALOG[language]):
+        items = "; ".join(_(CATEGORY_PHRASES[category]) for category in chosen)
+        values = {
+            "organisation": organisation,
+            "items": items,
+            "date": date_format(timezone.localtime(expires_at), "DATE_FORMAT"),
+        }
+        return [
+            _("We would like to send a request to %(organisation)s for you.") % values,
+            _("They will receive: %(items)s. They will receive nothing else.") % values,
+            _("You can say no, and we will still help you."),
+            _("This agreement lasts until %(date)s, and you can take it back at any time.")
+            % values,
+            _(
+                "Police, border services and prosecutors never receive your "
+                "immigration status, your health information or where you stay."
+            ),
+            _("Do you agree?"),
+        ]

@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
+from arrimage.accounts.models import Membership
 from arrimage.privacy.categories import Category, Purpose
 
 ENFORCEMENT_TYPES: frozenset[str] = frozenset({"police", "border_enforcement", "prosecution"})
@@ -63,8 +64,35 @@ class Consent(Protocol):
 
 
 def is_firewalled(*, organisation_type: str, category: Category) -> bool:
-    """True when the category may never reach an organisation of this type."""
+    """True when the category may never reach an organisation of this type. Outside the
+    kernel, ask :func:`may_share_with`."""
     return organisation_type in ENFORCEMENT_TYPES and category in FIREWALLED_CATEGORIES
+
+
+def reader_of(membership: Membership) -> Reader:
+    """The reader a membership is: its organisation, that organisation's type, the role."""
+    return Reader(
+        organisation_id=membership.organisation_id,
+        organisation_type=membership.organisation.type,
+        role=membership.role,
+    )
+
+
+def categories_role_reads(role: str) -> frozenset[Category]:
+    """The categories a role reads in its own organisation's records (rule 1)."""
+    return ROLE_CATEGORIES.get(role, frozenset())
+
+
+def categories_role_may_write(role: str) -> frozenset[Category]:
+    """The categories a role may write: exactly those it reads. Opening a case takes identity
+    and coordination; recording a consent takes identity."""
+    return categories_role_reads(role)
+
+
+def may_share_with(*, organisation_type: str, category: Category | str) -> bool:
+    """Whether any agreement or consent could ever let this category reach an organisation of
+    this type (the firewall, rule 2). Forms use it to offer only what can be allowed."""
+    return not is_firewalled(organisation_type=organisation_type, category=Category(category))
 
 
 def may_read(
@@ -78,7 +106,7 @@ def may_read(
     consents: Iterable[Consent],
     at: datetime,
 ) -> bool:
-    if category not in ROLE_CATEGORIES.get(reader.role, frozenset()):
+    if category not in categories_role_reads(reader.role):
         return False
     if is_firewalled(organisation_type=reader.organisation_type, category=category):
         return False

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from faker import Faker
 
+from arrimage.accounts.demo import DEMO_DOMAIN
 from arrimage.accounts.models import Membership, Role
 from arrimage.cases import vocabularies as v
 from arrimage.cases.models import (
@@ -29,7 +30,6 @@ from arrimage.cases.models import (
 from arrimage.cases.sealing import category_write
 from arrimage.coalition.models import Coalition, CoalitionLevel, Organisation
 from arrimage.coalition.services import coalition_member_add
-from arrimage.core.demo import DEMO_DOMAIN
 from arrimage.privacy.categories import Category, Purpose
 from arrimage.privacy.models import ConsentRecord
 from arrimage.privacy.policy import ENFORCEMENT_TYPES

@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 from arrimage.accounts.models import Membership
 from arrimage.cases.access import case_grant
 from arrimage.coalition.models import Coalition, CoalitionLevel
+from arrimage.core.audit import audit_record
 from arrimage.core.errors import NotFound
-from arrimage.privacy.audit import audit_record
 from arrimage.privacy.categories import Category
 from arrimage.trends import selectors, signing, sources
 from arrimage.trends.models import (

@@ -43,10 +43,12 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from arrimage.cases.access import case_subject
 from arrimage.cases.models import Case, Exploitation, HealthFollowUp, ImmigrationTrack, Need
 from arrimage.cases.sealing import category_data
 from arrimage.cases.vocabularies import NeedType
 from arrimage.privacy.categories import Category, Purpose
+from arrimage.privacy.grants import Grant, statistics_grants
 from arrimage.privacy.models import ConsentRecord
 from arrimage.trends import vocabulary as vocab
 from arrimage.trends.models import GROUPED_COUNTS, ProjectionState, StatisticsRecord
@@ -85,36 +87,30 @@ NOT_COVERED: dict[str, object] = {
 }
 
 
-def consent_scopes(person_ids: Iterable[UUID], *, at: datetime) -> dict[UUID, set[str]]:
-    """The categories the persons' live consents for statistics cover, together."""
-    scopes: dict[UUID, set[str]] = {}
-    rows = (
-        ConsentRecord.objects.filter(
-            person_id__in=list(person_ids),
-            purpose=Purpose.STATISTICS,
-            recorded_at__lte=at,
-            withdrawn_at__isnull=True,
-            expires_at__gt=at,
-        )
-        .order_by()
-        .values_list("person_id", "categories")
+def _coarse(case: Case, grant: Grant) -> dict[str, object]:
+    """The codes of one case, opened with the statistics grant: a category the person's
+    consent does not cover is neither opened nor stated."""
+    scope = grant.categories
+    identity = (
+        category_data(grant, case.person, Category.IDENTITY)
+        if grant.may(Category.IDENTITY) and case.person.identity_sealed
+        else {}
     )
-    for person_id, categories in rows:
-        scopes.setdefault(person_id, set()).update(str(c) for c in categories or [])
-    return scopes
-
-
-def _coarse(case: Case, scope: set[str]) -> dict[str, object]:
-    identity = category_data(case.person, Category.IDENTITY) if case.person.identity_sealed else {}
-    exploitation = Exploitation.objects.filter(case=case).first()
+    exploitation = (
+        Exploitation.objects.filter(case=case).first() if grant.may(Category.EXPLOITATION) else None
+    )
     detail = (
-        category_data(exploitation, Category.EXPLOITATION)
+        category_data(grant, exploitation, Category.EXPLOITATION)
         if exploitation is not None and exploitation.exploitation_sealed
         else {}
     )
-    track = ImmigrationTrack.objects.filter(case=case).first()
+    track = (
+        ImmigrationTrack.objects.filter(case=case).first()
+        if grant.may(Category.IMMIGRATION)
+        else None
+    )
     immigration = (
-        category_data(track, Category.IMMIGRATION)
+        category_data(grant, track, Category.IMMIGRATION)
         if track is not None and track.immigration_sealed
         else {}
     )
@@ -149,7 +145,7 @@ def _coarse(case: Case, scope: set[str]) -> dict[str, object]:
     first, second = _referral_slots(case, scope) if counts_referrals else ("", "")
     values.update(referral_first=first, referral_second=second)
     if Category.HEALTH in scope:
-        values.update(_health(case))
+        values.update(_health(case, grant))
     for category, fields in SCOPES.items():
         if category not in scope:
             values.update({field: NOT_COVERED[field] for field in fields})
@@ -165,7 +161,7 @@ REFERRAL_NEED_CATEGORIES = {
 }
 
 
-def _referral_slots(case: Case, scope: set[str]) -> tuple[str, str]:
+def _referral_slots(case: Case, scope: frozenset[Category]) -> tuple[str, str]:
     """The case's first two referrals sent (drafts never count), coded."""
     from arrimage.orientation.models import Referral, ReferralStatus
 
@@ -185,14 +181,14 @@ def _referral_slots(case: Case, scope: set[str]) -> tuple[str, str]:
     return codes[0], codes[1]
 
 
-def _health(case: Case) -> dict[str, object]:
+def _health(case: Case, grant: Grant) -> dict[str, object]:
     """The mental-health need of the case at its furthest point, and the coverage of its
     latest health follow-up. Read only when the consent covers health."""
     statuses = Need.objects.filter(case=case, need_type=NeedType.MENTAL_HEALTH).values_list(
         "status", flat=True
     )
     latest = HealthFollowUp.objects.filter(case=case).order_by("-created_at").first()
-    coverage = category_data(latest, Category.HEALTH).get("coverage") if latest else None
+    coverage = category_data(grant, latest, Category.HEALTH).get("coverage") if latest else None
     return {
         "mental_health": vocab.mental_health_code(statuses),
         "health_coverage": vocab.coverage_code(coverage),
@@ -279,10 +275,10 @@ def statistics_records_refresh(*, organisation_ids: Iterable[UUID]) -> int:
         cases = list(
             Case.objects.filter(pk__in=batch).select_related("person", "lead_organisation__region")
         )
-        scopes = consent_scopes({case.person_id for case in cases}, at=started)
+        grants = statistics_grants(subjects=[case_subject(case) for case in cases], at=started)
         with transaction.atomic():
-            for case in cases:
-                values = _coarse(case, scopes.get(case.person_id, set()))
+            for case, grant in zip(cases, grants, strict=True):
+                values = _coarse(case, grant)
                 StatisticsRecord.objects.update_or_create(case_id=case.pk, defaults=values)
                 persons.add(case.person_id)
     _first_case_flags(persons)

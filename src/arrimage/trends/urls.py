@@ -22,4 +22,5 @@ urlpatterns = [
     path("reponses/", views.answers_view, name="answers"),
     path("reponses/<uuid:case_id>/", views.answer_set_view, name="answer_set"),
     path("export-htcds.csv", views.htcds_export_view, name="htcds_export"),
+    path("export-htcds-complements.csv", views.htcds_extra_view, name="htcds_extra"),
 ]

@@ -323,3 +323,11 @@ def htcds_export_view(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(text, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="arrimage-htcds-2.0.csv"'
     return response
+
+
+def htcds_extra_view(request: HttpRequest) -> HttpResponse:
+    """Arrimage's columns beyond HTCDS, row for row with the HTCDS file."""
+    text = exports.htcds_extra_csv(actor=_membership(request))
+    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="arrimage-htcds-2.0-extra.csv"'
+    return response

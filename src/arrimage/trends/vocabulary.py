@@ -145,6 +145,9 @@ TOTAL = "total"
 _GENDER_FROM_HTCDS = {
     "Female": "female",
     "Male": "male",
+    "TransgenderFeminine": "gender_diverse",
+    "TransgenderMasculine": "gender_diverse",
+    "NonConforming": "gender_diverse",
     "TransgenderNonConforming": "gender_diverse",
 }
 _AGE_FROM_BAND = {

@@ -3,9 +3,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from arrimage.core.audit import audit_record
 from arrimage.directory.exchange_write import export_json, export_package_files
 from arrimage.directory.hsds import HsdsWriter, public_reveal, reveal_all
-from arrimage.privacy.audit import audit_record
 
 
 class Command(BaseCommand):

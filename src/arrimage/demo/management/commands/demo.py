@@ -1,0 +1,61 @@
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+from arrimage.accounts import demo
+from arrimage.cases.demo import demo_cases_build
+from arrimage.core.keyfile import write_master_key_file
+from arrimage.directory.demo import demo_directory_build
+from arrimage.orientation.demo import demo_orientation_build, demo_orientation_ready
+from arrimage.trends import demo as trends_demo
+from arrimage.trends.signing import key_file_path, write_signing_key_file
+
+
+class Command(BaseCommand):
+    help = "Create the database and load the synthetic demonstration coalition."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--quiet-logins", action="store_true")
+
+    def handle(self, *args: object, **options: object) -> None:
+        if not settings.ARRIMAGE_MASTER_KEY:
+            key_file = settings.DATA_DIR / "master.key"
+            if not key_file.exists():
+                write_master_key_file(key_file)
+                self.stdout.write(f"demonstration master key created: {key_file}")
+        call_command("migrate", interactive=False, verbosity=0)
+        call_command("collectstatic", interactive=False, verbosity=0)
+        if demo.demo_exists():
+            self.stdout.write("The demonstration data is already loaded.")
+        else:
+            self.stdout.write("Loading the demonstration coalition...")
+            demo.demo_coalition_build()
+            count = demo_directory_build()
+            self.stdout.write(f"Directory: {count} demonstration services loaded.")
+            cases = demo_cases_build()
+            self.stdout.write(f"Cases: {cases} demonstration cases loaded.")
+            if demo_orientation_ready():
+                made = demo_orientation_build()
+                self.stdout.write(
+                    f"Orientation: {made['referrals']} referrals, {made['holds']} holds, "
+                    f"{made['unmet_needs']} unmet needs loaded."
+                )
+            signing_key_file = key_file_path()
+            if signing_key_file is not None and not signing_key_file.exists():
+                write_signing_key_file(signing_key_file)
+            historical = trends_demo.demo_trends_cases_build()
+            releases = trends_demo.demo_trends_release()
+            self.stdout.write(
+                f"Trends: {historical} historical cases, {releases} demonstration releases."
+            )
+        if not options["quiet_logins"]:
+            self.print_logins()
+
+    def print_logins(self) -> None:
+        self.stdout.write("")
+        self.stdout.write(
+            self.style.SUCCESS(f"Demonstration logins (password for all: {demo.DEMO_PASSWORD})")
+        )
+        for login in demo.demo_logins():
+            self.stdout.write(f"  {login.email:<32} {login.role:<28} {login.organisation}")
+        self.stdout.write("")

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class Law25Config(AppConfig):
+    name = "arrimage.law25"
+    label = "law25"
