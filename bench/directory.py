@@ -87,7 +87,7 @@ def generate(services: int, locations: int, seed: int = 211) -> None:
     from arrimage.coalition.models import Region
     from arrimage.directory import geo
     from arrimage.directory.demo import ALL_STATUSES, TEMPLATES
-    from arrimage.directory.indexing import _entry_values
+    from arrimage.directory.indexing import entry_build
     from arrimage.directory.models import (
         Attribute,
         DirectoryOrganization,
@@ -100,6 +100,7 @@ def generate(services: int, locations: int, seed: int = 211) -> None:
         TaxonomyTerm,
     )
     from arrimage.directory.taxonomy import LANGUAGES
+    from arrimage.directory.vocabulary import vocabulary_add
 
     rng = random.Random(seed)
     now = timezone.now()
@@ -216,6 +217,8 @@ def generate(services: int, locations: int, seed: int = 211) -> None:
         )
         phase("locations")
         attributes, languages, capacities, entries = [], [], [], []
+        words: set[str] = set()
+        stems: set[str] = set()
         for index, service in enumerate(service_rows):
             template, _place = service_meta[index]
             codes = list(template.terms)
@@ -253,7 +256,7 @@ def generate(services: int, locations: int, seed: int = 211) -> None:
                 }
                 for location, place in service_places.get(index, [])
             ]
-            values = _entry_values(
+            built = entry_build(
                 service,
                 terms=service_terms,
                 languages=codes_lang,
@@ -262,7 +265,9 @@ def generate(services: int, locations: int, seed: int = 211) -> None:
                 capacities=service_capacities,
                 regions_by_code=region_by_code,
             )
-            entries.append(SearchEntry(service=service, **values))
+            entries.append(SearchEntry(service=service, **built.values))
+            words |= built.words
+            stems |= built.stems
             if len(entries) >= batch:
                 flush_links(attributes, languages)
                 ServiceCapacity.objects.bulk_create(capacities, batch_size=batch)
@@ -271,6 +276,7 @@ def generate(services: int, locations: int, seed: int = 211) -> None:
         flush_links(attributes, languages)
         ServiceCapacity.objects.bulk_create(capacities, batch_size=batch)
         SearchEntry.objects.bulk_create(entries, batch_size=batch)
+        vocabulary_add(words=words, stems=stems)
         phase("eligibility, capacity and search rows")
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":

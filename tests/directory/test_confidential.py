@@ -10,9 +10,16 @@ import pytest
 from django.core.management import call_command
 
 from arrimage.coalition.models import Coalition
-from arrimage.directory.models import DirectorySharing
+from arrimage.directory.models import DirectorySharing, SearchEntry, SearchTerm
 from tests.conftest import login, make_side
-from tests.directory.conftest import SECRET_LAT, SECRET_LON, SECRET_POSTCODE, SECRET_STREET
+from tests.directory.conftest import (
+    SECRET_LAT,
+    SECRET_LON,
+    SECRET_POSTCODE,
+    SECRET_STREET,
+    directory_org,
+    service_make,
+)
 from tests.directory.test_import_export import export_through_the_page
 
 pytestmark = pytest.mark.django_db
@@ -196,3 +203,60 @@ def test_sharing_setting_is_for_coordinators_of_members_only(client, side_a, sid
         "police"
         not in Coalition.objects.get(pk=coalition.pk).directory_sharing.confidential_address_types
     )
+
+
+@pytest.fixture
+def hidden_far(side_a, side_b):
+    """A confidential shelter in Gatineau whose address has a Laval postal code
+    (SECRET_POSTCODE, H7X), and a public service in Laval; the same on both sides."""
+    made = {}
+    for label, side in (("a", side_a), ("b", side_b)):
+        org = directory_org(side.organisation, f"Réseau {label.upper()}")
+        made[label] = service_make(
+            org,
+            name_fr=f"Refuge caché {label.upper()}",
+            terms=("housing_emergency", "safety_confidential_address"),
+            municipality="gatineau",
+            confidential=True,
+        )
+        made[f"public_{label}"] = service_make(
+            org,
+            name_fr=f"Refuge public {label.upper()}",
+            terms=("housing_emergency",),
+            municipality="laval",
+        )
+    return made
+
+
+def test_search_indexes_hold_no_part_of_a_confidential_address(hidden_far):
+    """The search rows, the ranking terms and the vocabulary of typos hold the municipality
+    of a confidential place, never its street, postal code or coordinates."""
+    for label in ("a", "b"):
+        entry = SearchEntry.objects.get(service=hidden_far[label])
+        text = f"{entry.doc} {entry.rank_terms} {entry.summary}"
+        for part in ("742", "secret", "h7x", "9z9", "45.61", "73.71"):
+            assert part not in text.lower(), part
+        assert "gatineau" in entry.rank_terms
+    vocabulary = set(SearchTerm.objects.values_list("term", flat=True))
+    assert not {"742", "secrete", "secret", "h7x", "9z9", "h7x9z9"} & vocabulary
+
+
+@pytest.mark.parametrize("member", [False, True])
+def test_the_postal_code_of_a_confidential_shelter_does_not_find_it(
+    client, side_b, hidden_far, member
+):
+    """Searching a confidential shelter's postal code ranks by the municipality the code
+    names (Laval), never by the shelter's address: for the public and for a member of
+    another organisation, the shelter in Gatineau is not found near its own postal code."""
+    if member:
+        login(client, side_b.user("caseworker"))
+    for query in (SECRET_POSTCODE, SECRET_POSTCODE.replace(" ", ""), "refuge " + SECRET_POSTCODE):
+        page = client.get("/repertoire/", {"q": query}).content.decode()
+        data = client.get("/repertoire/recherche.json", {"q": query}).json()
+        names = [r["name_fr"] for r in data["results"]]
+        assert names[:2] == ["Refuge public A", "Refuge public B"], query
+        assert "Refuge caché A" not in names[:2]
+        for secret in (SECRET_STREET, "rue Secrète", str(SECRET_LAT), str(SECRET_LON)):
+            assert secret not in page and secret not in json.dumps(data), secret
+    hsds = client.get("/hsds/services", {"search": SECRET_POSTCODE}).json()
+    assert str(hidden_far["a"].pk) not in {s["id"] for s in hsds["contents"][:2]}

@@ -129,9 +129,20 @@ def test_prefix_of_a_word_matches(catalogue):
     assert "Hébergement jeunesse" in names(search(q="heberg jeun"))
 
 
-def test_all_words_must_match(catalogue):
-    assert names(search(q="hebergement jeunesse")) == {"Hébergement jeunesse"}
-    assert names(search(q="hebergement zzzz")) == set()
+def test_services_holding_every_word_come_before_those_holding_some(catalogue):
+    page = search(q="hebergement jeunesse")
+    found = [hit.name_fr for hit in page.hits]
+    assert found[0] == "Hébergement jeunesse"
+    assert "Hébergement d'urgence pour femmes" in found[1:]  # "hébergement" only
+    assert "Clinique juridique PTR" not in found
+    assert page.partial
+
+
+def test_a_word_found_nowhere_is_left_out_and_named(catalogue):
+    page = search(q="hebergement zzzz")
+    assert names(page) == names(search(q="hebergement"))
+    assert page.ignored == ["zzzz"]
+    assert search(q="zzzz").total == 0
 
 
 def test_inactive_services_are_not_found(catalogue):
@@ -263,7 +274,8 @@ def test_broad_search_is_capped_and_still_pages(side_a, monkeypatch):
         seen |= names(first)
     assert len(seen) == 45
     narrow = search(q="banque 07")
-    assert not narrow.is_broad and narrow.total == 1
+    assert narrow.hits[0].name_fr == "Banque alimentaire 07"  # then those holding "banque"
+    assert narrow.partial
 
 
 def test_search_page_says_when_a_search_is_broad(client, side_a, monkeypatch):

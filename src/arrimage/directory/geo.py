@@ -1,8 +1,11 @@
-"""Offline geocoding: Quebec municipalities (data/municipalities.csv) and postal-code prefixes
-(data/postal_prefixes.csv), shipped with Arrimage. Nothing is fetched at run time."""
+"""Offline geocoding: Quebec municipalities (data/municipalities.csv), forward sortation areas
+of Montréal and Laval (data/postal_fsas.csv: the first three characters of a postal code) and
+postal-code prefixes (data/postal_prefixes.csv: the first two, coarse), shipped with Arrimage.
+Nothing is fetched at run time."""
 
 import csv
 import math
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -71,11 +74,61 @@ def region_centre(region_code: str) -> Municipality | None:
     return _region_centres().get(region_code)
 
 
+@cache
+def _postal_fsas() -> dict[str, str]:
+    with (DATA / "postal_fsas.csv").open(encoding="utf-8") as handle:
+        return {row["fsa"]: row["municipality_code"] for row in csv.DictReader(handle)}
+
+
 def municipality_for_postcode(postcode: str) -> Municipality | None:
-    """The municipality of a Canadian postal code, from its first two characters (coarse)."""
-    prefix = postcode.replace(" ", "").upper()[:2]
-    code = _postal_prefixes().get(prefix)
+    """The municipality of a Canadian postal code or forward sortation area ("H2X"): from its
+    first three characters where the table has them (Montréal and Laval), else from its first
+    two (coarse)."""
+    compact = postcode.replace(" ", "").upper()
+    code = _postal_fsas().get(compact[:3]) or _postal_prefixes().get(compact[:2])
     return municipalities().get(code) if code else None
+
+
+# A postal code ("H2X 1Y4", "h2x1y4") or a forward sortation area ("H2X") in a text.
+POSTCODE = re.compile(r"\b([a-z][0-9][a-z])(?:\s?([0-9][a-z][0-9]))?\b", re.IGNORECASE)
+
+# Names workers give places besides the official ones (normalised).
+PLACE_ALIASES = {
+    "mtl": "montreal",
+    "ville de montreal": "montreal",
+    "ville de quebec": "quebec",
+    "quebec city": "quebec",
+    "ndg": "cote-des-neiges",
+    "cdn": "cote-des-neiges",
+    "parc ex": "villeray",
+    "vieux montreal": "montreal",
+    "centre ville": "montreal",
+    "downtown": "montreal",
+    "rive sud": "longueuil",
+}
+
+
+def _name_forms(name: str) -> set[str]:
+    """'Chomedey (Laval)' -> {'chomedey laval', 'chomedey'}; 'Mercier–Hochelaga-Maisonneuve'
+    -> the whole name and each part between dashes; 'saint'/'sainte' also as 'st'/'ste'."""
+    forms = {normalise(name)}
+    forms.add(normalise(re.sub(r"\(.*?\)", "", name)))
+    forms.update(normalise(part) for part in re.split(r"[–—]", name))
+    for form in list(forms):
+        forms.add(re.sub(r"\bsainte\b", "ste", re.sub(r"\bsaint\b", "st", form)))
+    return {form for form in forms if form}
+
+
+@cache
+def municipality_names() -> dict[tuple[str, ...], str]:
+    """Every way of naming a municipality, as a tuple of normalised words -> its code."""
+    names: dict[tuple[str, ...], str] = {}
+    for place in municipalities().values():
+        for form in _name_forms(place.name) | {normalise(place.code)}:
+            names.setdefault(tuple(form.split()), place.code)
+    for alias, code in PLACE_ALIASES.items():
+        names[tuple(alias.split())] = code
+    return names
 
 
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

@@ -50,8 +50,9 @@ from arrimage.directory.models import (
     Taxonomy,
     TaxonomyTerm,
 )
+from arrimage.directory.normalised import Normalised
 from arrimage.directory.schema import SCHEMA_DIR
-from arrimage.directory.search import matching_service_ids
+from arrimage.directory.search import service_ids_ranked
 from arrimage.directory.text import normalise
 
 MAX_PER_PAGE = 200
@@ -207,9 +208,6 @@ def profile_view(request: HttpRequest) -> HttpResponseBase:
 
 def _service_filter(params: Any) -> QuerySet[Service]:
     queryset = Service.objects.select_related("organization").order_by("id")
-    search = str(params.get("search") or "").strip()
-    if search:
-        queryset = queryset.filter(pk__in=matching_service_ids(q=search, limit=SEARCH_LIMIT))
     term_id = _uuid(params, "taxonomy_term_id")
     if term_id:
         queryset = queryset.filter(
@@ -242,10 +240,35 @@ def _full_services(ids: list[UUID]) -> list[dict[str, Any]]:
     return [writer.service_full(s) for s in services]
 
 
+def _searched(params: Any, queryset: QuerySet[Service]) -> list[UUID] | None:
+    """With ``search``: the ids of the services it finds among ``queryset``, most relevant
+    first (the directory search's ranking); None without."""
+    search = str(params.get("search") or "").strip()
+    if not search:
+        return None
+    ranked = service_ids_ranked(q=search, limit=SEARCH_LIMIT)
+    if ranked is None:
+        raise BadRequest(
+            "search holds no word to look for (only punctuation or very common words): "
+            "give a need, a service name, a place or a postal code"
+        )
+    allowed = set(queryset.filter(pk__in=ranked).values_list("pk", flat=True))
+    return [pk for pk in ranked if pk in allowed]
+
+
+def _in_order(queryset: QuerySet[Service], ids: list[Any]) -> list[Service]:
+    """The services of ``ids`` (ids or services), in that order."""
+    keys = [i.pk if isinstance(i, Service) else i for i in ids]
+    found = queryset.in_bulk(keys)
+    return [found[k] for k in keys if k in found]
+
+
 @hsds_endpoint
 def services_view(request: HttpRequest) -> HttpResponseBase:
     params = _params(request)
     queryset = _service_filter(params)
+    searched = _searched(params, queryset)
+    items: list[Any] | QuerySet[Service] = queryset if searched is None else searched
     if _bool(params, "minimal"):
         # Just the id and modification date, plus the two fields the schema requires.
         minimal = queryset.select_related(None).only(
@@ -253,7 +276,7 @@ def services_view(request: HttpRequest) -> HttpResponseBase:
         )
         return _page(
             request,
-            minimal,
+            minimal if searched is None else searched,
             lambda batch: [
                 {
                     "id": str(s.id),
@@ -261,16 +284,21 @@ def services_view(request: HttpRequest) -> HttpResponseBase:
                     "status": s.status,
                     "last_modified": s.last_modified.isoformat(),
                 }
-                for s in batch
+                for s in _in_order(minimal, batch)
             ],
         )
     if _bool(params, "full"):
-        return _page(request, queryset, lambda batch: _full_services([s.pk for s in batch]))
+        return _page(
+            request,
+            items,
+            lambda batch: _full_services([i.pk if isinstance(i, Service) else i for i in batch]),
+        )
     return _page(
         request,
-        queryset,
+        items,
         lambda batch: [
-            service_doc(s) | {"organization": organization_doc(s.organization)} for s in batch
+            service_doc(s) | {"organization": organization_doc(s.organization)}
+            for s in _in_order(queryset, batch)
         ],
     )
 
@@ -283,14 +311,26 @@ def service_view(request: HttpRequest, service_id: UUID) -> HttpResponseBase:
     return JsonResponse(found[0], json_dumps_params={"ensure_ascii": False})
 
 
+def _text_filter(queryset: QuerySet[Any], params: Any, *fields: str) -> QuerySet[Any]:
+    """With ``search``: the rows one of whose ``fields`` holds every word of it, accents,
+    case and punctuation ignored ("hebergement urgence" finds "Hébergement d'urgence")."""
+    words = normalise(str(params.get("search") or "")).split()
+    if not str(params.get("search") or "").strip():
+        return queryset
+    if not words:
+        raise BadRequest("search holds no word to look for (only punctuation)")
+    padded = {f"{name}_normalised": Normalised(name) for name in fields}
+    condition = Q()
+    for name in padded:
+        field_condition = Q()
+        for word in words:
+            field_condition &= Q(**{f"{name}__contains": word})
+        condition |= field_condition
+    return queryset.alias(**padded).filter(condition)
+
+
 def _organization_filter(params: Any) -> QuerySet[DirectoryOrganization]:
-    queryset = DirectoryOrganization.objects.order_by("id")
-    search = normalise(str(params.get("search") or ""))
-    if search:
-        queryset = queryset.filter(name__icontains=search.split()[0]) | queryset.filter(
-            name__icontains=str(params.get("search")).strip()
-        )
-    return queryset
+    return _text_filter(DirectoryOrganization.objects.order_by("id"), params, "name")
 
 
 def _organizations_full(
@@ -340,9 +380,7 @@ def organization_view(request: HttpRequest, organization_id: UUID) -> HttpRespon
 @hsds_endpoint
 def taxonomies_view(request: HttpRequest) -> HttpResponseBase:
     params = _params(request)
-    queryset = Taxonomy.objects.order_by("id")
-    if params.get("search"):
-        queryset = queryset.filter(name__icontains=str(params["search"]))
+    queryset = _text_filter(Taxonomy.objects.order_by("id"), params, "name")
     return _page(request, queryset, lambda batch: [taxonomy_doc(t) for t in batch])
 
 
@@ -357,12 +395,9 @@ def taxonomy_view(request: HttpRequest, taxonomy_id: UUID) -> HttpResponseBase:
 @hsds_endpoint
 def taxonomy_terms_view(request: HttpRequest) -> HttpResponseBase:
     params = _params(request)
-    queryset = TaxonomyTerm.objects.order_by("id")
-    if params.get("search"):
-        text = str(params["search"])
-        queryset = queryset.filter(
-            Q(name_fr__icontains=text) | Q(name_en__icontains=text) | Q(code__icontains=text)
-        )
+    queryset = _text_filter(
+        TaxonomyTerm.objects.order_by("id"), params, "name_fr", "name_en", "code"
+    )
     taxonomy_id = _uuid(params, "taxonomy_id")
     if taxonomy_id:
         queryset = queryset.filter(taxonomy_id=taxonomy_id)
@@ -395,8 +430,11 @@ def _public_point(location: Location) -> tuple[float, float] | None:
 def service_at_locations_view(request: HttpRequest) -> HttpResponseBase:
     params = _params(request)
     services = _service_filter(params)
+    searched = _searched(params, services)
     queryset = (
-        ServiceAtLocation.objects.filter(service__in=services.values("id"))
+        ServiceAtLocation.objects.filter(
+            service_id__in=services.values_list("id", flat=True) if searched is None else searched
+        )
         .select_related("service", "location__region")
         .prefetch_related(
             *[
@@ -440,6 +478,9 @@ def service_at_locations_view(request: HttpRequest) -> HttpResponseBase:
         items = kept
     elif proximity not in (None, ""):
         raise BadRequest("proximity needs a postcode")
+    if searched is not None:  # the most relevant services first
+        rank = {pk: i for i, pk in enumerate(searched)}
+        items = sorted(items, key=lambda sal: (rank[sal.service_id], str(sal.pk)))
     writer = HsdsWriter(reveal=public_reveal)
 
     def render(batch: list[ServiceAtLocation]) -> list[dict[str, Any]]:

@@ -6,6 +6,7 @@ Works in batches so that an import of thousands of services costs a handful of q
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from uuid import UUID
 
 from django.db import transaction
@@ -29,7 +30,8 @@ from arrimage.directory.taxonomy import (
     GENDERS,
     LANGUAGES,
 )
-from arrimage.directory.text import normalise, token
+from arrimage.directory.text import normalise, text_stems, text_words, token
+from arrimage.directory.vocabulary import vocabulary_add, vocabulary_clear
 
 BATCH = 500
 
@@ -52,7 +54,116 @@ def _openness_tokens(tokens: list[str], available: int | None) -> list[str]:
     return found
 
 
-def _entry_values(
+@dataclass(frozen=True)
+class EntryText:
+    """A service's text as the search reads it: the stems of each field (name, taxonomy,
+    description, eligibility), its filter tokens, where it is, and the plain words of it all
+    (the vocabulary that typos are corrected against)."""
+
+    name: set[str]
+    taxonomy: set[str]
+    description: set[str]
+    eligibility: set[str]
+    tokens: list[str]
+    places: list[str]
+    words: set[str]
+    # Ranking reads Arrimage's eligibility terms and languages as their tokens (the query
+    # side maps words to them: synonyms.eligibility_tokens), the rest as stems.
+    eligibility_ranked: set[str]
+
+    def doc(self) -> str:
+        """The indexed document: every stem, then the tokens."""
+        stems = self.name | self.taxonomy | self.description | self.eligibility
+        return " ".join([*sorted(stems), *sorted(set(self.tokens))])
+
+    def rank_terms(self) -> str:
+        """What ranking reads of a candidate (search.FIELD_WEIGHTS): every stem and token,
+        marked with its field ("n:" name, "t:" taxonomy with the category tokens, "d:"
+        description, "e:" eligibility: the tokens of the eligibility terms and languages the
+        service names, the stems of its other eligibility text), and the codes of its places
+        ("p:laval", "p:xrqc13"), space-padded."""
+        categories = {t for t in self.tokens if t.startswith("xc")}
+        fields = (
+            ("n", self.name),
+            ("t", self.taxonomy | categories),
+            ("d", self.description),
+            ("e", self.eligibility_ranked),
+            ("p", set(self.places)),
+        )
+        terms = [f"{mark}:{term}" for mark, values in fields for term in sorted(values)]
+        return " " + " ".join(terms) + " "
+
+
+def _entry_text(
+    service: Service,
+    *,
+    terms: list[TaxonomyTerm],
+    languages: list[str],
+    places: list[dict[str, object]],
+    available: int | None,
+    regions_by_code: dict[str, Region],
+) -> EntryText:
+    name = [service.name_fr, service.name_en, service.alternate_name]
+    taxonomy: list[str] = []
+    description = [service.description_fr, service.description_en, service.organization.name]
+    free = [service.eligibility_description_fr, service.eligibility_description_en]
+    eligibility = list(free)
+    ranked: list[str] = []  # tokens of the eligibility terms and languages named
+    tokens: list[str] = []
+    for term in terms:
+        is_category = term.code in CATEGORY_CODES
+        words = [term.name_fr, term.name_en, term.words]
+        (taxonomy if is_category else eligibility).extend(words)
+        if not is_category and term.code in ELIGIBILITY_CODES:
+            ranked.append(token("e", term.code))
+        elif not is_category:
+            free += words
+        if term.code:
+            tokens.append(token("c" if is_category else "e", term.code))
+    if not any(code.startswith("gender_") for code in (t.code for t in terms)):
+        tokens += [token("e", g.code) for g in GENDERS]
+    for code in languages:
+        eligibility += list(LANGUAGES.get(code, (code,)))
+        tokens.append(token("l", code))
+        ranked.append(token("l", code))
+    place_codes: list[str] = []
+    for place in places:
+        region = regions_by_code.get(str(place["region"]))
+        description.append(str(place["municipality"]))
+        if region is not None:
+            description += [region.name_fr, region.name_en]
+            tokens.append(token("r", region.code))
+            place_codes.append(token("r", region.code))
+        if place["municipality_code"]:
+            code = str(place["municipality_code"])
+            tokens.append(token("m", code))
+            tokens += geo.near_tokens(code)
+            place_codes.append(code)
+    tokens += _openness_tokens(tokens, available)
+    fields = [name, taxonomy, description, eligibility]
+    texts = [" ".join(value for value in field if value) for field in fields]
+    return EntryText(
+        name=text_stems(texts[0]),
+        taxonomy=text_stems(texts[1]),
+        description=text_stems(texts[2]),
+        eligibility=text_stems(texts[3]),
+        tokens=tokens,
+        places=sorted(set(place_codes)),
+        words=set().union(*(text_words(text) for text in texts)),
+        eligibility_ranked=text_stems(" ".join(value for value in free if value)) | set(ranked),
+    )
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A search row's values, and the words it adds to the vocabulary."""
+
+    values: dict[str, object]
+    words: set[str]
+    stems: set[str]
+
+
+def entry_build(
     service: Service,
     *,
     terms: list[TaxonomyTerm],
@@ -61,42 +172,18 @@ def _entry_values(
     phone: str,
     capacities: list[ServiceCapacity],
     regions_by_code: dict[str, Region],
-) -> dict[str, object]:
+) -> Entry:
     categories = [t.code for t in terms if t.code in CATEGORY_CODES]
     eligibility = [t.code for t in terms if t.code in ELIGIBILITY_CODES]
-    words: list[str] = [
-        service.name_fr,
-        service.name_en,
-        service.alternate_name,
-        service.description_fr,
-        service.description_en,
-        service.eligibility_description_fr,
-        service.eligibility_description_en,
-        service.organization.name,
-    ]
-    tokens: list[str] = []
-    for term in terms:
-        words += [term.name_fr, term.name_en, term.words]
-        kind = "c" if term.code in CATEGORY_CODES else "e"
-        if term.code:
-            tokens.append(token(kind, term.code))
-    if not any(code.startswith("gender_") for code in eligibility):
-        tokens += [token("e", g.code) for g in GENDERS]
-    for code in languages:
-        words += list(LANGUAGES.get(code, (code,)))
-        tokens.append(token("l", code))
-    for place in places:
-        region = regions_by_code.get(str(place["region"]))
-        words.append(str(place["municipality"]))
-        if region is not None:
-            words += [region.name_fr, region.name_en]
-            tokens.append(token("r", region.code))
-        if place["municipality_code"]:
-            tokens.append(token("m", str(place["municipality_code"])))
-            tokens += geo.near_tokens(str(place["municipality_code"]))
     available = sum(c.available for c in capacities) if capacities else None
-    tokens += _openness_tokens(tokens, available)
-    doc = " ".join([normalise(" ".join(w for w in words if w)), *sorted(set(tokens))])
+    text = _entry_text(
+        service,
+        terms=terms,
+        languages=languages,
+        places=places,
+        available=available,
+        regions_by_code=regions_by_code,
+    )
     updated = min((c.updated for c in capacities), default=None)
     summary = {
         "organization": service.organization.name,
@@ -117,12 +204,12 @@ def _entry_values(
             for c in capacities
         ],
     }
-    return {
-        "doc": doc,
+    values: dict[str, object] = {
+        "doc": text.doc(),
+        "rank_terms": text.rank_terms(),
         "sort_name": normalise(service.name_fr or service.name_en)[:300],
         "name_fr": service.name_fr[:300],
         "name_en": service.name_en[:300],
-        "name_words": normalise(f"{service.name_fr} {service.name_en}")[:700],
         "summary": summary,
         "minimum_age": service.minimum_age,
         "maximum_age": service.maximum_age,
@@ -131,6 +218,8 @@ def _entry_values(
         "is_active": service.status == ServiceStatus.ACTIVE,
         "owner_id": service.organization.owner_id,
     }
+    stems = text.name | text.taxonomy | text.description | text.eligibility
+    return Entry(values, text.words, stems)
 
 
 def _batches(ids: list[UUID]) -> Iterable[list[UUID]]:
@@ -198,12 +287,14 @@ def search_entries_refresh(*, service_ids: Iterable[UUID]) -> int:
             e.service_id: e for e in SearchEntry.objects.filter(service_id__in=list(services))
         }
         to_create, to_update = [], []
+        words: set[str] = set()
+        stems: set[str] = set()
         for service_id, service in services.items():
             intake = phones.get(service_id) or next(
                 (location_phone[lid] for lid in location_ids[service_id] if lid in location_phone),
                 "",
             )
-            values = _entry_values(
+            built = entry_build(
                 service,
                 terms=terms[service_id],
                 languages=languages[service_id],
@@ -212,20 +303,25 @@ def search_entries_refresh(*, service_ids: Iterable[UUID]) -> int:
                 capacities=capacities[service_id],
                 regions_by_code=regions_by_code,
             )
+            words |= built.words
+            stems |= built.stems
             entry = existing.get(service_id)
             if entry is None:
-                to_create.append(SearchEntry(service_id=service_id, **values))
+                to_create.append(SearchEntry(service_id=service_id, **built.values))
             else:
-                for key, value in values.items():
+                for key, value in built.values.items():
                     setattr(entry, key, value)
                 to_update.append(entry)
         SearchEntry.objects.bulk_create(to_create)
         if to_update:
-            SearchEntry.objects.bulk_update(to_update, fields=list(values))
+            SearchEntry.objects.bulk_update(to_update, fields=list(built.values))
+        vocabulary_add(words=words, stems=stems)
         count += len(services)
     return count
 
 
+@transaction.atomic
 def search_entries_rebuild() -> int:
-    """Every service's search row, from scratch."""
+    """Every service's search row and the vocabulary, from scratch."""
+    vocabulary_clear()
     return search_entries_refresh(service_ids=Service.objects.values_list("pk", flat=True))

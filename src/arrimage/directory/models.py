@@ -593,7 +593,11 @@ class SearchEntry(HsdsObject):
     sort_name = models.CharField(max_length=300, db_index=True)
     name_fr = models.CharField(max_length=300)
     name_en = models.CharField(max_length=300)
-    name_words = models.CharField(max_length=700, default="")
+    # What ranking reads of each candidate: the stems of its name, taxonomy, description and
+    # eligibility and the codes of its places, each marked with its field ("n:heberg t:refug
+    # p:laval": indexing.EntryText.rank_terms). Before the long columns, so reading it stays
+    # cheap on SQLite; kept in the row on PostgreSQL (migration 0006).
+    rank_terms = models.TextField(default="")
     minimum_age = models.PositiveSmallIntegerField(null=True)
     maximum_age = models.PositiveSmallIntegerField(null=True)
     available = models.IntegerField(null=True)
@@ -610,6 +614,27 @@ class SearchEntry(HsdsObject):
             models.Index(fields=["is_active", "sort_name"], name="search_active_name"),
             models.Index(fields=["available"], name="search_available"),
         ]
+
+
+class SearchTerm(models.Model):
+    """The search's vocabulary: every word (``kind`` "w", normalised) and every stem ("s")
+    of the search documents. A query word whose stems are unknown is corrected against the
+    words (typos: pg_trgm on PostgreSQL, rapidfuzz on SQLite). Only public text is indexed, so
+    only public words are here. Added to by every refresh, emptied by a full rebuild."""
+
+    WORD = "w"
+    STEM = "s"
+
+    kind = models.CharField(max_length=1)
+    term = models.CharField(max_length=100)
+    length = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "term"], name="search_term_unique")]
+        indexes = [models.Index(fields=["kind", "length"], name="search_term_length")]
+
+    def __str__(self) -> str:
+        return self.term
 
 
 class DirectorySharing(HsdsObject):

@@ -1,15 +1,35 @@
 """Directory search: one box plus filters, over :class:`SearchEntry` and its full-text index.
 
-Words are normalised (lower-case, unaccented) and matched as prefixes; filters become tokens of
-the same index (``xc`` category, ``xe`` eligibility, ``xl`` language, ``xr`` region, ``xm``
-municipality, ``xw`` near a municipality: ``geo.NEAR_BANDS_KM``), so one index lookup answers
-the box and the filters together; a radius is a handful of ``xw`` tokens. Age and "available
-now" are checked on the row. The SQL stays index-friendly on SQLite (FTS5) and PostgreSQL (GIN
-over a generated tsvector).
+The box is read by ``search_query``: groups of alternative stems and tokens (one per word,
+with typos corrected and synonyms added), and perhaps a place. Filters are tokens of the same
+index (``xc`` category, ``xe`` eligibility, ``xl`` language, ``xr`` region, ``xm`` municipality,
+``xw`` near a municipality: ``geo.NEAR_BANDS_KM``) that every result must hold; age and
+"available now" are checked on the row.
+
+Not every word must match. Services that match every group come first; when fewer than a page
+do, services matching at least half of the groups follow. Within that, ranking is by
+
+1. how many groups the service matches;
+2. with a place in the box, the distance band from it (0, 10, 25, 50, 60, 100 km, farther);
+3. where the words are: each group scores 1 in the name, 0.6 in the taxonomy (categories and
+   what their synonyms name), 0.3 in the description, 0.1 in the eligibility, added up over
+   the fields it is found in (0.8 of that for a corrected word, 0.6 for a prefix), and 1 more
+   when the service holds the taxonomy term of a phrase of several words found whole in the
+   box ("aide sociale" -> income support, rather than any "aide" with a "sociale");
+4. the name.
+
+The index is read in bounded, unordered slices (at most ``RANK_LIMIT`` + 1 rows each; with a
+place, ring by ring outwards), so every query costs about the same whatever it matches, and
+the ranking above is computed on those rows, identically on SQLite (FTS5) and PostgreSQL (GIN
+over a tsvector). A slice that overflows makes the search "broad": its ranking is the best of
+the rows read, and the page says so.
 """
 
 import json
+import math
+import re
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -18,11 +38,17 @@ from django.db import connection
 from django.utils import timezone
 
 from arrimage.directory import geo
-from arrimage.directory.text import query_words, token
+from arrimage.directory.search_query import Group, Place, TextQuery, query_check, query_parse
+from arrimage.directory.text import token
 
 PER_PAGE = 20
 STALE_AFTER = timedelta(hours=24)
 MAX_RADIUS_KM = 300
+# Rows read per slice of the index. Up to it, results are ranked over every match; past it,
+# the query is broad ("hebergement" over 60,000 services) and the ranking is over the rows
+# read: ranking costs about 10 µs a row, so this bounds what a search costs.
+RANK_LIMIT = 100
+FAR = len(geo.NEAR_BANDS_KM)  # the band of what lies past the last ring
 
 
 @dataclass(frozen=True)
@@ -39,6 +65,20 @@ class SearchParams:
     available_now: bool = False
     safety: tuple[str, ...] = ()
     page: int = 1
+
+    @property
+    def has_filters(self) -> bool:
+        return bool(
+            self.category
+            or self.region
+            or self.municipality
+            or self.language
+            or self.gender
+            or self.age is not None
+            or self.status
+            or self.available_now
+            or self.safety
+        )
 
 
 @dataclass
@@ -68,6 +108,14 @@ class SearchPage:
     terms: list[str] = field(default_factory=list)
     is_broad: bool = False
     has_next: bool = False
+    # Nothing searchable was typed and no filter chosen: the page explains what to type.
+    is_blank: bool = False
+    # Something was typed, but none of it can be searched (punctuation, common words).
+    nothing_to_search: bool = False
+    place: str = ""  # the place the results are ranked around, as typed
+    ignored: list[str] = field(default_factory=list)  # words that match nothing
+    corrections: list[tuple[str, str]] = field(default_factory=list)  # typed, read as
+    partial: bool = False  # some results match only part of the words
 
     @property
     def pages(self) -> int:
@@ -75,9 +123,12 @@ class SearchPage:
         return max(self.page + (1 if self.has_next else 0), -(-self.total // self.per_page))
 
 
-def _match_groups(params: SearchParams) -> tuple[list[str], list[list[str]], bool]:
-    """(prefix words, groups of alternative tokens, unknown place)."""
-    words = query_words(params.q)
+# --- filters ---------------------------------------------------------------------------------
+
+
+def _filter_groups(params: SearchParams) -> tuple[list[list[str]], bool]:
+    """The filters as groups of alternative tokens (every one required), and whether the
+    municipality asked for is unknown."""
     groups: list[list[str]] = []
     if params.category:
         groups.append([token("c", params.category)])
@@ -89,12 +140,11 @@ def _match_groups(params: SearchParams) -> tuple[list[str], list[list[str]], boo
         groups.append([token("e", params.status)])
     for code in params.safety:
         groups.append([token("e", code)])
-    unknown = False
     if params.municipality:
         centre = geo.municipality_find(params.municipality)
         if centre is None:
-            unknown = True
-        elif params.radius_km > 0:
+            return groups, True
+        if params.radius_km > 0:
             radius = min(params.radius_km, MAX_RADIUS_KM)
             near = geo.near_group(centre, None, radius)  # a few tokens for the usual radii
             if near is None:
@@ -104,24 +154,7 @@ def _match_groups(params: SearchParams) -> tuple[list[str], list[list[str]], boo
             groups.append([token("m", centre.code)])
     elif params.region:
         groups.append([token("r", params.region)])
-    return words, groups, unknown
-
-
-def _fts5_query(words: list[str], groups: list[list[str]], *, prefix: bool) -> str:
-    star = "*" if prefix else ""
-    parts = [f'"{w}"{star}' for w in words]
-    for group in groups:
-        quoted = [f'"{t}"' for t in group]
-        parts.append(quoted[0] if len(quoted) == 1 else "(" + " OR ".join(quoted) + ")")
-    return " AND ".join(parts)
-
-
-def _tsquery(words: list[str], groups: list[list[str]], *, prefix: bool) -> str:
-    star = ":*" if prefix else ""
-    parts = [f"{w}{star}" for w in words]
-    for group in groups:
-        parts.append(group[0] if len(group) == 1 else "(" + " | ".join(group) + ")")
-    return " & ".join(parts)
+    return groups, False
 
 
 def _row_filters(params: SearchParams) -> tuple[list[str], list[Any]]:
@@ -137,11 +170,330 @@ def _row_filters(params: SearchParams) -> tuple[list[str], list[Any]]:
     return where, args
 
 
+# --- reading the index -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Match:
+    """A full-text condition: every group must match (``every``) or at least one (not
+    ``every``); each group is alternatives (whole terms) and prefixes."""
+
+    groups: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]
+    every: bool = True
+
+
+def _fts5(match: Match) -> str:
+    parts = []
+    for alternatives, prefixes in match.groups:
+        quoted = [f'"{a}"' for a in alternatives] + [f'"{p}"*' for p in prefixes]
+        parts.append(quoted[0] if len(quoted) == 1 else "(" + " OR ".join(quoted) + ")")
+    return f" {'AND' if match.every else 'OR'} ".join(parts)
+
+
+def _tsquery(match: Match) -> str:
+    parts = []
+    for alternatives, prefixes in match.groups:
+        terms = list(alternatives) + [f"{p}:*" for p in prefixes]
+        parts.append(terms[0] if len(terms) == 1 else "(" + " | ".join(terms) + ")")
+    return f" {'&' if match.every else '|'} ".join(parts)
+
+
+def _fulltext(*matches: Match) -> tuple[str, str, list[str]]:
+    """FROM and WHERE clauses requiring every one of ``matches``, and their arguments."""
+    matches = tuple(m for m in matches if m.groups)
+    if not matches:
+        return "FROM directory_searchentry e", "", []
+    if connection.vendor == "postgresql":
+        query = " & ".join(f"({_tsquery(m)})" for m in matches)
+        return (
+            "FROM directory_searchentry e",
+            "e.doc_tsv @@ to_tsquery('simple', %s)",
+            [query],
+        )
+    query = " AND ".join(f"({_fts5(m)})" for m in matches)
+    return (
+        "FROM directory_search_fts f JOIN directory_searchentry e ON e.id = f.rowid",
+        "directory_search_fts MATCH %s",
+        [query],
+    )
+
+
+@dataclass(frozen=True)
+class Candidate:
+    id: int
+    sort_name: str
+    terms: str  # SearchEntry.rank_terms: " n:heberg t:refug d:femm e:femm p:laval "
+
+
+def _read(
+    params: SearchParams, matches: list[Match], limit: int, *, order_by_name: bool = False
+) -> list[Candidate]:
+    """Up to ``limit`` active rows holding ``matches`` and passing the row filters, in the
+    index's own order (the engine stops as soon as it has them), or by name."""
+    source, condition, args = _fulltext(*matches)
+    where, row_args = _row_filters(params)
+    if condition:
+        where.insert(0, condition)
+    order = " ORDER BY e.sort_name, e.id" if order_by_name else ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT e.id, e.sort_name, e.rank_terms {source} "
+            f"WHERE {' AND '.join(where)}{order} LIMIT %s",
+            [*args, *row_args, limit],
+        )
+        return [Candidate(*row) for row in cursor.fetchall()]
+
+
+# --- ranking ---------------------------------------------------------------------------------
+
+# The fields of ``rank_terms`` and the weight of a group found in each.
+FIELD_WEIGHTS = {"n": 1.0, "t": 0.6, "d": 0.3, "e": 0.1}  # name, taxonomy, description, eligibility
+# What a group gains when the service holds the taxonomy term of a phrase of several words
+# found whole in the query: as much as the word in the name.
+PHRASE_BONUS = 1.0
+_FIELD_BITS = {mark: 1 << bit for bit, mark in enumerate(FIELD_WEIGHTS)}
+_PLACE = re.compile(r" p:(\S+)")
+
+
+class _Scorer:
+    """Finds which groups a candidate's ``rank_terms`` holds, and in which fields: one
+    regular expression over the terms of every group (whole terms, then prefixes)."""
+
+    def __init__(self, groups: tuple[Group, ...]) -> None:
+        # A term or prefix -> the groups holding it; a group's fields are a bit mask.
+        self.groups: dict[str, tuple[int, ...]] = {}
+        exact: dict[str, list[int]] = {}
+        prefixes: dict[str, list[int]] = {}
+        for index, group in enumerate(groups):
+            for term in (*group.alternatives, *group.score_terms):
+                exact.setdefault(term, []).append(index)
+            for prefix in group.prefixes:
+                prefixes.setdefault(prefix, []).append(index)
+        self.groups = {t: tuple(g) for t, g in exact.items()}
+        self.prefix_groups = {p: tuple(g) for p, g in prefixes.items()}
+        # (term, group) pairs where the term is the token of a phrase found whole.
+        self.phrases = {(t, index) for index, g in enumerate(groups) for t in g.phrase_tokens}
+        self.exact = self._pattern(exact, r"(?= )")
+        self.prefix = self._pattern(prefixes, r"[0-9a-z]*(?= )")
+        # The score of a group found in the fields of a mask, for every mask.
+        weights = list(FIELD_WEIGHTS.values())
+        self.mask_scores = [
+            [
+                group.weight * sum(w for bit, w in enumerate(weights) if mask >> bit & 1)
+                for mask in range(1 << len(weights))
+            ]
+            for group in groups
+        ]
+
+    @staticmethod
+    def _pattern(terms: dict[str, list[int]], tail: str) -> re.Pattern[str] | None:
+        if not terms:
+            return None
+        marks = "".join(FIELD_WEIGHTS)
+        choices = "|".join(re.escape(t) for t in sorted(terms, key=lambda t: (-len(t), t)))
+        return re.compile(f" ([{marks}]):({choices}){tail}")
+
+    def score(self, terms: str) -> tuple[int, float]:
+        """(groups found, their weighted score): each group scores the weights of the fields
+        it is found in, added up, times its own weight."""
+        masks: dict[int, int] = {}
+        phrases = self.phrases
+        found: set[int] = set()
+        bits = _FIELD_BITS
+        for pattern, table in ((self.exact, self.groups), (self.prefix, self.prefix_groups)):
+            if pattern is None:
+                continue
+            for mark, term in pattern.findall(terms):
+                for group in table[term]:
+                    masks[group] = masks.get(group, 0) | bits[mark]
+                    if phrases and (term, group) in phrases:
+                        found.add(group)
+        scores = self.mask_scores
+        score = sum(scores[group][mask] for group, mask in masks.items())
+        return len(masks), round(score + PHRASE_BONUS * len(found), 6)
+
+
+def _band(candidate: Candidate, place: Place | None) -> int:
+    """The distance band of the candidate's nearest place from ``place`` (0 when there is no
+    place to rank by)."""
+    if place is None:
+        return 0
+    codes = _PLACE.findall(candidate.terms)
+    if place.region_code:
+        return 0 if token("r", place.region_code) in codes else FAR
+    centre = place.municipality
+    assert centre is not None
+    distances = [
+        geo.distance_km(centre.latitude, centre.longitude, m.latitude, m.longitude)
+        for m in (geo.municipality_get(code) for code in codes)
+        if m is not None
+    ]
+    if not distances:
+        return FAR
+    nearest = min(distances)
+    return next((i for i, band in enumerate(geo.NEAR_BANDS_KM) if nearest <= band), FAR)
+
+
+@dataclass(frozen=True)
+class Ranked:
+    candidate: Candidate
+    coverage: int
+    key: tuple[Any, ...]
+
+
+def _rank(candidate: Candidate, scorer: _Scorer, place: Place | None) -> Ranked:
+    coverage, score = scorer.score(candidate.terms)
+    key = (-coverage, _band(candidate, place), -score, candidate.sort_name, candidate.id)
+    return Ranked(candidate, coverage, key)
+
+
+# --- the search ------------------------------------------------------------------------------
+
+
+def _rings(place: Place) -> list[list[str]]:
+    """The near tokens of each ring around a place, nearest first (a region is one ring)."""
+    if place.region_code:
+        return [[token("r", place.region_code)]]
+    centre = place.municipality
+    assert centre is not None
+    rings: list[list[str]] = []
+    lower: int | None = None
+    for band in geo.NEAR_BANDS_KM:
+        ring = geo.near_group(centre, lower, band)
+        if ring is None:  # not the indexed bands: the municipalities of the ring
+            inside = {m.code for m in geo.municipalities_within(centre, lower or 0)}
+            ring = [
+                token("m", m.code)
+                for m in geo.municipalities_within(centre, band)
+                if lower is None or m.code not in inside
+            ]
+        rings.append(ring)
+        lower = band
+    return rings
+
+
+def _as_match(groups: list[list[str]]) -> Match:
+    return Match(tuple((tuple(g), ()) for g in groups))
+
+
+@dataclass
+class _Gathered:
+    candidates: dict[int, Candidate] = field(default_factory=dict)
+    is_broad: bool = False
+
+    def add(self, rows: Iterable[Candidate], window: int) -> None:
+        rows = list(rows)
+        if len(rows) >= window:
+            self.is_broad = True
+        for row in rows:
+            self.candidates.setdefault(row.id, row)
+
+
+def _gather(
+    params: SearchParams,
+    filters: Match,
+    words: Match | None,
+    place: Place | None,
+    *,
+    needed: int,
+    window: int,
+) -> _Gathered:
+    """The rows holding the filters (and ``words``; for a place alone, within its last ring),
+    up to ``max(window, needed)`` per read. A read of ``window`` rows or more makes the search
+    broad: then, with a place, its rings are read too, nearest first, until ``needed`` rows
+    are found there, so that the nearest services are among the rows ranked."""
+    gathered = _Gathered()
+    limit = max(window, needed)
+    base = [filters] + ([words] if words is not None else [])
+    rings = [ring for ring in _rings(place) if ring] if place is not None else []
+    if words is None and rings:  # a place alone: what is near it
+        base = [*base, _as_match([[t for ring in rings for t in ring]])]
+    gathered.add(_read(params, base, limit), window)
+    if not gathered.is_broad:
+        return gathered
+    near = _Gathered()
+    for ring in rings:
+        near.add(_read(params, [*base, _as_match([ring])], limit), window)
+        if len(near.candidates) >= needed:
+            break
+    gathered.candidates = {**near.candidates, **gathered.candidates}
+    return gathered
+
+
+@dataclass(frozen=True)
+class _Result:
+    ranked: list["Ranked"]
+    is_broad: bool
+    partial: bool  # some rows match only part of the words
+    full: int  # rows matching every group
+
+
+def _ranked(
+    params: SearchParams,
+    text: TextQuery,
+    filters: Match,
+    *,
+    needed: int,
+    window: int | None = None,
+) -> _Result:
+    """Reads at least ``window`` rows (``RANK_LIMIT`` + 1) per slice, more when ``needed``
+    for a later page; of a broad search, the first ``window`` rows read are ranked and the
+    rest follow in the index's order, so that every page of it reads the same ranking."""
+    window = window or RANK_LIMIT + 1
+    groups = text.groups
+    if not groups:
+        if text.place is None:  # words typed, none found anywhere
+            return _Result([], False, False, 0)
+        gathered = _gather(params, filters, None, text.place, needed=needed, window=window)
+        ranked = _order(gathered, groups, text.place, window, 0)
+        return _Result(ranked, gathered.is_broad, False, len(ranked))
+    words = [(g.alternatives, g.prefixes) for g in groups]
+    gathered = _gather(
+        params, filters, Match(tuple(words)), text.place, needed=needed, window=window
+    )
+    full = len(gathered.candidates)
+    partial = False
+    if len(groups) > 1 and full < PER_PAGE and (full or text.checked):
+        partial_rows = _gather(
+            params, filters, Match(tuple(words), every=False), None, needed=needed, window=window
+        )
+        gathered.candidates.update(
+            {k: v for k, v in partial_rows.candidates.items() if k not in gathered.candidates}
+        )
+        gathered.is_broad = gathered.is_broad or partial_rows.is_broad
+        partial = True
+    least = math.ceil(len(groups) / 2)
+    ranked = _order(gathered, groups, text.place, window, least)
+    partial = partial and any(r.coverage < len(groups) for r in ranked)
+    return _Result(ranked, gathered.is_broad, partial, full)
+
+
+def _search(
+    params: SearchParams, text: TextQuery, filters: Match, *, needed: int, window: int | None
+) -> tuple[TextQuery, _Result]:
+    """Search with the box as read without the vocabulary; when no service holds every word,
+    read it against the vocabulary (typos, prefixes, words found nowhere) and search again."""
+    result = _ranked(params, text, filters, needed=needed, window=window)
+    if text.groups and not result.full and not text.checked:
+        text = query_check(text)
+        result = _ranked(params, text, filters, needed=needed, window=window)
+    return text, result
+
+
+def _order(
+    gathered: _Gathered, groups: tuple[Group, ...], place: Place | None, window: int, least: int
+) -> list[Ranked]:
+    """The rows covering at least ``least`` groups, ranked; of a broad search, the first
+    ``window`` rows read are ranked and the others follow in the order read."""
+    scorer = _Scorer(groups)
+    ranked = [_rank(c, scorer, place) for c in gathered.candidates.values()]
+    ranked = [r for r in ranked if r.coverage >= least]
+    if not gathered.is_broad:
+        return sorted(ranked, key=lambda r: r.key)
+    return sorted(ranked[:window], key=lambda r: r.key) + ranked[window:]
+
+
 COLUMNS = "e.id, e.service_id, e.name_fr, e.name_en, e.summary, e.available, e.capacity_updated"
-# Matches are counted up to this many. Up to it, results are ranked by relevance; past it, the
-# query is broad ("hebergement" over 60,000 services) and results come in the index's own order,
-# with early termination, so every query costs about the same whatever it matches.
-RANK_LIMIT = 200
 
 
 def _hit(row: tuple[Any, ...]) -> SearchHit:
@@ -154,64 +506,6 @@ def _hit(row: tuple[Any, ...]) -> SearchHit:
     if updated is not None and timezone.is_naive(updated):
         updated = updated.replace(tzinfo=UTC)
     return SearchHit(row[0], uuid.UUID(str(row[1])), row[2], row[3], summary, row[5], updated)
-
-
-@dataclass(frozen=True)
-class _Sql:
-    source: str
-    where: str
-    args: list[Any]
-    natural_order: str
-
-
-def _sql(
-    params: SearchParams, words: list[str], groups: list[list[str]], *, prefix: bool = False
-) -> _Sql:
-    where, args = _row_filters(params)
-    if not words and not groups:
-        return _Sql(
-            "FROM directory_searchentry e", " AND ".join(where), args, "ORDER BY e.sort_name, e.id"
-        )
-    if connection.vendor == "postgresql":
-        where.insert(0, "e.doc_tsv @@ to_tsquery('simple', %s)")
-        return _Sql(
-            "FROM directory_searchentry e",
-            " AND ".join(where),
-            [_tsquery(words, groups, prefix=prefix), *args],
-            "",
-        )
-    where.insert(0, "directory_search_fts MATCH %s")
-    return _Sql(
-        "FROM directory_search_fts f JOIN directory_searchentry e ON e.id = f.rowid",
-        " AND ".join(where),
-        [_fts5_query(words, groups, prefix=prefix), *args],
-        "",
-    )
-
-
-@dataclass(frozen=True)
-class _Candidate:
-    id: int
-    sort_name: str
-    name_words: str  # the names in both languages, normalised
-
-
-def _candidates(sql: _Sql, limit: int) -> list[_Candidate]:
-    """The first ``limit`` matches, in the index's own order: the full-text engine stops as
-    soon as it has them, so a broad search costs no more than a narrow one."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT e.id, e.sort_name, e.name_words {sql.source} "
-            f"WHERE {sql.where} {sql.natural_order} LIMIT %s",
-            [*sql.args, limit],
-        )
-        return [_Candidate(row[0], row[1], row[2]) for row in cursor.fetchall()]
-
-
-def _relevance(candidate: _Candidate, words: list[str]) -> tuple[int, str, int]:
-    """Services whose name holds more of the words come first, then by name."""
-    in_name = sum(1 for w in words if f" {w}" in f" {candidate.name_words}")
-    return (-in_name, candidate.sort_name, candidate.id)
 
 
 def _rows(ids: list[int]) -> list[SearchHit]:
@@ -228,48 +522,77 @@ def _rows(ids: list[int]) -> list[SearchHit]:
     return [by_id[i] for i in ids if i in by_id]
 
 
+def _notes(text: TextQuery) -> dict[str, Any]:
+    """What the page says about the box."""
+    return {
+        "terms": [g.word for g in text.groups],
+        "place": text.place.label if text.place else "",
+        "ignored": list(text.ignored),
+        "corrections": list(text.corrections),
+        "nothing_to_search": text.typed and text.is_blank,
+    }
+
+
 def directory_search(*, actor: object, params: SearchParams) -> SearchPage:
     """Search the directory. Everything a hit carries is public: ``actor`` (a membership or
-    None) does not widen it; the detail page applies the confidentiality rule.
-
-    Words match whole first; only when nothing matches are they taken as prefixes ("heberg"),
-    which costs more. Up to ``RANK_LIMIT`` matches are ranked (names holding the words first,
-    then by name), the same way on both databases; past it, results come in the index's order
-    and the page says the search is broad."""
-    words, groups, unknown = _match_groups(params)
+    None) does not widen it; the detail page applies the confidentiality rule."""
+    text = query_parse(params.q)
     page = max(1, params.page)
+    notes = _notes(text)
+    filter_groups, unknown = _filter_groups(params)
     if unknown:
-        return SearchPage([], 0, page, unknown_place=True, terms=words)
+        return SearchPage([], 0, page, unknown_place=True, **notes)
+    if text.is_blank and not params.has_filters:
+        return SearchPage([], 0, page, is_blank=True, **notes)
     offset = (page - 1) * PER_PAGE
-    limit = max(RANK_LIMIT + 1, offset + PER_PAGE + 1)
-    candidates = _candidates(_sql(params, words, groups), limit)
-    if not candidates and words:
-        candidates = _candidates(_sql(params, words, groups, prefix=True), limit)
-    broad = len(candidates) > RANK_LIMIT
-    if not broad:
-        candidates.sort(key=lambda c: _relevance(c, words))
-    chosen = candidates[offset : offset + PER_PAGE]
-    hits = _rows([c.id for c in chosen])
-    total = RANK_LIMIT + 1 if broad else len(candidates)
+    needed = offset + PER_PAGE + 1
+    filters = _as_match(filter_groups)
+    if text.is_blank:  # filters only: by name
+        ordered = not filter_groups
+        rows = _read(params, [filters], max(RANK_LIMIT + 1, needed), order_by_name=ordered)
+        broad = len(rows) > RANK_LIMIT
+        if not broad:
+            rows.sort(key=lambda c: (c.sort_name, c.id))
+        chosen = [c.id for c in rows[offset : offset + PER_PAGE]]
+        total = RANK_LIMIT + 1 if broad else len(rows)
+        return SearchPage(
+            _rows(chosen),
+            total,
+            page,
+            is_broad=broad,
+            has_next=len(rows) > offset + PER_PAGE,
+            **notes,
+        )
+    text, result = _search(params, text, filters, needed=needed, window=None)
+    ranked = result.ranked
+    chosen = [r.candidate.id for r in ranked[offset : offset + PER_PAGE]]
     return SearchPage(
-        hits, total, page, terms=words, is_broad=broad, has_next=len(candidates) > offset + PER_PAGE
+        _rows(chosen),
+        max(len(ranked), RANK_LIMIT + 1) if result.is_broad else len(ranked),
+        page,
+        is_broad=result.is_broad,
+        has_next=len(ranked) > offset + PER_PAGE,
+        partial=result.partial,
+        **_notes(text),
     )
 
 
-def matching_service_ids(*, q: str, limit: int) -> list[uuid.UUID]:
-    """The ids of the services whose text matches ``q`` (for the HSDS ``search`` parameter)."""
-    words = query_words(q)
-    if not words:
+def service_ids_ranked(*, q: str, limit: int) -> list[uuid.UUID] | None:
+    """The ids of the services whose text matches ``q``, best first (the HSDS ``search``
+    parameter), at most ``limit``; None when ``q`` holds nothing to search."""
+    text = query_parse(q)
+    if text.is_blank:
+        return None
+    _text, result = _search(SearchParams(), text, Match(()), needed=limit, window=limit)
+    ids = [r.candidate.id for r in result.ranked[:limit]]
+    if not ids:
         return []
-    ids: list[uuid.UUID] = []
-    for prefix in (False, True):
-        sql = _sql(SearchParams(q=q), words, [], prefix=prefix)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT e.service_id {sql.source} WHERE {sql.where} LIMIT %s",
-                [*sql.args, limit],
-            )
-            ids = [uuid.UUID(str(row[0])) for row in cursor.fetchall()]
-        if ids:
-            break
-    return ids
+    with connection.cursor() as cursor:
+        marks = ", ".join(["%s"] * len(ids))
+        cursor.execute(
+            f"SELECT e.id, e.service_id FROM directory_searchentry e "  # noqa: S608
+            f"WHERE e.id IN ({marks})",
+            ids,
+        )
+        by_id = {row[0]: uuid.UUID(str(row[1])) for row in cursor.fetchall()}
+    return [by_id[i] for i in ids if i in by_id]

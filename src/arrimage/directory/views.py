@@ -3,6 +3,7 @@ and editing an organisation's services and places, import and export, and the
 confidential-address sharing setting."""
 
 from typing import Any
+from urllib.parse import urlencode
 from uuid import UUID
 
 from django.contrib import messages
@@ -59,7 +60,7 @@ from arrimage.directory.services import (
     service_update,
     sharing_set,
 )
-from arrimage.directory.taxonomy import CATEGORY_CODES, LANGUAGES
+from arrimage.directory.taxonomy import CATEGORIES, CATEGORY_CODES, LANGUAGES
 
 EXCHANGE_ROLES = exchange_tasks.EXCHANGE_ROLES
 MAX_UPLOAD = 20 * 1024 * 1024
@@ -79,6 +80,35 @@ def _search(request: HttpRequest) -> tuple[SearchForm, Any]:
     return form, page
 
 
+def _search_examples() -> list[tuple[str, str]]:
+    """Searches to start from, as a worker would type them: (label, query string)."""
+    examples = [
+        _("women's shelter"),
+        _("immigration lawyer"),
+        _("psychologist"),
+        _("food bank Laval"),
+        "H2X",
+    ]
+    return [(example, urlencode({"q": example})) for example in examples]
+
+
+def _search_categories() -> list[tuple[str, str]]:
+    return [(term_label(term.code), urlencode({"category": term.code})) for term in CATEGORIES]
+
+
+def _blank_message(page: Any, typed: str) -> str:
+    """What an empty or unsearchable box gets told (the page and the JSON answer)."""
+    if page.nothing_to_search:
+        return _(
+            "“%(text)s” holds no word to search for. Type a need, a kind of service, a "
+            "place or a postal code, or choose a filter."
+        ) % {"text": typed.strip()[:60]}
+    return _(
+        "Type what you are looking for: a need, a kind of service, a place or a postal code, "
+        "or choose a filter."
+    )
+
+
 @login_not_required
 @require_GET
 def search_view(request: HttpRequest) -> HttpResponse:
@@ -86,6 +116,7 @@ def search_view(request: HttpRequest) -> HttpResponse:
     form, page = _search(request)
     query = request.GET.copy()
     query.pop("page", None)
+    blank = page is not None and page.is_blank
     return render(
         request,
         "directory/search.html",
@@ -95,6 +126,9 @@ def search_view(request: HttpRequest) -> HttpResponse:
             "results": [(hit, glance(hit)) for hit in page.hits] if page else [],
             "query": query.urlencode(),
             "rank_limit": RANK_LIMIT,
+            "blank_message": _blank_message(page, request.GET.get("q", "")) if blank else "",
+            "examples": _search_examples(),
+            "categories": _search_categories(),
         },
     )
 
@@ -102,17 +136,32 @@ def search_view(request: HttpRequest) -> HttpResponse:
 @login_not_required
 @require_GET
 def search_json_view(request: HttpRequest) -> JsonResponse:
-    """The same search as JSON (public fields only)."""
+    """The same search as JSON (public fields only). An empty box without a filter, or one
+    with nothing to search in it, gets a 400 that says what to type."""
     params, errors = search_params_parse(request.GET)
     if errors:
         return JsonResponse({"errors": errors}, status=400)
     page = directory_search(actor=_membership(request), params=params)
+    if page.is_blank:
+        return JsonResponse(
+            {
+                "errors": {"q": _blank_message(page, params.q)},
+                "examples": [example for example, _query in _search_examples()],
+                "categories": sorted(CATEGORY_CODES),
+            },
+            status=400,
+        )
     return JsonResponse(
         {
             "total": page.total,
             "total_is_lower_bound": page.is_broad,
             "page": page.page,
             "has_next": page.has_next,
+            "place": page.place,
+            "ignored": page.ignored,
+            "corrections": [{"typed": t, "read_as": r} for t, r in page.corrections],
+            "nothing_to_search": page.nothing_to_search,
+            "partial": page.partial,
             "results": [
                 {
                     "id": str(hit.service_id),

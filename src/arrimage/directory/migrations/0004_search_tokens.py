@@ -2,8 +2,8 @@
 
 The search documents gain near tokens (``xw``: a radius search asks for a few of them instead of
 tens of municipalities) and the tokens matching asks for (``xn``: names no status, no form of
-exploitation; ``xa``: a free unit or full), so every row is rebuilt here with the current
-indexing code (``indexing.search_entries_rebuild``: the rows are derived data).
+exploitation; ``xa``: a free unit or full). Every row was rebuilt here with the indexing
+code of the day; migration 0006 now does it (the rows are derived data).
 
 On PostgreSQL the ``tsvector`` is kept in the row (storage ``main``): stored out of line, each
 row a query tests costs a TOAST lookup, which made searches that read rows in order (a common
@@ -34,12 +34,9 @@ def _run(statements):
 
 
 def rebuild(apps, schema_editor):
-    """Every search row again (which also rewrites each row with the new storage)."""
-    if not apps.get_model("directory", "SearchEntry").objects.exists():
-        return
-    from arrimage.directory.indexing import search_entries_rebuild
-
-    search_entries_rebuild()
+    """Every search row was rebuilt here with the indexing code of the day; migration 0006
+    rebuilds them all again (with columns this one does not know yet), so nothing is left to
+    do here."""
 
 
 class Migration(migrations.Migration):
