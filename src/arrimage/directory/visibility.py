@@ -11,7 +11,10 @@ from uuid import UUID
 from arrimage.accounts.models import Membership
 from arrimage.coalition.models import Coalition
 from arrimage.directory.models import DirectorySharing, Location
-from arrimage.privacy.policy import ENFORCEMENT_TYPES
+from arrimage.privacy.categories import Category
+from arrimage.privacy.policy import may_share_with
+
+LOCATION = Category.LOCATION
 
 
 def location_owner_id(location: Location) -> UUID | None:
@@ -23,7 +26,7 @@ def location_owner_id(location: Location) -> UUID | None:
 
 def shared_with(*, owner_id: UUID, membership: Membership) -> bool:
     """The coalitions both belong to, through a setting that names the reader's type."""
-    if membership.organisation.type in ENFORCEMENT_TYPES:
+    if not may_share_with(organisation_type=membership.organisation.type, category=LOCATION):
         return False
     coalitions = Coalition.objects.filter(organisations=owner_id).filter(
         organisations=membership.organisation_id

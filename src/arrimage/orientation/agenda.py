@@ -24,7 +24,7 @@ from arrimage.orientation.intake import need_category
 from arrimage.orientation.models import BedHold, HoldStatus, Referral, ReferralStatus
 from arrimage.orientation.needs import NEED_LABELS
 from arrimage.orientation.referrals import RECIPIENT_ROLES, SENDER_ROLES
-from arrimage.privacy.policy import ENFORCEMENT_TYPES, ROLE_CATEGORIES, is_firewalled
+from arrimage.privacy.policy import is_enforcement, member_reads
 
 S = ReferralStatus
 WAITING = (S.SENT, S.WAITLISTED)
@@ -50,10 +50,7 @@ class ReferralItem:
 def _need_label(actor: Membership, need: str) -> str:
     if need not in NEED_LABELS:
         return ""
-    category = need_category(need)
-    if category not in ROLE_CATEGORIES.get(actor.role, frozenset()):
-        return ""
-    if is_firewalled(organisation_type=actor.organisation.type, category=category):
+    if not member_reads(actor, need_category(need)):
         return ""
     return str(NEED_LABELS[need])
 
@@ -131,7 +128,7 @@ def holds_expiring(*, actor: Membership | None) -> list[BedHold]:
     enforcement or prosecution: where a person will stay is location."""
     if actor is None:
         raise NotFound
-    if actor.role not in HOLD_ROLES or actor.organisation.type in ENFORCEMENT_TYPES:
+    if actor.role not in HOLD_ROLES or is_enforcement(actor.organisation.type):
         return []
     now = timezone.now()
     return list(
