@@ -1,9 +1,10 @@
 """Who sees a confidential location's address and coordinates.
 
-Only members of the owning organisation, and members of organisations that share a coalition
-with it whose directory-sharing setting names their organisation type. Enforcement bodies never.
-Everyone else, the public pages and the HSDS feed included, sees the municipality or region and
-the intake phone only.
+The firewall comes first: enforcement bodies never see it, not even for a location their own
+organisation owns (a confidential address is location, which never reaches them). Then only
+members of the owning organisation, and members of organisations that share a coalition with it
+whose directory-sharing setting names their organisation type. Everyone else, the public pages
+and the HSDS feed included, sees the municipality or region and the intake phone only.
 """
 
 from uuid import UUID
@@ -43,6 +44,9 @@ def address_visible(*, membership: Membership | None, location: Location) -> boo
     if not location.is_confidential:
         return True
     if membership is None:
+        return False
+    # The firewall before any owner rule.
+    if not may_share_with(organisation_type=membership.organisation.type, category=LOCATION):
         return False
     owner_id = location_owner_id(location)
     if owner_id is None:
