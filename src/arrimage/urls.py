@@ -22,7 +22,7 @@ urlpatterns = [
     path("repertoire/", include("arrimage.directory.urls")),
     path("hsds/", include("arrimage.directory.hsds_urls")),
     path("dossiers/", include("arrimage.cases.urls")),
-    path("ententes/", include("arrimage.privacy.agreement_urls")),
+    path("ententes/", include("arrimage.coalition_pages.urls")),
     path("confidentialite/", include("arrimage.law25.urls")),
     path("tendances/", include("arrimage.trends.urls")),
     path("orientation/", include((orientation_patterns, orientation_urls.app_name))),
