@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "arrimage.orientation",
     "arrimage.home",
     "arrimage.law25",
+    "arrimage.coalition_pages",
     "arrimage.demo",
     "arrimage.operations",
 ]

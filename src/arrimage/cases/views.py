@@ -34,6 +34,7 @@ from arrimage.cases.forms import (
     form_data,
 )
 from arrimage.cases.models import CalendarFeed, Need
+from arrimage.cases.validation import parse_date
 from arrimage.coalition.models import Organisation
 from arrimage.core.errors import NotFound
 from arrimage.privacy import consent as consent_service
@@ -518,8 +519,6 @@ def consents_view(request: HttpRequest, case_id: UUID) -> HttpResponse:
                 )
             expires_at = None
             if request.POST.get("expires_on"):
-                from arrimage.cases.validation import parse_date
-
                 day = parse_date(
                     request.POST["expires_on"],
                     label=_("The expiry date"),

@@ -17,6 +17,7 @@ from arrimage.cases.access import CaseGrant, access_record, case_grants
 from arrimage.cases.sealing import open_text
 from arrimage.cases.selectors import case_view_build
 from arrimage.core.errors import NotFound
+from arrimage.directory.service_panels import ServicePanel
 from arrimage.orientation.models import (
     BedHold,
     DeclineReason,
@@ -322,3 +323,14 @@ def service_response_indicator(*, actor: Membership | None, service_id: UUID) ->
     rate = stats.answered_in_time / closed if closed >= 3 else None
     mean = timedelta(seconds=stats.response_seconds / stats.answered) if stats.answered else None
     return ResponseIndicator(stats.sent, stats.answered, stats.expired, rate, mean)
+
+
+def response_indicator_panel(*, actor: Membership | None, service_id: UUID) -> ServicePanel | None:
+    """The service page's panel of how the service answers referrals: members only, the
+    public sees nothing (registered with the directory in ``orientation/apps.py``)."""
+    if actor is None:
+        return None
+    indicator = service_response_indicator(actor=actor, service_id=service_id)
+    return ServicePanel(
+        "orientation/_response_indicator_panel.html", response_indicator_context(indicator)
+    )
