@@ -642,8 +642,9 @@ def measure(data: dict, requests: int, seed: int) -> dict[str, float]:
     from django.http import JsonResponse
     from django.test import Client
 
-    from arrimage.accounts.models import User
+    from arrimage.accounts.models import Membership, User
     from arrimage.cases.models import Case
+    from arrimage.cases.search import case_search
 
     rng = random.Random(seed + 1)
     clients = {}
@@ -673,8 +674,13 @@ def measure(data: dict, requests: int, seed: int) -> dict[str, float]:
         "worklist": [],
         "case_page": [],
         "case_search": [],
+        "search_query": [],
         "baseline": [],
         "dashboard": [],
+    }
+    members = {
+        org_id: Membership.objects.select_related("organisation", "user").get(user_id=user_id)
+        for org_id, user_id in data["users"].items()
     }
     for warm in range(10):
         org_id = orgs[warm % len(orgs)]
@@ -702,6 +708,10 @@ def measure(data: dict, requests: int, seed: int) -> dict[str, float]:
         body = page.content.decode()
         # The wanted case is found (on the first page unless the query matched many).
         found += f"/dossiers/{wanted}/" in body or "Suivant" in body or "Next" in body
+        # The index query alone (hashing, SQL, grants, audit), without middleware or page.
+        start = time.perf_counter()
+        case_search(actor_membership=members[org_id], query=query, path="bench")
+        results["search_query"].append((time.perf_counter() - start) * 1000)
         start = time.perf_counter()
         baseline(org_id)
         results["baseline"].append((time.perf_counter() - start) * 1000)
@@ -824,6 +834,7 @@ def main() -> None:
             f"dashboard_page_p95={figures['dashboard']:.1f}ms "
             f"worklist_over_dashboard={figures['worklist'] / floor:.1f}x "
             f"search_over_dashboard={figures['case_search'] / floor:.1f}x "
+            f"search_query_p95={figures['search_query']:.1f}ms "
             f"build={figures['build_seconds']:.0f}s"
         )
     for database, figures in all_figures.items():
