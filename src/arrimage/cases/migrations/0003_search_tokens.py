@@ -18,7 +18,7 @@ def backfill(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("cases", "0002_goal_category"),
-        ("core", "0004_django_tasks"),
+        ("core", "0005_audit_chains"),
     ]
 
     operations = [
