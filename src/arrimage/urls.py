@@ -17,6 +17,7 @@ urlpatterns = [
     path("confidentialite/", include("arrimage.law25.urls")),
     path("tendances/", include("arrimage.trends.urls")),
     path("orientation/", include("arrimage.orientation.urls")),
+    path("depistage/", include("arrimage.screening.urls")),
 ]
 
 handler400 = "arrimage.core.views.error_400"
