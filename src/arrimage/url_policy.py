@@ -111,6 +111,7 @@ URL_POLICY: dict[str, Access] = {
     # is for organisation admins and coordinators (others get 404); exports apply the policy.
     "law25:privacy_notice": Access.PUBLIC,
     "law25:privacy_settings": Access.ORGANISATION_ADMIN,
+    "law25:retention_preview": Access.ORGANISATION_ADMIN,
     "law25:audit_organisation": Access.ORGANISATION_ADMIN,
     "law25:incident_list": Access.AUTHENTICATED,
     "law25:incident_create": Access.AUTHENTICATED,

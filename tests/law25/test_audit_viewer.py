@@ -137,7 +137,7 @@ def test_the_log_pages_from_newest_to_oldest(side_a, two_cases):
         actor_membership=actor, target_type="case", target_id=case_a.pk, limit=2
     )
     assert [dict(line.details).get("n") for line in first.lines] == ["2", "1"]
-    assert first.older_before == first.lines[-1].sequence
+    assert first.older_before == first.lines[-1].event_id
     second = audit_events_for_target(
         actor_membership=actor,
         target_type="case",
@@ -165,7 +165,7 @@ def test_admins_see_their_organisation_events_with_member_names(side_a, side_b, 
     admin = _membership(side_a, Role.ORGANISATION_ADMIN)
     page = audit_events_for_organisation(actor_membership=admin)
     organisations = set(
-        AuditEvent.objects.filter(sequence__in=[line.sequence for line in page.lines]).values_list(
+        AuditEvent.objects.filter(pk__in=[line.event_id for line in page.lines]).values_list(
             "organisation_id", flat=True
         )
     )

@@ -4,8 +4,8 @@ that simply lack every field the reader may not read.
 
 Interfaces used by other parts of Arrimage (Law 25 portability, retention):
 
-- :func:`person_export_data` — everything about a person the actor may read, as JSON-ready
-  data.
+- :func:`person_export_grants` and :func:`person_export_data` — everything about a person
+  the actor may read, as JSON-ready data.
 """
 
 from collections import defaultdict
@@ -36,7 +36,7 @@ from arrimage.cases.models import (
 from arrimage.cases.sealing import category_data, open_text
 from arrimage.core.errors import NotFound
 from arrimage.privacy.categories import Category, Purpose
-from arrimage.privacy.consent import consents_active_for_recipient
+from arrimage.privacy.consent import consents_active_for_recipient, consents_of_person
 from arrimage.privacy.models import ConsentRecord
 
 PERSON_CATEGORIES = (Category.IDENTITY, Category.CONTACT, Category.LOCATION)
@@ -472,11 +472,9 @@ def case_export(
     return view
 
 
-def person_export_data(*, actor: Membership | None, person_id: UUID | str) -> dict[str, Any]:
-    """Law 25 portability: everything about a person that the actor may read, filtered by the
-    policy, as JSON-ready data (dates are ``date``/``datetime`` objects; serialise with
-    ``DjangoJSONEncoder``). ``{"person": {...}, "cases": [case views], "consents": [...]}``.
-    Missing or unreadable: ``NotFound``. Audited (action ``person_exported``)."""
+def person_export_grants(*, actor: Membership | None, person_id: UUID | str) -> list[CaseGrant]:
+    """The actor's grants on each case of the person that it may read something of, oldest
+    case first. Missing or unreadable: ``NotFound``."""
     if actor is None:
         raise NotFound
     try:
@@ -491,10 +489,38 @@ def person_export_data(*, actor: Membership | None, person_id: UUID | str) -> di
     grants = [g for g in case_grants(actor_membership=actor, cases=cases) if g.readable]
     if not grants:
         raise NotFound
-    views = [case_view_build(g) for g in grants]
-    person = dict(views[0]["person"])
-    from arrimage.privacy.consent import consents_of_person
+    return grants
 
+
+def _access_log_export(grant: CaseGrant) -> list[dict[str, Any]]:
+    """The whole access log of a case, oldest first, for its lead organisation's export."""
+    entries = CaseAccess.objects.filter(case_id=grant.case.pk).select_related("organisation")
+    return [
+        {
+            "occurred_at": entry.occurred_at,
+            "organisation": entry.organisation.name if entry.organisation else "",
+            "action": entry.action,
+            "path": entry.path,
+            "categories": [c for c in entry.categories.split(",") if c],
+        }
+        for entry in entries.order_by("occurred_at", "id")
+    ]
+
+
+def person_export_data(*, actor: Membership, grants: list[CaseGrant]) -> dict[str, Any]:
+    """Law 25 portability: everything about a person that the actor may read on these cases
+    (:func:`person_export_grants`), filtered by the policy, as JSON-ready data (dates are
+    ``date``/``datetime`` objects; serialise with ``DjangoJSONEncoder``). ``{"person": {...},
+    "cases": [case views], "consents": [...]}``; the lead organisation's case views carry the
+    case's access log, and only the lead organisation gets the consents. Audited (action
+    ``person_exported``)."""
+    views = []
+    for grant in grants:
+        view = case_view_build(grant)
+        if grant.is_lead:
+            view["access_log"] = _access_log_export(grant)
+        views.append(view)
+    person = dict(views[0]["person"])
     consents = []
     if any(g.is_lead for g in grants):
         consents = [

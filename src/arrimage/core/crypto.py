@@ -146,12 +146,16 @@ def encrypt(
     row_id: object,
     field: str,
     organisation_id: UUID | str | None,
+    version: int | None = None,
 ) -> bytes:
+    """``version``: the scope's active key version, when the caller seals many values at once
+    (:func:`seal_fields`); read from the database otherwise."""
     # The last safety net (core/text.py): a surrogate would seal fine inside escaped JSON and
     # then break every page that opens it. A NUL is harmless inside a ciphertext.
     storable_check(plaintext, where="the encryption", nul=False)
     scope = scope_for(organisation_id)
-    version = _active_version(scope)
+    if version is None:
+        version = _active_version(scope)
     nonce = os.urandom(12)
     sealed = AESGCM(_data_key(scope, version)).encrypt(
         nonce,
@@ -219,6 +223,29 @@ def seal_field(instance: models.Model, field: str, plaintext: str) -> bytes:
         field=field,
         organisation_id=_organisation_of(instance, spec),
     )
+
+
+def seal_fields(items: list[tuple[models.Model, str]], field: str) -> list[bytes]:
+    """Seal one field of many rows: the active key version is read once per scope."""
+    versions: dict[str, int] = {}
+    sealed = []
+    for instance, plaintext in items:
+        spec = _spec(type(instance), field)
+        organisation_id = _organisation_of(instance, spec)
+        scope = scope_for(organisation_id)
+        if scope not in versions:
+            versions[scope] = _active_version(scope)
+        sealed.append(
+            encrypt(
+                plaintext,
+                table=instance._meta.db_table,
+                row_id=instance.pk,
+                field=field,
+                organisation_id=organisation_id,
+                version=versions[scope],
+            )
+        )
+    return sealed
 
 
 def open_field(instance: models.Model, field: str) -> str:

@@ -178,6 +178,11 @@ def search_json_view(request: HttpRequest) -> JsonResponse:
     )
 
 
+def _is_confidential(service: Service) -> bool:
+    """Offered at a confidential location: its availability is for signed-in members only."""
+    return any(sal.location.is_confidential for sal in service.service_at_locations.all())
+
+
 @login_not_required
 @require_GET
 def service_view(request: HttpRequest, service_id: UUID) -> HttpResponse:
@@ -218,7 +223,10 @@ def service_view(request: HttpRequest, service_id: UUID) -> HttpResponse:
                     "stale": is_stale(c.updated, now),
                 }
                 for c in service.capacities.all()
-            ],
+            ]
+            if actor is not None or not _is_confidential(service)
+            else [],
+            "availability_for_members": actor is None and _is_confidential(service),
             "may_edit": view.is_own and actor.role in EDIT_ROLES,
             **indicator,
         },

@@ -1,9 +1,10 @@
 """Who sees a confidential location's address and coordinates.
 
-Only members of the owning organisation, and members of organisations that share a coalition
-with it whose directory-sharing setting names their organisation type. Enforcement bodies never.
-Everyone else, the public pages and the HSDS feed included, sees the municipality or region and
-the intake phone only.
+The firewall comes first: enforcement bodies never see it, not even for a location their own
+organisation owns (a confidential address is location, which never reaches them). Then only
+members of the owning organisation, and members of organisations that share a coalition with it
+whose directory-sharing setting names their organisation type. Everyone else, the public pages
+and the HSDS feed included, sees the municipality or region and the intake phone only.
 """
 
 from uuid import UUID
@@ -11,7 +12,10 @@ from uuid import UUID
 from arrimage.accounts.models import Membership
 from arrimage.coalition.models import Coalition
 from arrimage.directory.models import DirectorySharing, Location
-from arrimage.privacy.policy import ENFORCEMENT_TYPES
+from arrimage.privacy.categories import Category
+from arrimage.privacy.policy import may_share_with
+
+LOCATION = Category.LOCATION
 
 
 def location_owner_id(location: Location) -> UUID | None:
@@ -23,7 +27,7 @@ def location_owner_id(location: Location) -> UUID | None:
 
 def shared_with(*, owner_id: UUID, membership: Membership) -> bool:
     """The coalitions both belong to, through a setting that names the reader's type."""
-    if membership.organisation.type in ENFORCEMENT_TYPES:
+    if not may_share_with(organisation_type=membership.organisation.type, category=LOCATION):
         return False
     coalitions = Coalition.objects.filter(organisations=owner_id).filter(
         organisations=membership.organisation_id
@@ -40,6 +44,9 @@ def address_visible(*, membership: Membership | None, location: Location) -> boo
     if not location.is_confidential:
         return True
     if membership is None:
+        return False
+    # The firewall before any owner rule.
+    if not may_share_with(organisation_type=membership.organisation.type, category=LOCATION):
         return False
     owner_id = location_owner_id(location)
     if owner_id is None:

@@ -76,7 +76,7 @@ def register_audit_action_labels(labels: Mapping[str, Any]) -> None:
 
 @dataclass(frozen=True)
 class AuditLine:
-    sequence: int
+    event_id: int  # the event's place among all events (chains interleave)
     occurred_at: datetime
     action: str
     action_label: str
@@ -114,7 +114,7 @@ def _page(
     rows = rows[:limit]
     lines = [
         AuditLine(
-            sequence=event.sequence,
+            event_id=event.pk,
             occurred_at=event.occurred_at,
             action=event.action,
             action_label=str(AUDIT_ACTION_LABELS.get(event.action, event.action)),
@@ -132,13 +132,13 @@ def _page(
         )
         for event in rows
     ]
-    return AuditPage(lines, rows[-1].sequence if more and rows else None)
+    return AuditPage(lines, rows[-1].pk if more and rows else None)
 
 
 def _events_before(queryset: Any, before: int | None, limit: int) -> Any:
     if before is not None:
-        queryset = queryset.filter(sequence__lt=before)
-    return queryset.order_by("-sequence")[: limit + 1]
+        queryset = queryset.filter(pk__lt=before)
+    return queryset.order_by("-pk")[: limit + 1]
 
 
 def audit_events_for_target(

@@ -9,6 +9,9 @@ The domain apps declare each sealed field once (:func:`sealed_field_register`): 
   :class:`SealedAccessRefused` and decrypts nothing;
 - :func:`sealed_write` encrypts a value into a field (encrypting reveals nothing; the services
   that write check the actor's right to write);
+- :func:`statistics_seal` and :func:`statistics_open` seal and open the statistics projection
+  (a counted case's coarse codes, an organisation's yearly counts) under the statistics key,
+  for the purpose statistics only: the codes were derived under a statistics grant;
 - :func:`organisation_record_seal` and :func:`organisation_record_open` seal an organisation's
   own register (the confidentiality incidents), which is not about one person: only a member
   acting for that organisation opens it;
@@ -28,7 +31,7 @@ from django.db import models
 
 from arrimage.accounts.models import Membership
 from arrimage.core import crypto
-from arrimage.privacy.categories import Category
+from arrimage.privacy.categories import Category, Purpose
 from arrimage.privacy.grants import Grant, SubjectKey
 
 
@@ -124,6 +127,56 @@ def organisation_record_open(*, actor: Membership, instance: models.Model, field
     """The plaintext of a register field, for a member acting for the organisation that keeps
     it. The caller checks the member's role."""
     _organisation_record(actor, instance, field)
+    return crypto.open_field(instance, field)
+
+
+# Statistics ----------------------------------------------------------------------------------
+
+# The key scope of the statistics projection: its own data key, wrapped by the master key like
+# the organisations' keys, and rotated with them (``crypto.rotate_data_keys``).
+STATISTICS_SCOPE = "statistics"
+STATISTICS_FIELDS: set[tuple[type[models.Model], str]] = set()
+
+
+def statistics_field_register(model: type[models.Model], field: str) -> None:
+    """Declare a field of the statistics projection (coarse codes of one case, or the counts
+    of an organisation's year), sealed under the statistics key. The model says so with a
+    ``statistics_scope`` attribute equal to :data:`STATISTICS_SCOPE`."""
+    if getattr(model, "statistics_scope", None) != STATISTICS_SCOPE:
+        raise SealedAccessRefused(f"{model.__name__} does not declare the statistics scope")
+    crypto.register_encrypted_field(model, field, organisation_field="statistics_scope")
+    STATISTICS_FIELDS.add((model, field))
+
+
+def _statistics_check(purpose: Purpose, instance: models.Model, field: str) -> None:
+    if purpose != Purpose.STATISTICS:
+        raise SealedAccessRefused("the statistics key serves the purpose statistics only")
+    if (type(instance), field) not in STATISTICS_FIELDS:
+        raise SealedAccessRefused(f"{type(instance).__name__}.{field} is not a statistics field")
+
+
+def statistics_seal(
+    *, purpose: Purpose, instance: models.Model, field: str, plaintext: str
+) -> bytes:
+    """Seal codes the statistics worker derived under a statistics grant (so already limited
+    to what the person's consents cover) or counts it added up."""
+    _statistics_check(purpose, instance, field)
+    return crypto.seal_field(instance, field, plaintext)
+
+
+def statistics_seal_many(
+    *, purpose: Purpose, items: list[tuple[models.Model, str]], field: str
+) -> list[bytes]:
+    """:func:`statistics_seal` for many rows of one model (a batch of the worker)."""
+    for instance, _plaintext in items:
+        _statistics_check(purpose, instance, field)
+    return crypto.seal_fields(items, field)
+
+
+def statistics_open(*, purpose: Purpose, instance: models.Model, field: str) -> str:
+    """Open what :func:`statistics_seal` sealed, for the statistics worker only: to take a
+    case's old codes back out of the counts, or to add counts up for a release."""
+    _statistics_check(purpose, instance, field)
     return crypto.open_field(instance, field)
 
 

@@ -37,7 +37,7 @@ IMMIGRATION_BUCKETS: dict[str, object] = {
     UNKNOWN: pgettext_lazy("statistics", "Not stated"),
 }
 
-# Bits of StatisticsRecord.exploitation, in the order a per-person bound keeps them.
+# Bits of the exploitation code, in the order a per-person bound keeps them.
 EXPLOITATION_BITS: dict[str, int] = {"sexual": 1, "labour": 2, "other": 4}
 EXPLOITATION_TYPES: dict[str, object] = {
     "sexual": pgettext_lazy("statistics", "Sexual exploitation"),
