@@ -195,3 +195,47 @@ def screening_indicators_for_statistics(*, at: datetime) -> Iterator[PersonIndic
             month=completed.strftime("%Y-%m"),
             codes=frozenset(c for c in codes[person_id] if c in TOOL.indicators),
         )
+
+
+def screenings_export(*, actor: Membership | None, person_id: UUID | str) -> list[dict[str, Any]]:
+    """Law 25 portability: the screenings attached to the person's cases that the actor reads
+    (through the policy), in words: each question asked with its answer, the indicators
+    present and the suggested next steps. Audited."""
+    if not is_screening_reader(actor):
+        return []
+    assert actor is not None
+    try:
+        person_uuid = UUID(str(person_id))
+    except ValueError as error:
+        raise NotFound from error
+    screenings = list(
+        Screening.objects.select_related("organisation")
+        .filter(person_id=person_uuid)
+        .order_by("created_at", "id")
+    )
+    exported = []
+    for granted in screening_grants(actor=actor, screenings=screenings):
+        screening = granted.screening
+        answers = answers_open(granted)
+        result = result_of(screening.form, answers)
+        exported.append(
+            {
+                "reference": screening.reference,
+                "organisation": screening.organisation.name,
+                "form": str(Form(screening.form).label),
+                "status": str(ScreeningStatus(screening.status).label),
+                "created_at": screening.created_at,
+                "completed_at": screening.completed_at,
+                "answers": [
+                    {"question": str(q.text), "answer": str(Answer(answers[q.code]).label)}
+                    for q in questions_visible(screening.form, answers)
+                    if q.code in answers
+                ],
+                "indicators": [str(i.label) for i in result.indicators],
+                "next_steps": [str(s.text) for s in result.steps],
+            }
+        )
+        screening_access_record(
+            actor=actor, screening=screening, action="screening_exported", path="export"
+        )
+    return exported
