@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "arrimage.accounts",
     "arrimage.coalition",
     "arrimage.cases",
+    "arrimage.screening",
     "arrimage.directory",
     "arrimage.trends",
     "arrimage.orientation",
