@@ -36,6 +36,7 @@ from arrimage.cases.forms import (
 from arrimage.cases.models import CalendarFeed, Need
 from arrimage.coalition.models import Organisation
 from arrimage.core.errors import NotFound
+from arrimage.core.paging import page_number
 from arrimage.privacy import consent as consent_service
 from arrimage.privacy.categories import Category, Purpose
 from arrimage.privacy.models import ConsentMethod
@@ -117,11 +118,9 @@ def _case_url(case_id: UUID, anchor: str = "") -> str:
 
 
 def worklist_view(request: HttpRequest) -> HttpResponse:
-    try:
-        page = int(request.GET.get("page", "1"))
-    except ValueError:
-        page = 1
-    worklist = selectors.case_list_for_worklist(actor_membership=_membership(request), page=page)
+    worklist = selectors.case_list_for_worklist(
+        actor_membership=_membership(request), page=page_number(request.GET.get("page"))
+    )
     return render(request, "cases/worklist.html", {"worklist": worklist, "labels": _labels()})
 
 
@@ -476,13 +475,13 @@ def health_add_view(request: HttpRequest, case_id: UUID) -> HttpResponse:
 
 
 def access_log_view(request: HttpRequest, case_id: UUID) -> HttpResponse:
-    grant, entries = selectors.case_access_log(
+    case, entries = selectors.case_access_log(
         actor_membership=_membership(request), case_id=case_id
     )
     return render(
         request,
         "cases/access_log.html",
-        {"case": grant.case, "entries": entries, "labels": _labels()},
+        {"case": case, "entries": entries, "labels": _labels()},
     )
 
 

@@ -27,9 +27,10 @@ from arrimage.coalition.models import Organisation
 from arrimage.core.audit import audit_record
 from arrimage.core.errors import NotFound
 from arrimage.core.models import AuditEvent
+from arrimage.privacy.policy import ACCESS_LOG_ROLES
 
 PAGE_SIZE = 100
-TARGET_LOG_ROLES = frozenset({Role.CASEWORKER, Role.COORDINATOR, Role.ORGANISATION_ADMIN})
+TARGET_LOG_ROLES = ACCESS_LOG_ROLES  # the policy's: the case page's access log takes the same
 
 OwnerResolver = Callable[[str], UUID | None]
 AUDIT_OWNERS: dict[str, OwnerResolver] = {}
