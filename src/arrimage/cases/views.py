@@ -38,6 +38,7 @@ from arrimage.cases.validation import parse_date
 from arrimage.coalition.models import Organisation
 from arrimage.core import text
 from arrimage.core.errors import NotFound
+from arrimage.core.paging import page_number
 from arrimage.privacy import consent as consent_service
 from arrimage.privacy.categories import Category, Purpose
 from arrimage.privacy.models import ConsentMethod
@@ -119,11 +120,9 @@ def _case_url(case_id: UUID, anchor: str = "") -> str:
 
 
 def worklist_view(request: HttpRequest) -> HttpResponse:
-    try:
-        page = int(request.GET.get("page", "1"))
-    except ValueError:
-        page = 1
-    worklist = selectors.case_list_for_worklist(actor_membership=_membership(request), page=page)
+    worklist = selectors.case_list_for_worklist(
+        actor_membership=_membership(request), page=page_number(request.GET.get("page"))
+    )
     return render(request, "cases/worklist.html", {"worklist": worklist, "labels": _labels()})
 
 
@@ -543,13 +542,13 @@ def health_add_view(request: HttpRequest, case_id: UUID) -> HttpResponse:
 
 
 def access_log_view(request: HttpRequest, case_id: UUID) -> HttpResponse:
-    grant, entries = selectors.case_access_log(
+    case, entries = selectors.case_access_log(
         actor_membership=_membership(request), case_id=case_id
     )
     return render(
         request,
         "cases/access_log.html",
-        {"case": grant.case, "entries": entries, "labels": _labels()},
+        {"case": case, "entries": entries, "labels": _labels()},
     )
 
 
