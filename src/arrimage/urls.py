@@ -26,6 +26,7 @@ urlpatterns = [
     path("confidentialite/", include("arrimage.law25.urls")),
     path("tendances/", include("arrimage.trends.urls")),
     path("orientation/", include((orientation_patterns, orientation_urls.app_name))),
+    path("depistage/", include("arrimage.screening.urls")),
 ]
 
 handler400 = "arrimage.core.views.error_400"

@@ -26,6 +26,7 @@ from arrimage.directory.services import capacity_update
 from arrimage.home import selectors
 from arrimage.orientation import agenda
 from arrimage.privacy.policy import is_enforcement
+from arrimage.screening.selectors import screenings_in_progress
 
 UNCONFIRMED_AFTER = timedelta(hours=24)
 STAFF_ROLES = (Role.SERVICE_STAFF, Role.ORGANISATION_ADMIN)
@@ -37,6 +38,7 @@ def _caseworker(actor: Membership) -> dict[str, Any]:
         "awaiting": agenda.referrals_awaiting_answer(actor=actor),
         "holds_soon": agenda.holds_expiring(actor=actor),
         "agenda": case_agenda(actor_membership=actor),
+        "screenings_open": screenings_in_progress(actor=actor),
     }
 
 

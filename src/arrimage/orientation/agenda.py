@@ -4,8 +4,9 @@ our places, and, for a coordinator, referrals left past their response time by o
 
 Reads only: an overdue referral is shown as overdue here; the queue expires it. Lists carry
 no personal data (case reference, service, state, dates). A referral's need is named only to
-readers of its category: a health or immigration need never reaches police, border
-enforcement or prosecution.
+readers the policy grants its category for the case (``referral_needs``: for the recipient,
+among the categories the sender shared): a health or immigration need never reaches police,
+border enforcement or prosecution.
 """
 
 from dataclasses import dataclass
@@ -20,11 +21,11 @@ from arrimage.coalition.models import Coalition, Organisation
 from arrimage.core.errors import NotFound
 from arrimage.directory.models import Service
 from arrimage.orientation.holds import HOLD_ROLES, SHELTER_ROLES
-from arrimage.orientation.intake import need_category
 from arrimage.orientation.models import BedHold, HoldStatus, Referral, ReferralStatus
 from arrimage.orientation.needs import NEED_LABELS
+from arrimage.orientation.referral_selectors import referral_needs
 from arrimage.orientation.referrals import RECIPIENT_ROLES, SENDER_ROLES
-from arrimage.privacy.policy import is_enforcement, member_reads
+from arrimage.privacy.policy import is_enforcement
 
 S = ReferralStatus
 WAITING = (S.SENT, S.WAITLISTED)
@@ -47,17 +48,10 @@ class ReferralItem:
     is_overdue: bool
 
 
-def _need_label(actor: Membership, need: str) -> str:
-    if need not in NEED_LABELS:
-        return ""
-    if not member_reads(actor, need_category(need)):
-        return ""
-    return str(NEED_LABELS[need])
-
-
 def _items(actor: Membership, referrals: list[Referral], *, outgoing: bool) -> list[ReferralItem]:
     now = timezone.now()
     labels = dict(S.choices)
+    needs = referral_needs(actor=actor, referrals=referrals) if referrals else {}
     return [
         ReferralItem(
             id=r.pk,
@@ -66,7 +60,7 @@ def _items(actor: Membership, referrals: list[Referral], *, outgoing: bool) -> l
             status_label=str(labels[r.status]),
             service=r.service.name,
             organisation=(r.recipient_organisation if outgoing else r.sender_organisation).name,
-            need_label=_need_label(actor, r.need),
+            need_label=str(NEED_LABELS.get(needs.get(r.pk, ""), "")),
             due_at=r.response_due_at,
             is_overdue=r.status == S.SENT
             and r.response_due_at is not None
@@ -83,7 +77,9 @@ def referrals_awaiting_answer(*, actor: Membership | None) -> list[ReferralItem]
     if actor.role not in SENDER_ROLES:
         return []
     found = list(
-        Referral.objects.select_related("service", "recipient_organisation", "sender_organisation")
+        Referral.objects.select_related(
+            "service", "recipient_organisation", "sender_organisation", "case__lead_organisation"
+        )
         .filter(sender_organisation_id=actor.organisation_id, status__in=WAITING)
         .order_by("response_due_at")[:SHOWN]
     )
@@ -98,7 +94,9 @@ def referral_outcomes(*, actor: Membership | None) -> list[ReferralItem]:
         return []
     since = timezone.now() - timedelta(days=OUTCOME_DAYS)
     found = list(
-        Referral.objects.select_related("service", "recipient_organisation", "sender_organisation")
+        Referral.objects.select_related(
+            "service", "recipient_organisation", "sender_organisation", "case__lead_organisation"
+        )
         .filter(
             sender_organisation_id=actor.organisation_id,
             answered_at__gte=since,
@@ -116,7 +114,9 @@ def referrals_to_answer(*, actor: Membership | None) -> list[ReferralItem]:
     if actor.role not in RECIPIENT_ROLES or actor.role == Role.CASEWORKER:
         return []
     found = list(
-        Referral.objects.select_related("service", "recipient_organisation", "sender_organisation")
+        Referral.objects.select_related(
+            "service", "recipient_organisation", "sender_organisation", "case__lead_organisation"
+        )
         .filter(recipient_organisation_id=actor.organisation_id, status__in=WAITING)
         .order_by("response_due_at")[:SHOWN]
     )

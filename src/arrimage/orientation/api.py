@@ -40,6 +40,7 @@ from arrimage.orientation.needs import (
 from arrimage.orientation.referral_selectors import (
     ReferralView,
     referral_get,
+    referral_needs,
     referrals_for,
     service_response_indicator,
 )
@@ -396,7 +397,8 @@ def hold_release(request: HttpRequest, hold_id: UUID) -> Any:
         return _invalid(error)
 
 
-def _summary(referral: Referral) -> dict[str, Any]:
+def _summary(referral: Referral, *, need: str) -> dict[str, Any]:
+    """``need``: the need as the reader may see it (``referral_needs``), never the row's."""
     return {
         "id": referral.pk,
         "reference": referral.reference,
@@ -405,7 +407,7 @@ def _summary(referral: Referral) -> dict[str, Any]:
         "service_name": referral.service.name,
         "sender_organisation": referral.sender_organisation.name,
         "recipient_organisation": referral.recipient_organisation.name,
-        "need": referral.need,
+        "need": need,
         "decline_reason": referral.decline_reason,
         "outcome_reason": referral.outcome_reason,
         "sent_at": referral.sent_at,
@@ -416,7 +418,7 @@ def _summary(referral: Referral) -> dict[str, Any]:
 
 def _referral_out(view: ReferralView) -> dict[str, Any]:
     return {
-        **_summary(view.referral),
+        **_summary(view.referral, need=view.need),
         "side": view.side,
         "moves": view.moves,
         "shared_categories": view.shared,
@@ -429,7 +431,10 @@ def _referral_out(view: ReferralView) -> dict[str, Any]:
 @router.get("/referrals", response=list[ReferralSummaryOut], url_name="orientation_referrals")
 def referrals(request: HttpRequest, box: Code = "in") -> Any:
     """``box=in``: received; ``box=out``: sent. No personal data in the list."""
-    return [_summary(r) for r in referrals_for(actor=_membership(request), box=box)]
+    membership = _membership(request)
+    found = referrals_for(actor=membership, box=box)
+    needs = referral_needs(actor=membership, referrals=found)
+    return [_summary(r, need=needs.get(r.pk, "")) for r in found]
 
 
 @router.post(

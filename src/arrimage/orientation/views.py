@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from arrimage.accounts.models import Membership, Role
 from arrimage.cases.access import access_record, case_grant
 from arrimage.cases.countries import country_name
-from arrimage.cases.labels import field_label
+from arrimage.cases.labels import field_label, section_value_label
 from arrimage.cases.models import Case
 from arrimage.cases.sealing import category_data
 from arrimage.cases.selectors import visible_grants
@@ -398,7 +398,10 @@ def referral_detail_view(request: HttpRequest, referral_id: UUID) -> HttpRespons
         if k != "id"
     }
     sections = {
-        key: {field_label(f): _shown(value) for f, value in view.case[key].items()}
+        key: {
+            field_label(f): section_value_label(key, f, value)
+            for f, value in view.case[key].items()
+        }
         for key in ("immigration", "legal", "exploitation")
         if view.case and isinstance(view.case.get(key), dict) and view.case[key]
     }
