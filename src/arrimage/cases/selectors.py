@@ -212,12 +212,19 @@ def case_view_build(grant: CaseGrant) -> dict[str, Any]:
 
 
 def case_get(
-    *, actor_membership: Membership | None, case_id: UUID | str, path: str = "page"
+    *,
+    actor_membership: Membership | None,
+    case_id: UUID | str,
+    path: str = "page",
+    require: Category | None = None,
 ) -> dict[str, Any]:
-    """One case as the acting organisation may see it; audited in the case's access log."""
+    """One case as the acting organisation may see it; audited in the case's access log.
+    ``require``: a page about that category refuses (``NotFound``) before anything is read,
+    so a refusal leaves no read in the log."""
     grant = case_grant(
         actor_membership=actor_membership,
         case_id=case_id,
+        require=require,
         related=("assigned_worker", "exploitation", "immigration"),
     )
     view = case_view_build(grant)

@@ -462,9 +462,12 @@ def document_download_view(request: HttpRequest, case_id: UUID, document_id: UUI
 @require_http_methods(["GET", "POST"])
 def exploitation_edit_view(request: HttpRequest, case_id: UUID) -> HttpResponse:
     membership = _membership(request)
-    case = selectors.case_get(actor_membership=membership, case_id=case_id, path="page")
-    if "exploitation" not in case:
-        raise NotFound
+    case = selectors.case_get(
+        actor_membership=membership,
+        case_id=case_id,
+        path="page",
+        require=Category.EXPLOITATION,
+    )
     if request.method == "POST" and _service(
         request,
         lambda: services.exploitation_update(
@@ -500,9 +503,12 @@ def exploitation_edit_view(request: HttpRequest, case_id: UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def immigration_edit_view(request: HttpRequest, case_id: UUID) -> HttpResponse:
     membership = _membership(request)
-    case = selectors.case_get(actor_membership=membership, case_id=case_id, path="page")
-    if "immigration" not in case:
-        raise NotFound
+    case = selectors.case_get(
+        actor_membership=membership,
+        case_id=case_id,
+        path="page",
+        require=Category.IMMIGRATION,
+    )
     if request.method == "POST" and _service(
         request,
         lambda: services.immigration_update(
