@@ -13,6 +13,10 @@ availability updates (shelter staff), thinking 0 to 2 s between two requests. On
 the database is ``DATABASE_URL`` (default ``postgres://postgres@127.0.0.1:5432/load``), which
 the bench drops and creates again when ``--fresh`` is given.
 
+Before the users arrive, one caseworker alone requests the worklist and a case page one at a
+time on the same server: the baseline of the same run, against which the loaded p50 is given
+as a ratio (the cost of one request, and what the load adds by queueing).
+
 After the run, the database is checked for overbooking: no capacity outside 0..maximum, no
 capacity with more active holds than its maximum, and every hold made during the run took one
 free unit (one history row each).
@@ -27,14 +31,18 @@ import argparse
 import csv
 import json
 import os
+import re
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
 from pathlib import Path
+
+import requests as requests_lib
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -45,6 +53,8 @@ P95_TARGET_MS = 1000
 RPS_TARGET = 100
 # Seconds allowed for every user to log in before the measured work (Argon2, on purpose).
 LOGIN_ALLOWANCE = 300
+TOKEN_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+CASE_RE = re.compile(r'href="/dossiers/([0-9a-f-]{36})/"')
 
 CHECK = """
 import json
@@ -154,6 +164,36 @@ def serve(env: dict[str, str], log: Path) -> tuple[subprocess.Popen, str]:
     return process, host
 
 
+def alone(host: str, requests: int = 15) -> dict[str, float]:
+    """The baseline, same server and run, before the users arrive: one caseworker alone,
+    one request at a time, worklist and case page; the median milliseconds of each."""
+    session = requests_lib.Session()
+    page = session.get(f"{host}/compte/connexion/", timeout=60).text
+    token = TOKEN_RE.search(page)
+    session.post(
+        f"{host}/compte/connexion/",
+        data={
+            "username": "intervenante@arrimage.example",
+            "password": "Arrimage-demo-2026",
+            "csrfmiddlewaretoken": token.group(1) if token else "",
+        },
+        timeout=60,
+    )
+    worklist = session.get(f"{host}/dossiers/", timeout=60).text
+    case = CASE_RE.search(worklist)
+    medians = {}
+    for name, url in (("worklist", "/dossiers/"), ("case page", f"/dossiers/{case.group(1)}/")):
+        times = []
+        for _ in range(requests):
+            started = time.perf_counter()
+            answer = session.get(f"{host}{url}", timeout=60, allow_redirects=False)
+            times.append((time.perf_counter() - started) * 1000)
+            if answer.status_code != 200:
+                raise RuntimeError(f"baseline {url}: {answer.status_code}")
+        medians[name] = statistics.median(times)
+    return medians
+
+
 def stop(process: subprocess.Popen) -> None:
     process.terminate()
     try:
@@ -218,6 +258,7 @@ def bench(db: str, users: int, seconds: int, fresh: bool) -> list[str]:
     out = Path(tempfile.mkdtemp(prefix=f"arrimage-load-{db}-"))
     server, host = serve(env, out / "serve.log")
     try:
+        baseline = alone(host)
         started = time.monotonic()
         run_locust(env, host, users, seconds, out)
         elapsed = time.monotonic() - started
@@ -249,6 +290,19 @@ def bench(db: str, users: int, seconds: int, fresh: bool) -> list[str]:
         f"  holds made {check['holds']}, units taken {check['taken']}, capacities out of "
         f"bounds {check['out_of_bounds']}, capacities over-held {check['over_held']}"
     )
+    loaded = {
+        "worklist": next((r for r in rows if r["Name"].endswith("(worklist)")), None),
+        "case page": next((r for r in rows if r["Name"].endswith("(case page)")), None),
+    }
+    for name, median in baseline.items():
+        row = loaded[name]
+        under_load = float(row["50%"]) if row and row["50%"] not in ("", "N/A") else 0.0
+        loaded_text = (
+            f"{under_load:.0f} ms p50 with {users} users: x{under_load / median:.1f}"
+            if under_load
+            else f"none answered with {users} users"
+        )
+        print(f"  {name}: {median:.0f} ms alone (baseline, same server, first), {loaded_text}")
     errors = int(total["Failure Count"]) + (logins["failed"] if logins else users)
     p95 = float(total["95%"])
     rps = float(total["Requests/s"])

@@ -93,6 +93,8 @@ class Member(FastHttpUser):
                     response.failure(f"login refused ({response.status_code})")
         _logged_in(self.environment, ok)
         _everyone_in.wait()
+        # A think time before the first request too: not every user at the same instant.
+        gevent.sleep(random.uniform(0, 2))
 
     def page(self, url: str, *, name: str, expect: str = "") -> str:
         """GET a page; keep the CSRF token it carries (the token changes at login)."""
