@@ -3,8 +3,8 @@ anonymously, over a world of two coalitions with identical data, changes no row.
 
 The only writes a GET may make, exactly:
 
-- ``django_session``: the session's expiry moves forward on every request
-  (``SESSION_SAVE_EVERY_REQUEST``, the 30-minute idle timeout);
+- ``django_session``: the session's expiry moves forward, at most once a minute
+  (``SessionRenewalMiddleware``, the 30-minute idle timeout);
 - ``core_ratewindow``: the throttling counters of the API and of the public HSDS API, kept in
   the database so that they hold across app servers (core/throttling.py, issue 12 item 4);
 - the audit the policy requires for a read of personal data (or of figures derived from it):

@@ -389,69 +389,6 @@ def case_list_for_worklist(
     )
 
 
-# Search ---------------------------------------------------------------------------------------
-
-SEARCH_CANDIDATES = 2000
-
-
-def _searchable_texts(grant: CaseGrant) -> list[tuple[Category, str]]:
-    texts: list[tuple[Category, str]] = []
-    case = grant.case
-    for category in PERSON_CATEGORIES:
-        if grant.may(category):
-            texts.extend(
-                (category, str(val))
-                for val in category_data(grant, case.person, category).values()
-                if val
-            )
-    readable = [str(c) for c in grant.readable]
-    for note in Note.objects.filter(case=case, category__in=readable):
-        texts.append((Category(note.category), open_text(grant, note, "body_sealed")))
-    for task in Task.objects.filter(case=case, category__in=readable):
-        texts.append((Category(task.category), open_text(grant, task, "title_sealed")))
-    return texts
-
-
-def case_search(
-    *, actor_membership: Membership | None, query: str, path: str = "search"
-) -> list[dict[str, Any]]:
-    """Cases whose readable information contains the query (case-insensitive), or whose
-    reference is the query. Only readable categories are searched: a match in a category the
-    reader may not read is no match. Scans the 2,000 most recently updated visible cases;
-    text is sealed, so the database cannot search it."""
-    if actor_membership is None:
-        raise NotFound
-    needle = query.strip().casefold()
-    if len(needle) < 2:
-        return []
-    grants, _more = visible_grants(actor_membership=actor_membership, limit=SEARCH_CANDIDATES)
-    results = []
-    matched = []
-    for grant in grants:
-        if grant.case.reference.casefold() == needle:
-            hits = ["reference"]
-        else:
-            hits = sorted(
-                {str(cat) for cat, text in _searchable_texts(grant) if needle in text.casefold()}
-            )
-        if hits:
-            person = {}
-            if grant.may(Category.IDENTITY):
-                person = {
-                    k: val
-                    for k, val in category_data(grant, grant.case.person, Category.IDENTITY).items()
-                    if k in ("alias", "given_name")
-                }
-            summary = _case_header(grant, person)
-            summary["matched_in"] = hits
-            results.append(summary)
-            matched.append(grant)
-    access_record(
-        actor_membership=actor_membership, grants=matched, action="case_search", path=path
-    )
-    return results
-
-
 # Export ---------------------------------------------------------------------------------------
 
 

@@ -25,7 +25,7 @@ from arrimage.directory.selectors import capacities_for_staff
 from arrimage.directory.services import capacity_update
 from arrimage.home import selectors
 from arrimage.orientation import agenda
-from arrimage.privacy.policy import ENFORCEMENT_TYPES
+from arrimage.privacy.policy import is_enforcement
 from arrimage.screening.selectors import screenings_in_progress
 
 UNCONFIRMED_AFTER = timedelta(hours=24)
@@ -79,7 +79,7 @@ def home_view(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"now": timezone.now()}
     if actor is not None:
         role = actor.role
-        context["enforcement"] = actor.organisation.type in ENFORCEMENT_TYPES
+        context["enforcement"] = is_enforcement(actor.organisation.type)
         if role == Role.CASEWORKER:
             context.update(_caseworker(actor))
         if role in STAFF_ROLES:

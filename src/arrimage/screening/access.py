@@ -19,7 +19,7 @@ from arrimage.core.audit import audit_record
 from arrimage.core.errors import NotFound
 from arrimage.privacy.categories import Category
 from arrimage.privacy.grants import Grant, Subject, grants_issue
-from arrimage.privacy.policy import ENFORCEMENT_TYPES, categories_role_may_write
+from arrimage.privacy.policy import categories_role_may_write, is_enforcement
 from arrimage.privacy.subjects import subject_resolve
 from arrimage.screening.models import Screening
 
@@ -42,7 +42,7 @@ def is_screening_reader(actor: Membership | None) -> bool:
     a role that reads (and so writes) exploitation."""
     if actor is None:
         return False
-    if actor.organisation.type in ENFORCEMENT_TYPES:
+    if is_enforcement(actor.organisation.type):
         return False
     return Category.EXPLOITATION in categories_role_may_write(actor.role)
 

@@ -35,6 +35,7 @@ from django.utils import timezone
 from arrimage.cases.access import case_subject
 from arrimage.cases.models import Case
 from arrimage.core.audit import audit_record
+from arrimage.orientation.models import UnmetNeed
 from arrimage.privacy.categories import Purpose
 from arrimage.privacy.grants import statistics_grants
 from arrimage.privacy.models import ConsentRecord
@@ -447,8 +448,6 @@ def unmet_need_counts(*, regions: Iterable[str], year: int) -> dict[tuple[str, s
     ``GROUP BY``. These records are anonymised when they are made (no person, case or
     organisation), so no consent applies and the counted unit is the record: a person
     searched for on several days counts several times (see ``docs/trends.md``)."""
-    from arrimage.orientation.models import UnmetNeed
-
     rows = (
         UnmetNeed.objects.filter(recorded_on__year=year, region_code__in=list(regions))
         .values_list("need", "region_code")
