@@ -41,7 +41,7 @@ from arrimage.core.errors import NotFound
 from arrimage.privacy import consent as consent_service
 from arrimage.privacy.categories import Category, Purpose
 from arrimage.privacy.models import ConsentMethod
-from arrimage.privacy.policy import ENFORCEMENT_TYPES, categories_role_may_write, may_share_with
+from arrimage.privacy.policy import categories_role_may_write, is_enforcement, may_share_with
 
 
 def _membership(request: HttpRequest) -> Membership | None:
@@ -268,7 +268,7 @@ def case_detail_view(request: HttpRequest, case_id: UUID) -> HttpResponse:
             # Screening answers never reach police, border enforcement or prosecution.
             "screening_offered": "exploitation" in readable
             and membership is not None
-            and membership.organisation.type not in ENFORCEMENT_TYPES,
+            and not is_enforcement(membership.organisation.type),
             "writable_categories": [(c, label) for c, label in Category.choices if c in readable],
             "need_types": [
                 (value, label)
