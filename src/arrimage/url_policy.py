@@ -111,6 +111,7 @@ URL_POLICY: dict[str, Access] = {
     # is for organisation admins and coordinators (others get 404); exports apply the policy.
     "law25:privacy_notice": Access.PUBLIC,
     "law25:privacy_settings": Access.ORGANISATION_ADMIN,
+    "law25:retention_preview": Access.ORGANISATION_ADMIN,
     "law25:audit_organisation": Access.ORGANISATION_ADMIN,
     "law25:incident_list": Access.AUTHENTICATED,
     "law25:incident_create": Access.AUTHENTICATED,
@@ -193,4 +194,14 @@ URL_POLICY: dict[str, Access] = {
     "api:orientation_referral_transition": Access.API,
     "api:orientation_service_response": Access.API,
     "api:orientation_unmet_needs": Access.API,
+    # Screening (issue 15): members whose role reads exploitation, in an organisation that is
+    # not police, border enforcement or prosecution; each page applies the policy to the
+    # screening and denied answers 404.
+    "screening:list": Access.AUTHENTICATED,
+    "screening:start": Access.AUTHENTICATED,
+    "screening:question": Access.AUTHENTICATED,
+    "screening:result": Access.AUTHENTICATED,
+    "screening:attach": Access.AUTHENTICATED,
+    "api:screening_list": Access.API,
+    "api:screening_detail": Access.API,
 }

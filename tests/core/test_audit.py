@@ -1,11 +1,17 @@
-"""The audit chain: append-only in the database, and audit-verify catches any tampering."""
+"""The audit chains: append-only in the database, audit-verify catches any tampering in any
+chain, and concurrent writers on PostgreSQL each take a chain of their own."""
+
+import hashlib
+import json
+import threading
+from datetime import UTC
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, close_old_connections, connection, transaction
 
-from arrimage.core.audit import GENESIS_HASH, audit_record, audit_verify
-from arrimage.core.models import AuditEvent
+from arrimage.core.audit import AUDIT_CHAINS, GENESIS_HASH, _append, audit_record, audit_verify
+from arrimage.core.models import AuditEvent, AuditHead
 
 pytestmark = pytest.mark.django_db
 
@@ -141,3 +147,165 @@ def test_events_hold_ids_only(side_a, client):
         text = str(event.details) + event.target_id
         assert user.email not in text
         assert user.full_name not in text
+
+
+# Several chains ---------------------------------------------------------------------------------
+
+
+def record_in(chain: int, count: int) -> list[AuditEvent]:
+    """Events in a given chain, as concurrent writers would have left them."""
+    return [
+        _append(
+            chain=chain,
+            action="test_event",
+            actor_id=None,
+            organisation_id=None,
+            target_type="thing",
+            target_id=f"{chain}-{i}",
+            details={"n": i},
+        )
+        for i in range(count)
+    ]
+
+
+@pytest.fixture
+def three_chains() -> dict[int, list[AuditEvent]]:
+    chains = {chain: record_in(chain, 4) for chain in (1, 2, 5)}
+    assert audit_verify() == (12, None)
+    drop_append_only_triggers()
+    return chains
+
+
+def _problem() -> tuple[int, int, str]:
+    _checked, problem = audit_verify()
+    assert problem is not None
+    return problem.chain, problem.sequence, problem.kind
+
+
+def test_each_chain_numbers_and_links_its_own_events(three_chains):
+    for chain, events in three_chains.items():
+        assert [(e.chain, e.sequence) for e in events] == [(chain, n) for n in (1, 2, 3, 4)]
+        assert events[0].previous_hash == GENESIS_HASH
+        assert [e.previous_hash for e in events[1:]] == [e.hash for e in events[:-1]]
+        assert AuditHead.objects.get(pk=chain).hash == events[-1].hash
+
+
+def test_a_modified_event_is_caught_in_its_chain(three_chains):
+    AuditEvent.objects.filter(pk=three_chains[5][1].pk).update(target_id="999")
+    assert _problem() == (5, 2, "modified")
+    with pytest.raises(CommandError, match="chain 5, sequence 2, modified"):
+        call_command("audit_verify")
+
+
+def test_an_event_deleted_from_the_middle_of_a_chain_is_caught(three_chains):
+    AuditEvent.objects.filter(pk=three_chains[2][1].pk).delete()
+    assert _problem() == (2, 2, "deleted")
+
+
+def test_events_deleted_from_the_end_of_a_chain_are_caught_by_its_head(three_chains):
+    AuditEvent.objects.filter(pk__in=[e.pk for e in three_chains[5][2:]]).delete()
+    assert _problem() == (5, 3, "deleted")
+
+
+def test_a_whole_chain_deleted_is_caught_by_its_head(three_chains):
+    AuditEvent.objects.filter(chain=2).delete()
+    assert _problem() == (2, 1, "deleted")
+
+
+def test_events_reordered_in_a_chain_are_caught(three_chains):
+    second, third = three_chains[5][1], three_chains[5][2]
+    AuditEvent.objects.filter(pk=second.pk).update(sequence=100)
+    AuditEvent.objects.filter(pk=third.pk).update(sequence=2)
+    AuditEvent.objects.filter(pk=second.pk).update(sequence=3)
+    assert _problem() == (5, 2, "inserted")
+
+
+def test_an_event_moved_to_another_chain_is_caught(three_chains):
+    last = three_chains[2][-1]
+    AuditEvent.objects.filter(pk=last.pk).update(chain=5, sequence=5)
+    AuditHead.objects.filter(pk=5).update(sequence=5, hash=last.hash)
+    AuditHead.objects.filter(pk=2).update(sequence=3, hash=three_chains[2][2].hash)
+    # Its link does not fit chain 5, and its hash names chain 2.
+    assert _problem() == (5, 5, "inserted")
+
+
+def test_an_event_forged_into_a_chain_that_does_not_exist_is_caught(three_chains):
+    AuditEvent.objects.create(
+        chain=AUDIT_CHAINS + 1,
+        sequence=1,
+        occurred_at=three_chains[1][0].occurred_at,
+        action="forged",
+        details={},
+        previous_hash=GENESIS_HASH,
+        hash="f" * 64,
+    )
+    assert _problem() == (AUDIT_CHAINS + 1, 1, "inserted")
+
+
+def test_chain_1_keeps_the_hash_format_of_the_single_log_so_old_events_still_verify():
+    """The log written before the chains became chain 1 without rewriting an event: its events
+    hash exactly as they did then, computed here independently of core/audit.py."""
+    event = record_events(1)[0]
+    payload = {
+        "sequence": 1,
+        "occurred_at": event.occurred_at.astimezone(UTC).isoformat(timespec="microseconds"),
+        "action": "test_event",
+        "actor_id": None,
+        "organisation_id": None,
+        "target_type": "thing",
+        "target_id": "0",
+        "details": {"n": 0},
+        "previous_hash": GENESIS_HASH,
+    }
+    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    assert (event.chain, event.sequence) == (1, 1)
+    assert event.hash == hashlib.sha256(GENESIS_HASH.encode() + canonical.encode()).hexdigest()
+
+
+def test_every_chain_has_its_head_from_the_migration():
+    assert list(AuditHead.objects.order_by("pk").values_list("pk", flat=True)) == list(
+        range(1, AUDIT_CHAINS + 1)
+    )
+
+
+WRITERS = 8
+ROUNDS = 5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_on_postgresql_append_side_by_side_and_the_chains_verify():
+    """Eight threads, each on its own connection, append in rounds; in each round all of them
+    hold their transaction open at once (a barrier), so each must have found a free chain of
+    its own instead of waiting for another's: the round could not complete otherwise."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has one writer at a time")
+    barrier = threading.Barrier(WRITERS, timeout=60)
+    chains: list[set[int]] = [set() for _ in range(ROUNDS)]
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+
+    def writer(number: int) -> None:
+        try:
+            for round_ in range(ROUNDS):
+                with transaction.atomic():
+                    first = audit_record(action="test_event", target_id=f"{number}-{round_}")
+                    second = audit_record(action="test_event", target_id=f"{number}-{round_}b")
+                    assert second.chain == first.chain  # the head it holds, not another
+                    with lock:
+                        chains[round_].add(first.chain)
+                    barrier.wait()
+        except BaseException as error:  # reported by the main thread
+            errors.append(error)
+            barrier.abort()
+        finally:
+            close_old_connections()
+            connection.close()
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(WRITERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors, errors
+    assert all(len(used) == WRITERS for used in chains), chains
+    assert audit_verify() == (WRITERS * ROUNDS * 2, None)

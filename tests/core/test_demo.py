@@ -70,7 +70,9 @@ def test_cli_audit_verify_exits_non_zero_on_tampering(capsys):
             cursor.execute("ALTER TABLE privacy_auditevent DISABLE TRIGGER USER")
         else:
             cursor.execute("DROP TRIGGER privacy_auditevent_no_update")
-        cursor.execute("UPDATE privacy_auditevent SET action = 'forged' WHERE sequence = 1")
+        cursor.execute(
+            "UPDATE privacy_auditevent SET action = 'forged' WHERE chain = 1 AND sequence = 1"
+        )
     with pytest.raises(SystemExit) as exit_info:
         main(["audit-verify"])
     assert exit_info.value.code != 0

@@ -29,7 +29,11 @@ def feed(side_a, side_b):
             capacity=("bed", 2, 5),
         ),
         "open": service_make(
-            org_a, name_fr="Centre de jour", terms=("basic_needs",), municipality="laval"
+            org_a,
+            name_fr="Centre de jour",
+            terms=("basic_needs",),
+            municipality="laval",
+            capacity=("bed", 4, 6),
         ),
         "clinic": service_make(
             org_b,
@@ -61,7 +65,11 @@ def test_service_detail_validates_fully_nested(client, feed):
     data = client.get(f"/hsds/services/{feed['shelter'].pk}").json()
     assert_valid("compiled/service.json", data)
     assert data["name"] == "Hébergement d'urgence" and data["name_en"] == "Emergency shelter"
-    assert data["capacities"][0]["available"] == 2
+    # A confidential shelter's availability is for signed-in members only (issue 13).
+    assert "capacities" not in data
+    open_doc = client.get(f"/hsds/services/{feed['open'].pk}").json()
+    assert_valid("compiled/service.json", open_doc)
+    assert open_doc["capacities"][0]["available"] == 4
     codes = {a["taxonomy_term"]["code"] for a in data["attributes"]}
     assert codes == {"housing_emergency", "gender_women"}
     location = data["service_at_locations"][0]["location"]

@@ -6,6 +6,7 @@ import pytest
 
 from arrimage.directory.search import SearchParams, directory_search
 from arrimage.directory.text import normalise, query_words
+from tests.conftest import login
 from tests.directory.conftest import directory_org, service_make
 
 pytestmark = pytest.mark.django_db
@@ -243,7 +244,10 @@ def test_search_page_shows_eligibility_and_freshness(client, catalogue):
     assert "18" in html  # age at a glance
 
 
-def test_search_page_marks_stale_availability(client, catalogue):
+def test_search_page_marks_stale_availability(client, side_a, catalogue):
+    # Maison Aube's address is confidential: its availability is for members only.
+    assert "stale-flag" not in client.get("/repertoire/", {"q": "Aube"}).content.decode()
+    login(client, side_a.user("caseworker"))
     html = client.get("/repertoire/", {"q": "Aube"}).content.decode()
     assert "stale-flag" in html
     fresh = client.get("/repertoire/", {"q": "femmes", "region": "QC-13"}).content.decode()

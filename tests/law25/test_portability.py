@@ -133,3 +133,113 @@ def test_the_firewall_holds_in_exports(client, side_a, police_side, coalition, c
 def test_post_is_refused(client, side_a, cases):
     login(client, side_a.user(Role.CASEWORKER))
     assert client.post(_url(cases[0], "json")).status_code == 405
+
+
+# The person's referrals, holds, consents and the access log of their case. ------------------
+
+
+@pytest.fixture
+def referred(coalition, side_a, side_b, cases):
+    """Each side's identical case referred, with a hold and a note, to a shelter of its own
+    coalition, after the person's consent."""
+    from datetime import timedelta
+
+    from arrimage.orientation.holds import bed_hold_create
+    from arrimage.orientation.referrals import referral_create_and_send
+    from tests.conftest import make_side
+    from tests.orientation.conftest import agreement_for_referrals, consent_to, make_service
+
+    made = {}
+    for side, label, case in ((side_a, "A", cases[0]), (side_b, "B", cases[1])):
+        home = side.organisation.coalitions.get()
+        shelter = make_side(f"Refuge {label}", org_type="shelter", coalition=home)
+        agreement_for_referrals(home, _membership(side, Role.COORDINATOR))
+        service = make_service(
+            shelter.organisation,
+            name_fr=f"Refuge {label}",
+            terms=("housing_emergency",),
+            capacities=(("bed", 3, 5, timedelta(hours=1)),),
+        )
+        consent_to(case, shelter.organisation, ["identity", "coordination"])
+        hold = bed_hold_create(actor=_membership(side), service_id=service.pk, unit="bed")
+        referral = referral_create_and_send(
+            actor=_membership(side),
+            case_id=case.pk,
+            service_id=service.pk,
+            categories=["identity", "coordination"],
+            need="emergency_housing",
+            hold_id=hold.pk,
+            note=f"mk-{label.lower()}-referral-note",
+        )
+        made[label] = (referral, hold)
+    return made
+
+
+def test_the_export_holds_referrals_holds_consents_and_the_access_log(
+    client, side_a, cases, referred
+):
+    case_a, case_b = cases
+    referral_a, hold_a = referred["A"]
+    referral_b, hold_b = referred["B"]
+    login(client, side_a.user(Role.CASEWORKER))
+    client.get(f"/dossiers/{case_a.pk}/")  # a read the access log keeps
+    response = client.get(_url(case_a, "json"))
+    assert response.status_code == 200
+    document = json.loads(response.content)
+    [referral] = document["referrals"]
+    assert referral["id"] == str(referral_a.pk)
+    assert referral["service"] == "Refuge A"
+    assert referral["status"] == "sent"
+    assert referral["shared_categories"] == ["coordination", "identity"]
+    assert [event["note"] for event in referral["timeline"]] == ["", "mk-a-referral-note"]
+    assert referral["hold"]["id"] == str(hold_a.pk)
+    assert referral["hold"]["unit"] == "bed"
+    assert referral["hold"]["status"] == "active"
+    [consent] = document["consents"]
+    assert consent["recipient"] == "Organisation Refuge A"
+    log = document["cases"][0]["access_log"]
+    assert {"case_read", "case_created"} <= {entry["action"] for entry in log}
+    assert all(entry["organisation"] == "Organisation A" for entry in log)
+    text = response.content.decode()
+    # Nothing of the other organisation's identical person.
+    for other in (str(referral_b.pk), str(hold_b.pk), "mk-b-", "Refuge B", str(case_b.pk)):
+        assert other not in text
+    pdf_text = _pdf_text(client.get(_url(case_a, "pdf") + "?langue=fr-ca").content)
+    assert "mk-a-referral-note" in pdf_text
+    assert "Refuge A" in pdf_text
+    assert "Refuge B" not in pdf_text and "mk-b-" not in pdf_text
+
+
+def test_a_partner_export_holds_no_access_log_and_no_consent(
+    client, side_a, coalition, cases, referred
+):
+    """A partner with the person's consent exports what it may read: never the lead's access
+    log, consents or referrals."""
+    from tests.conftest import make_side
+
+    case_a, _case_b = cases
+    from arrimage.coalition.models import OrganisationType
+    from arrimage.privacy.agreements import agreement_version_create
+    from arrimage.privacy.categories import Purpose
+    from arrimage.privacy.policy import may_share_with
+
+    partner = make_side("Partner", coalition=coalition)
+    agreement_version_create(
+        actor_membership=_membership(side_a, Role.COORDINATOR),
+        coalition=coalition,
+        rules=[
+            (f, t, c, p)
+            for f in OrganisationType.values
+            for t in OrganisationType.values
+            for c in Category.values
+            for p in (Purpose.COORDINATION, Purpose.REFERRAL)
+            if may_share_with(organisation_type=t, category=c)
+        ],
+    )
+    consent_for(case_a, partner.organisation, state="given")
+    login(client, partner.user(Role.CASEWORKER))
+    document = json.loads(client.get(_url(case_a, "json")).content)
+    assert document["referrals"] == []
+    assert document["consents"] == []
+    assert "access_log" not in document["cases"][0]
+    assert "mk-a-referral-note" not in json.dumps(document)

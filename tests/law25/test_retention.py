@@ -396,3 +396,46 @@ def test_the_retention_command_runs_the_schedule(side_a):
     out = StringIO()
     call_command("retention_run", stdout=out)
     _assert_anonymised(case)
+
+
+def test_the_dry_run_page_shows_the_organisation_what_would_be_done_and_writes_nothing(
+    client, side_a, side_b
+):
+    from tests.conftest import login
+
+    days = retention.retention_default_days()
+    old = {
+        "A": _case(side_a, "A-old", closed_days_ago=days + 10),
+        "B": _case(side_b, "B-old", closed_days_ago=days + 10),
+    }
+    _case(side_a, "A-recent", closed_days_ago=days - 10)
+    _case(side_b, "B-recent", closed_days_ago=days - 10)
+    # B keeps its cases longer: its old case is not due yet.
+    retention_override_set(actor=_membership(side_b, Role.ORGANISATION_ADMIN), days=days + 20)
+    rows = _row_counts()
+    # Logging in and out is audited; reading the page is not.
+    sessions = ["login", "logout"]
+    events = AuditEvent.objects.exclude(action__in=sessions).count()
+
+    login(client, side_a.user(Role.ORGANISATION_ADMIN))
+    page = client.get("/confidentialite/organisation/conservation/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "1 dossier serait anonymisé" in html
+    assert f"{days}\u00a0jours" in html or f"{days} jours" in html
+    client.logout()
+    login(client, side_b.user(Role.ORGANISATION_ADMIN))
+    html_b = client.get("/confidentialite/organisation/conservation/").content.decode()
+    assert "0 dossier serait anonymisé" in html_b
+    client.logout()
+    for role in (Role.CASEWORKER, Role.COORDINATOR, Role.ANALYST, Role.SERVICE_STAFF):
+        login(client, side_a.user(role))
+        assert client.get("/confidentialite/organisation/conservation/").status_code == 404
+        client.logout()
+
+    rows["core.AuditEvent"] = AuditEvent.objects.count()
+    assert _row_counts() == rows
+    assert AuditEvent.objects.exclude(action__in=sessions).count() == events
+    _assert_intact(old["A"], "A-old")
+    _assert_intact(old["B"], "B-old")
+    assert retention_run().anonymised == {"case": 1}

@@ -5,8 +5,9 @@ import pytest
 
 from arrimage.accounts import demo
 from arrimage.cases.models import Case
-from arrimage.coalition.models import CoalitionLevel
+from arrimage.coalition.models import CoalitionLevel, Organisation
 from arrimage.trends import demo as trends_demo
+from arrimage.trends import sources
 from arrimage.trends.models import Release, StatisticsRecord
 
 pytestmark = pytest.mark.django_db
@@ -25,9 +26,14 @@ def test_demo_builds_history_and_releases(monkeypatch):
     assert rollup.method == "rollup"
     assert len(rollup.content["sources"]) == made - 1
     assert StatisticsRecord.objects.count() == 120
-    assert StatisticsRecord.objects.filter(statistics_consent_until__isnull=False).exists()
+    assert StatisticsRecord.objects.filter(counted=True).exists()
     keys = {table["key"] for table in rollup.content["tables"]}
     assert {"trp_delay_quarter", "mental_health_access", "referral_outcome_need"} <= keys
-    counted = StatisticsRecord.objects.filter(statistics_consent_until__isnull=False)
-    assert counted.exclude(trp_delay__in=["", "no_permit", "unknown"]).exists()
-    assert counted.filter(mental_health__in=["met", "in_progress", "open", "unmet"]).exists()
+    organisations = Organisation.objects.values_list("pk", flat=True)
+    timelines, mental = set(), set()
+    for year in {opened.year for opened in Case.objects.values_list("opened_at", flat=True)}:
+        tally = sources.tally_sum(organisation_ids=organisations, year=year)
+        timelines |= {key[1] for key in sources.grouped_counts(tally=tally, name="immigration")}
+        mental |= {key[0] for key in sources.grouped_counts(tally=tally, name="mental")}
+    assert timelines - {"", "no_permit", "unknown"}
+    assert mental & {"met", "in_progress", "open", "unmet"}

@@ -13,7 +13,6 @@ from arrimage.orientation.models import Referral
 from arrimage.privacy.categories import Category
 from arrimage.privacy.models import ConsentRecord
 from arrimage.trends import services, sources
-from arrimage.trends.models import StatisticsRecord
 from arrimage.trends.tables import SECTIONS
 from tests.orientation.conftest import make_service
 from tests.trends.conftest import member, open_case, statistics_consent
@@ -89,14 +88,12 @@ def test_codes_outside_the_consent_are_not_stated(side_a, partner):
     _permit(side_a, case, issued=case.opened_at.date())
     _mental_health(side_a, case, status="met", coverage="ramq")
     leaves = _leaves(side_a, sections=list(SECTIONS))
-    record = StatisticsRecord.objects.get(case_id=case.pk)
-    assert (record.gender, record.immigration, record.exploitation) == ("male", "unknown", 0)
-    assert (record.trp_delay, record.mental_health, record.health_coverage) == (
-        "unknown",
-        "unknown",
-        "unknown",
-    )
-    assert (record.referral_first, record.referral_second) == ("", "")
+    quarter = f"Q{(case.opened_at.month - 1) // 3 + 1}"
+    assert leaves["gender_age"] == {("male", "25_plus"): 1}
+    assert leaves["immigration_quarter"] == {("unknown", quarter): 1}
+    assert leaves["exploitation_quarter"] == {("not_recorded", quarter): 1}
+    assert leaves["trp_delay_quarter"] == {("unknown", quarter): 1}
+    assert not leaves["referral_outcome_need"]
     assert set(leaves["mental_health_access"]) == {("unknown", "unknown")}
     assert set(leaves["immigration_applications"]) == {
         ("asylum", "unknown"),

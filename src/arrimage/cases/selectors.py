@@ -4,8 +4,8 @@ that simply lack every field the reader may not read.
 
 Interfaces used by other parts of Arrimage (Law 25 portability, retention):
 
-- :func:`person_export_data` — everything about a person the actor may read, as JSON-ready
-  data.
+- :func:`person_export_grants` and :func:`person_export_data` — everything about a person
+  the actor may read, as JSON-ready data.
 """
 
 from collections import defaultdict
@@ -37,7 +37,7 @@ from arrimage.cases.sealing import category_data, open_text
 from arrimage.core.errors import NotFound
 from arrimage.core.paging import page_number
 from arrimage.privacy.categories import Category, Purpose
-from arrimage.privacy.consent import consents_active_for_recipient
+from arrimage.privacy.consent import consents_active_for_recipient, consents_of_person
 from arrimage.privacy.models import ConsentRecord
 from arrimage.privacy.policy import may_read_access_log, reader_of, reads_in_own_records
 
@@ -400,69 +400,6 @@ def case_list_for_worklist(
     )
 
 
-# Search ---------------------------------------------------------------------------------------
-
-SEARCH_CANDIDATES = 2000
-
-
-def _searchable_texts(grant: CaseGrant) -> list[tuple[Category, str]]:
-    texts: list[tuple[Category, str]] = []
-    case = grant.case
-    for category in PERSON_CATEGORIES:
-        if grant.may(category):
-            texts.extend(
-                (category, str(val))
-                for val in category_data(grant, case.person, category).values()
-                if val
-            )
-    readable = [str(c) for c in grant.readable]
-    for note in Note.objects.filter(case=case, category__in=readable):
-        texts.append((Category(note.category), open_text(grant, note, "body_sealed")))
-    for task in Task.objects.filter(case=case, category__in=readable):
-        texts.append((Category(task.category), open_text(grant, task, "title_sealed")))
-    return texts
-
-
-def case_search(
-    *, actor_membership: Membership | None, query: str, path: str = "search"
-) -> list[dict[str, Any]]:
-    """Cases whose readable information contains the query (case-insensitive), or whose
-    reference is the query. Only readable categories are searched: a match in a category the
-    reader may not read is no match. Scans the 2,000 most recently updated visible cases;
-    text is sealed, so the database cannot search it."""
-    if actor_membership is None:
-        raise NotFound
-    needle = query.strip().casefold()
-    if len(needle) < 2:
-        return []
-    grants, _more = visible_grants(actor_membership=actor_membership, limit=SEARCH_CANDIDATES)
-    results = []
-    matched = []
-    for grant in grants:
-        if grant.case.reference.casefold() == needle:
-            hits = ["reference"]
-        else:
-            hits = sorted(
-                {str(cat) for cat, text in _searchable_texts(grant) if needle in text.casefold()}
-            )
-        if hits:
-            person = {}
-            if grant.may(Category.IDENTITY):
-                person = {
-                    k: val
-                    for k, val in category_data(grant, grant.case.person, Category.IDENTITY).items()
-                    if k in ("alias", "given_name")
-                }
-            summary = _case_header(grant, person)
-            summary["matched_in"] = hits
-            results.append(summary)
-            matched.append(grant)
-    access_record(
-        actor_membership=actor_membership, grants=matched, action="case_search", path=path
-    )
-    return results
-
-
 # Export ---------------------------------------------------------------------------------------
 
 
@@ -483,11 +420,9 @@ def case_export(
     return view
 
 
-def person_export_data(*, actor: Membership | None, person_id: UUID | str) -> dict[str, Any]:
-    """Law 25 portability: everything about a person that the actor may read, filtered by the
-    policy, as JSON-ready data (dates are ``date``/``datetime`` objects; serialise with
-    ``DjangoJSONEncoder``). ``{"person": {...}, "cases": [case views], "consents": [...]}``.
-    Missing or unreadable: ``NotFound``. Audited (action ``person_exported``)."""
+def person_export_grants(*, actor: Membership | None, person_id: UUID | str) -> list[CaseGrant]:
+    """The actor's grants on each case of the person that it may read something of, oldest
+    case first. Missing or unreadable: ``NotFound``."""
     if actor is None:
         raise NotFound
     try:
@@ -502,10 +437,38 @@ def person_export_data(*, actor: Membership | None, person_id: UUID | str) -> di
     grants = [g for g in case_grants(actor_membership=actor, cases=cases) if g.readable]
     if not grants:
         raise NotFound
-    views = [case_view_build(g) for g in grants]
-    person = dict(views[0]["person"])
-    from arrimage.privacy.consent import consents_of_person
+    return grants
 
+
+def _access_log_export(grant: CaseGrant) -> list[dict[str, Any]]:
+    """The whole access log of a case, oldest first, for its lead organisation's export."""
+    entries = CaseAccess.objects.filter(case_id=grant.case.pk).select_related("organisation")
+    return [
+        {
+            "occurred_at": entry.occurred_at,
+            "organisation": entry.organisation.name if entry.organisation else "",
+            "action": entry.action,
+            "path": entry.path,
+            "categories": [c for c in entry.categories.split(",") if c],
+        }
+        for entry in entries.order_by("occurred_at", "id")
+    ]
+
+
+def person_export_data(*, actor: Membership, grants: list[CaseGrant]) -> dict[str, Any]:
+    """Law 25 portability: everything about a person that the actor may read on these cases
+    (:func:`person_export_grants`), filtered by the policy, as JSON-ready data (dates are
+    ``date``/``datetime`` objects; serialise with ``DjangoJSONEncoder``). ``{"person": {...},
+    "cases": [case views], "consents": [...]}``; the lead organisation's case views carry the
+    case's access log, and only the lead organisation gets the consents. Audited (action
+    ``person_exported``)."""
+    views = []
+    for grant in grants:
+        view = case_view_build(grant)
+        if grant.is_lead:
+            view["access_log"] = _access_log_export(grant)
+        views.append(view)
+    person = dict(views[0]["person"])
     consents = []
     if any(g.is_lead for g in grants):
         consents = [

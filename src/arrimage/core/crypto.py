@@ -18,7 +18,9 @@ from pathlib import Path
 from uuid import UUID
 
 from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.db import models, transaction
 
@@ -90,6 +92,7 @@ _cache_lock = threading.Lock()
 def clear_key_cache() -> None:
     with _cache_lock:
         _cache.clear()
+        _derived.clear()
 
 
 def scope_for(organisation_id: UUID | str | None) -> str:
@@ -107,6 +110,29 @@ def _data_key(scope: str, version: int) -> bytes:
     key = unwrap(master_key(), scope=scope, version=version, wrapped=bytes(row.wrapped_key))
     with _cache_lock:
         _cache[(scope, version)] = key
+    return key
+
+
+_derived: dict[tuple[str, bytes], bytes] = {}
+
+
+def derived_key(*, scope: str, purpose: bytes) -> bytes:
+    """A 32-byte key for ``purpose`` (such as keyed hashes of a blind index), derived with
+    HKDF-SHA256 from the scope's first data key. The first data key stays when the data keys
+    rotate and keeps its value when the master key is re-wrapped, so the derived key, and
+    whatever was computed with it, survives both. The scope gets its first key if it has none.
+    """
+    cached = _derived.get((scope, purpose))
+    if cached is not None:
+        return cached
+    first = DataKey.objects.filter(scope=scope).order_by("version").only("version").first()
+    if first is None:
+        first = data_key_create(scope=scope)
+    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"arrimage|" + purpose).derive(
+        _data_key(scope, first.version)
+    )
+    with _cache_lock:
+        _derived[(scope, purpose)] = key
     return key
 
 
@@ -146,12 +172,16 @@ def encrypt(
     row_id: object,
     field: str,
     organisation_id: UUID | str | None,
+    version: int | None = None,
 ) -> bytes:
+    """``version``: the scope's active key version, when the caller seals many values at once
+    (:func:`seal_fields`); read from the database otherwise."""
     # The last safety net (core/text.py): a surrogate would seal fine inside escaped JSON and
     # then break every page that opens it. A NUL is harmless inside a ciphertext.
     storable_check(plaintext, where="the encryption", nul=False)
     scope = scope_for(organisation_id)
-    version = _active_version(scope)
+    if version is None:
+        version = _active_version(scope)
     nonce = os.urandom(12)
     sealed = AESGCM(_data_key(scope, version)).encrypt(
         nonce,
@@ -219,6 +249,29 @@ def seal_field(instance: models.Model, field: str, plaintext: str) -> bytes:
         field=field,
         organisation_id=_organisation_of(instance, spec),
     )
+
+
+def seal_fields(items: list[tuple[models.Model, str]], field: str) -> list[bytes]:
+    """Seal one field of many rows: the active key version is read once per scope."""
+    versions: dict[str, int] = {}
+    sealed = []
+    for instance, plaintext in items:
+        spec = _spec(type(instance), field)
+        organisation_id = _organisation_of(instance, spec)
+        scope = scope_for(organisation_id)
+        if scope not in versions:
+            versions[scope] = _active_version(scope)
+        sealed.append(
+            encrypt(
+                plaintext,
+                table=instance._meta.db_table,
+                row_id=instance.pk,
+                field=field,
+                organisation_id=organisation_id,
+                version=versions[scope],
+            )
+        )
+    return sealed
 
 
 def open_field(instance: models.Model, field: str) -> str:

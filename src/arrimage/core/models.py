@@ -119,9 +119,11 @@ class DataKey(models.Model):
 
 
 class AuditEvent(models.Model):
-    """One event of the append-only, hash-chained audit log. Ids only, never personal data."""
+    """One event of the append-only, hash-chained audit log. Ids only, never personal data.
+    ``sequence`` numbers the events of one ``chain`` (core/audit.py); ``id`` orders them all."""
 
-    sequence = models.BigIntegerField(unique=True)
+    chain = models.PositiveSmallIntegerField(default=1)
+    sequence = models.BigIntegerField()
     occurred_at = models.DateTimeField()
     action = models.CharField(max_length=64)
     actor_id = models.UUIDField(null=True)
@@ -134,8 +136,11 @@ class AuditEvent(models.Model):
 
     class Meta:
         db_table = "privacy_auditevent"  # created by the privacy app
-        ordering = ["sequence"]
+        ordering = ["id"]
         verbose_name = _("audit event")
+        constraints = [
+            models.UniqueConstraint(fields=["chain", "sequence"], name="audit_event_chain_sequence")
+        ]
         indexes = [
             models.Index(
                 fields=["target_type", "target_id"], name="privacy_aud_target__837504_idx"
@@ -144,11 +149,12 @@ class AuditEvent(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"audit event {self.sequence}: {self.action}"
+        return f"audit event {self.chain}.{self.sequence}: {self.action}"
 
 
 class AuditHead(models.Model):
-    """The last sequence number and hash; updating it first serialises appends."""
+    """One chain's last sequence number and hash (pk = the chain); updating it first
+    serialises the appends to that chain."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     sequence = models.BigIntegerField(default=0)
@@ -158,4 +164,4 @@ class AuditHead(models.Model):
         db_table = "privacy_audithead"  # created by the privacy app
 
     def __str__(self) -> str:
-        return f"audit head at {self.sequence}"
+        return f"audit chain {self.pk} at {self.sequence}"

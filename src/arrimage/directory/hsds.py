@@ -541,10 +541,21 @@ class HsdsWriter:
                         }
                     )
                     for c in service.capacities.all()
+                    if self.availability_shown(service)
                 ],
             }
         )
         return doc
+
+    def availability_shown(self, service: Service) -> bool:
+        """How many places a service has free is for signed-in members only when it is
+        offered at a confidential location (issue 13): a reader who does not see every such
+        address does not see the availability either."""
+        return all(
+            self.reveal(sal.location)
+            for sal in service.service_at_locations.all()
+            if sal.location.is_confidential
+        )
 
     def organization_full(
         self, org: DirectoryOrganization, services: list[dict[str, Any]]

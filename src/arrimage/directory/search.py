@@ -30,7 +30,7 @@ import math
 import re
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -65,6 +65,10 @@ class SearchParams:
     available_now: bool = False
     safety: tuple[str, ...] = ()
     page: int = 1
+    # Set by directory_search for a reader who is not signed in: the availability of a
+    # service at a confidential location is for members only (issue 13), so "available now"
+    # leaves such services out rather than telling a full one from an open one.
+    public_reader: bool = False
 
     @property
     def has_filters(self) -> bool:
@@ -167,6 +171,13 @@ def _row_filters(params: SearchParams) -> tuple[list[str], list[Any]]:
     if params.available_now:
         where.append("e.available > 0 AND e.capacity_updated >= %s")
         args.append(timezone.now() - STALE_AFTER)
+        if params.public_reader:
+            where.append(
+                "NOT EXISTS (SELECT 1 FROM directory_serviceatlocation sal "
+                "JOIN directory_location l ON l.id = sal.location_id "
+                "WHERE sal.service_id = e.service_id AND l.is_confidential = %s)"
+            )
+            args.append(True)
     return where, args
 
 
@@ -533,9 +544,30 @@ def _notes(text: TextQuery) -> dict[str, Any]:
     }
 
 
+def is_confidential_summary(summary: dict[str, Any]) -> bool:
+    """A service offered at a confidential location (its index summary says so)."""
+    return any(place.get("confidential") for place in summary.get("places", []))
+
+
+def _availability_hidden(hit: SearchHit) -> SearchHit:
+    if not is_confidential_summary(hit.summary):
+        return hit
+    summary = {**hit.summary, "capacities": []}
+    return replace(hit, summary=summary, available=None, capacity_updated=None)
+
+
 def directory_search(*, actor: object, params: SearchParams) -> SearchPage:
-    """Search the directory. Everything a hit carries is public: ``actor`` (a membership or
-    None) does not widen it; the detail page applies the confidentiality rule."""
+    """Search the directory. Everything a hit carries is public, but for one thing: the
+    availability of a service at a confidential location, which only a signed-in member
+    (``actor`` not None) gets. The detail page applies the address rule."""
+    if actor is not None:
+        return _directory_search(replace(params, public_reader=False))
+    page = _directory_search(replace(params, public_reader=True))
+    page.hits = [_availability_hidden(hit) for hit in page.hits]
+    return page
+
+
+def _directory_search(params: SearchParams) -> SearchPage:
     text = query_parse(params.q)
     page = max(1, params.page)
     notes = _notes(text)

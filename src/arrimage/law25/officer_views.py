@@ -1,5 +1,5 @@
-"""The public privacy page, and the page where an organisation admin names its officer and
-chooses how long closed cases are kept."""
+"""The public privacy page, the page where an organisation admin names its officer and
+chooses how long closed cases are kept, and the retention dry run of the organisation."""
 
 from django import forms
 from django.contrib import messages
@@ -7,8 +7,10 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_GET
 
 from arrimage.accounts.middleware import two_factor_exempt
 from arrimage.core.text import EmailField, TextField
@@ -18,14 +20,18 @@ from arrimage.law25.officer import (
     privacy_officer_set,
     privacy_officers_public,
 )
-from arrimage.law25.retention import retention_default_days, retention_override_set
+from arrimage.law25.retention import (
+    retention_default_days,
+    retention_override_set,
+    retention_preview_for,
+)
 from arrimage.law25.retention_models import (
     MAXIMUM_RETENTION_DAYS,
     MINIMUM_RETENTION_DAYS,
     RetentionOverride,
 )
 from arrimage.privacy.categories import Category
-from arrimage.privacy.policy import FIREWALLED_CATEGORIES
+from arrimage.privacy.policy import categories_firewalled
 
 
 class OfficerForm(forms.Form):
@@ -61,7 +67,7 @@ def privacy_notice_view(request: HttpRequest) -> HttpResponse:
             "operator_officer": operator_privacy_officer(),
             "officers": privacy_officers_public(),
             "categories": Category,
-            "firewalled": [c for c in Category if c in FIREWALLED_CATEGORIES],
+            "firewalled": [c for c in Category if c in categories_firewalled()],
             "retention_years": round(retention_default_days() / 365, 1),
             "retention_days": retention_default_days(),
         },
@@ -116,5 +122,33 @@ def privacy_settings_view(request: HttpRequest) -> HttpResponse:
             "retention_form": retention_form,
             "override": override,
             "default_days": retention_default_days(),
+        },
+    )
+
+
+def _preview_sentence(target_type: str, count: int) -> str:
+    if target_type == "case":
+        return ngettext(
+            "%(count)s case would be anonymised, with the free text of its referrals.",
+            "%(count)s cases would be anonymised, with the free text of their referrals.",
+            count,
+        ) % {"count": count}
+    return f"{target_type}: {count}"
+
+
+@require_GET
+def retention_preview_view(request: HttpRequest) -> HttpResponse:
+    """Organisation admins: what the next retention run would anonymise in their organisation
+    (the dry run). Reading this page writes nothing."""
+    preview = retention_preview_for(actor=request.membership)  # type: ignore[attr-defined]
+    return render(
+        request,
+        "law25/retention_preview.html",
+        {
+            "preview": preview,
+            "closed_before": date_format(preview.closed_before, "DATE_FORMAT"),
+            "sentences": [
+                _preview_sentence(line.target_type, line.count) for line in preview.lines
+            ],
         },
     )

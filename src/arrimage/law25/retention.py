@@ -184,19 +184,25 @@ def retention_run(*, now: datetime | None = None, batch_size: int = BATCH_SIZE) 
     return report
 
 
-def retention_preview(*, now: datetime | None = None) -> RetentionReport:
+def retention_preview(
+    *, now: datetime | None = None, organisation_id: UUID | None = None
+) -> RetentionReport:
     """The dry run: what :func:`retention_run` would anonymise now, per record type and per
-    organisation. Reads only: no record, no audit event, no task is written."""
+    organisation (only ``organisation_id``'s, if given). Reads only: no record, no audit
+    event, no task is written."""
     tasks_discover()
     now = now or timezone.now()
     default_days = retention_default_days()
     overrides = dict(RetentionOverride.objects.values_list("organisation_id", "days"))
+    organisations = Organisation.objects.order_by("id")
+    if organisation_id is not None:
+        organisations = organisations.filter(pk=organisation_id)
     report = RetentionReport()
     for spec in list(ANONYMISERS.values()):
         report.anonymised[spec.target_type] = 0
         if spec.count is None:
             continue
-        for organisation_id in Organisation.objects.order_by("id").values_list("id", flat=True):
+        for organisation_id in organisations.values_list("id", flat=True):
             days = overrides.get(organisation_id, default_days)
             count = spec.count(
                 organisation_id=organisation_id, closed_before=now - timedelta(days=days)
@@ -205,6 +211,48 @@ def retention_preview(*, now: datetime | None = None) -> RetentionReport:
                 report.by_organisation[(spec.target_type, organisation_id)] = count
                 report.anonymised[spec.target_type] += count
     return report
+
+
+@dataclass(frozen=True)
+class RetentionPreviewLine:
+    target_type: str
+    count: int
+
+
+@dataclass(frozen=True)
+class OrganisationRetentionPreview:
+    """What the next run would do to the acting organisation's records."""
+
+    days: int
+    closed_before: datetime
+    lines: list[RetentionPreviewLine]
+
+    @property
+    def total(self) -> int:
+        return sum(line.count for line in self.lines)
+
+
+def retention_preview_for(
+    *, actor: Membership | None, now: datetime | None = None
+) -> OrganisationRetentionPreview:
+    """The dry run of the acting organisation, for its admins (who answer for the privacy
+    officer's duties): its retention time, the closing date before which records are
+    anonymised, and how many records of each type the next run would anonymise. Counts only,
+    and reads only."""
+    if actor is None:
+        raise NotFound
+    _require_admin(actor)
+    now = now or timezone.now()
+    days = retention_days_for(organisation_id=actor.organisation_id)
+    report = retention_preview(now=now, organisation_id=actor.organisation_id)
+    return OrganisationRetentionPreview(
+        days=days,
+        closed_before=now - timedelta(days=days),
+        lines=[
+            RetentionPreviewLine(target_type, count)
+            for target_type, count in sorted(report.anonymised.items())
+        ],
+    )
 
 
 def _require_admin(actor: Membership) -> None:

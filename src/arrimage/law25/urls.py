@@ -10,6 +10,11 @@ app_name = "law25"
 urlpatterns = [
     path("", officer_views.privacy_notice_view, name="privacy_notice"),
     path("organisation/", officer_views.privacy_settings_view, name="privacy_settings"),
+    path(
+        "organisation/conservation/",
+        officer_views.retention_preview_view,
+        name="retention_preview",
+    ),
     path("journal/", audit_views.audit_organisation_view, name="audit_organisation"),
     path("incidents/", incidents_views.incident_list_view, name="incident_list"),
     path("incidents/nouveau/", incidents_views.incident_create_view, name="incident_create"),

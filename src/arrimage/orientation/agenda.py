@@ -25,7 +25,7 @@ from arrimage.orientation.models import BedHold, HoldStatus, Referral, ReferralS
 from arrimage.orientation.needs import NEED_LABELS
 from arrimage.orientation.referral_selectors import referral_needs
 from arrimage.orientation.referrals import RECIPIENT_ROLES, SENDER_ROLES
-from arrimage.privacy.policy import ENFORCEMENT_TYPES
+from arrimage.privacy.policy import is_enforcement
 
 S = ReferralStatus
 WAITING = (S.SENT, S.WAITLISTED)
@@ -128,7 +128,7 @@ def holds_expiring(*, actor: Membership | None) -> list[BedHold]:
     enforcement or prosecution: where a person will stay is location."""
     if actor is None:
         raise NotFound
-    if actor.role not in HOLD_ROLES or actor.organisation.type in ENFORCEMENT_TYPES:
+    if actor.role not in HOLD_ROLES or is_enforcement(actor.organisation.type):
         return []
     now = timezone.now()
     return list(

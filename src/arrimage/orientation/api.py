@@ -10,7 +10,7 @@ from uuid import UUID
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from pydantic import field_validator
 
 from arrimage.core import text
@@ -50,14 +50,7 @@ from arrimage.orientation.referrals import (
     referral_create_and_send,
     referral_transition,
 )
-from arrimage.orientation.unmet import (
-    PERIOD_DAYS,
-    TOTAL,
-    unmet_needs_record,
-    unmet_needs_summary,
-    unmet_subject,
-)
-from arrimage.trends.presentation import Figure
+from arrimage.orientation.unmet import unmet_needs_record, unmet_subject
 
 router = Router(tags=["orientation"])
 
@@ -261,38 +254,6 @@ class IndicatorOut(Schema):
     expired: int
     rate: float | None
     mean_response_hours: float | None
-
-
-_SUPPRESSED_COUNT = (
-    "null where suppressed: counts from 1 to threshold - 1, and the cells that would give "
-    "them away through the totals"
-)
-_SUPPRESSED_FLAG = '"x" where the count is suppressed, else empty'
-
-
-class UnmetCellOut(Schema):
-    region_code: str = Field(
-        description='region code; "total" for all regions; empty for no region given'
-    )
-    need: str = Field(description='need code; "total" for all needs')
-    count: int | None = Field(description=_SUPPRESSED_COUNT)
-    flag: str = Field(description=_SUPPRESSED_FLAG)
-
-
-class UnmetGenderCellOut(Schema):
-    gender: str = Field(description='woman, man, trans_nonbinary, unknown; "total" for all')
-    need: str = Field(description='need code; "total" for all needs')
-    count: int | None = Field(description=_SUPPRESSED_COUNT)
-    flag: str = Field(description=_SUPPRESSED_FLAG)
-
-
-class UnmetOut(Schema):
-    since: str
-    days: int = Field(description="the period read: 30, 90 or 365 days")
-    threshold: int = Field(description="counts from 1 to threshold - 1 are suppressed")
-    total: int | None = Field(description=_SUPPRESSED_COUNT)
-    cells: list[UnmetCellOut]
-    by_gender: list[UnmetGenderCellOut]
 
 
 def _membership(request: HttpRequest) -> Any:
@@ -566,45 +527,4 @@ def service_response(request: HttpRequest, service_id: UUID) -> Any:
         "mean_response_hours": round(indicator.mean_response.total_seconds() / 3600, 1)
         if indicator.mean_response
         else None,
-    }
-
-
-def _count(figure: Figure) -> dict[str, Any]:
-    return {"count": figure.value, "flag": figure.flag}
-
-
-@router.get(
-    "/unmet-needs", response={200: UnmetOut, 404: ErrorOut}, url_name="orientation_unmet_needs"
-)
-def unmet_needs(
-    request: HttpRequest,
-    days: int = Query(
-        90, description=f"the period: {', '.join(map(str, PERIOD_DAYS))} days (others read 90)"
-    ),
-) -> Any:
-    """Anonymised unmet needs by region and need, and by gender and need, with totals
-    (coordinators and analysts). Counts are protected as on the page: small counts and their
-    complements are null with the flag "x"; no record is ever listed."""
-    summary = unmet_needs_summary(actor=_membership(request), days=days)
-    regions = [*(code for code, _name in summary.regions), TOTAL]
-    needs = [*(code for code, _label in summary.needs), TOTAL]
-    genders = [*summary.genders, TOTAL]
-    by_region, by_gender = summary.by_region, summary.by_gender
-    return {
-        "since": summary.since.isoformat(),
-        "days": summary.days,
-        "threshold": summary.threshold,
-        "total": summary.total.value,
-        "cells": [
-            {"region_code": r, "need": n, **_count(by_region[(r, n)])}
-            for r in regions
-            for n in needs
-            if by_region
-        ],
-        "by_gender": [
-            {"gender": g, "need": n, **_count(by_gender[(g, n)])}
-            for g in genders
-            for n in needs
-            if by_gender
-        ],
     }

@@ -17,14 +17,16 @@ from arrimage.cases.access import CaseGrant, access_record, case_grants
 from arrimage.cases.sealing import open_text
 from arrimage.cases.selectors import case_view_build
 from arrimage.core.errors import NotFound
+from arrimage.directory.service_panels import ServicePanel
 from arrimage.orientation.models import (
+    BedHold,
     DeclineReason,
     NotCompletedReason,
     Referral,
     ReferralStatus,
     ServiceResponseStats,
 )
-from arrimage.orientation.needs import NEED_LABELS, need_shown
+from arrimage.orientation.needs import NEED_LABELS, need_category, need_shown
 from arrimage.orientation.referrals import (
     RECIPIENT,
     RECIPIENT_ROLES,
@@ -165,6 +167,69 @@ def referral_get(
     )
 
 
+def _hold_export(hold: BedHold | None) -> dict[str, Any] | None:
+    if hold is None:
+        return None
+    return {
+        "id": str(hold.pk),
+        "service": hold.service.name,
+        "unit": hold.unit,
+        "status": hold.status,
+        "created_at": hold.created_at,
+        "expires_at": hold.expires_at,
+        "ended_at": hold.ended_at,
+    }
+
+
+def referrals_export(*, actor: Membership, grants: list[CaseGrant]) -> list[dict[str, Any]]:
+    """Law 25 portability: the referrals of these cases (the actor's grants, from
+    :func:`arrimage.cases.selectors.person_export_grants`) that the acting organisation sent
+    or received, each with its hold and its shared timeline. The need is named only to a
+    reader of its category; the timeline's notes open only under a grant that covers
+    coordination (the recipient's: the shared categories the policy still allows)."""
+    by_case = {grant.case.pk: grant for grant in grants}
+    referrals = (
+        Referral.objects.filter(case_id__in=list(by_case))
+        .select_related("service", "sender_organisation", "recipient_organisation", "hold")
+        .select_related("hold__service", "case__lead_organisation", "case__person")
+        .order_by("created_at", "id")
+    )
+    exported = []
+    for referral in referrals:
+        side = side_of(actor, referral)
+        if side is None:
+            continue
+        grant = by_case[referral.case_id]
+        if side == RECIPIENT:
+            grant = recipient_grant(actor=actor, referral=referral)
+        need_label = ""
+        readable = grant.may(Category.COORDINATION) and grant.may(need_category(referral.need))
+        if referral.need in NEED_LABELS and readable:
+            need_label = str(NEED_LABELS[referral.need])
+        exported.append(
+            {
+                "id": str(referral.pk),
+                "reference": referral.reference,
+                "case_id": str(referral.case_id),
+                "service": referral.service.name,
+                "sender": referral.sender_organisation.name,
+                "recipient": referral.recipient_organisation.name,
+                "need": need_label,
+                "status": referral.status,
+                "shared_categories": sorted(referral.shared_categories),
+                "created_at": referral.created_at,
+                "sent_at": referral.sent_at,
+                "answered_at": referral.answered_at,
+                "closed_at": referral.closed_at,
+                "decline_reason": referral.decline_reason,
+                "outcome_reason": referral.outcome_reason,
+                "hold": _hold_export(referral.hold),
+                "timeline": _timeline(referral, grant=grant),
+            }
+        )
+    return exported
+
+
 def referral_needs(*, actor: Membership, referrals: list[Referral]) -> dict[UUID, str]:
     """The need of each referral as the acting organisation may see it (empty otherwise):
     the sender under its own grant for the case, the recipient under the categories the
@@ -258,3 +323,14 @@ def service_response_indicator(*, actor: Membership | None, service_id: UUID) ->
     rate = stats.answered_in_time / closed if closed >= 3 else None
     mean = timedelta(seconds=stats.response_seconds / stats.answered) if stats.answered else None
     return ResponseIndicator(stats.sent, stats.answered, stats.expired, rate, mean)
+
+
+def response_indicator_panel(*, actor: Membership | None, service_id: UUID) -> ServicePanel | None:
+    """The service page's panel of how the service answers referrals: members only, the
+    public sees nothing (registered with the directory in ``orientation/apps.py``)."""
+    if actor is None:
+        return None
+    indicator = service_response_indicator(actor=actor, service_id=service_id)
+    return ServicePanel(
+        "orientation/_response_indicator_panel.html", response_indicator_context(indicator)
+    )

@@ -75,6 +75,35 @@ def is_firewalled(*, organisation_type: str, category: Category) -> bool:
     return organisation_type in ENFORCEMENT_TYPES and category in FIREWALLED_CATEGORIES
 
 
+def is_enforcement(organisation_type: str) -> bool:
+    """Whether organisations of this type enforce the law (police, border enforcement,
+    prosecution): the firewall keeps immigration, health and location from them, and they
+    never hold beds or receive survivors' referrals for shelter."""
+    return organisation_type in ENFORCEMENT_TYPES
+
+
+def categories_firewalled() -> frozenset[Category]:
+    """The categories that never reach an enforcement organisation (rule 2), for the pages
+    that explain the rule."""
+    return FIREWALLED_CATEGORIES
+
+
+def categories_member_reads(membership: Membership) -> frozenset[Category]:
+    """The categories a member may read in its own organisation's records: its role's
+    (rule 1), less what the firewall keeps from its organisation's type (rule 2). Records of
+    other organisations ask :func:`may_read` (agreement and consent)."""
+    return frozenset(
+        category
+        for category in categories_role_reads(membership.role)
+        if not is_firewalled(organisation_type=membership.organisation.type, category=category)
+    )
+
+
+def member_reads(membership: Membership, category: Category | str) -> bool:
+    """Whether :func:`categories_member_reads` holds this category."""
+    return Category(category) in categories_member_reads(membership)
+
+
 def reader_of(membership: Membership) -> Reader:
     """The reader a membership is: its organisation, that organisation's type, the role."""
     return Reader(

@@ -1,10 +1,17 @@
-"""Trends: the countable projection of cases, privacy budgets, releases and trusted instances.
+"""Trends: the statistics projection of cases, privacy budgets, releases and trusted instances.
 
-``StatisticsRecord`` is the adapter between the case record (issue 4), whose every personal
-field is sealed with the lead organisation's key, and counting with SQL: it holds, per case,
-only coarse sharing codes (no name, no date of birth, no free text), kept by the owning
-organisation. Whether a record is counted is decided at release time, in SQL, from the
-person's consents (purpose ``statistics``), so a withdrawal takes effect at the next release.
+The projection is the adapter between the case record (issue 4), whose every personal field is
+sealed with the lead organisation's key, and counting. It holds no code in plaintext:
+
+- ``StatisticsRecord``, one row per case, says only whether the case is counted and where
+  (organisation, year), and keeps the case's coarse codes sealed under the statistics key,
+  so that the worker can take them back out of the counts when the case or the consent
+  changes. A case that is not counted keeps no codes at all, not even sealed.
+- ``StatisticsTally``, one row per organisation and year, holds the exact counts of its
+  counted cases (every released table's source), sealed under the statistics key.
+
+Only the worker writes them (``sources.statistics_records_refresh``), under the policy with
+the purpose statistics; see ``docs/trends.md``.
 """
 
 import uuid
@@ -15,14 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-# The columns each of the other released tables groups by, with an index of its own.
-# Few columns each, so that the groups stay few (tens of thousands at most) for Python to add
-# up; three scans in all, besides the cases cube.
-GROUPED_COUNTS: dict[str, tuple[str, ...]] = {
-    "immigration": ("month", "trp_delay", "asylum", "humanitarian"),
-    "mental": ("mental_health", "health_coverage"),
-    "referrals": ("referral_first", "referral_second"),
-}
+from arrimage.privacy.sealing import STATISTICS_SCOPE, statistics_field_register
 
 
 class StatisticsRecord(models.Model):
@@ -34,75 +34,63 @@ class StatisticsRecord(models.Model):
         "coalition.Organisation", on_delete=models.CASCADE, related_name="+"
     )
     year = models.PositiveSmallIntegerField()
-    month = models.PositiveSmallIntegerField()
-    region = models.CharField(max_length=16)
-    gender = models.CharField(max_length=16)
-    age = models.CharField(max_length=16)
-    immigration = models.CharField(max_length=24)
-    exploitation = models.PositiveSmallIntegerField(default=0)
-    # Immigration and health timelines, in coarse codes (trends.vocabulary).
-    trp_delay = models.CharField(max_length=16, default="")
-    asylum = models.CharField(max_length=12, default="")
-    humanitarian = models.CharField(max_length=12, default="")
-    mental_health = models.CharField(max_length=12, default="")
-    health_coverage = models.CharField(max_length=12, default="")
-    # The case's first two referrals sent, as "need group|outcome|decline reason|response
-    # time" codes, when the person's consent covers coordination: two slots bound what one
-    # person adds to a referral table, and counting them reads this table only.
-    referral_first = models.CharField(max_length=64, default="")
-    referral_second = models.CharField(max_length=64, default="")
     # Only a person's first case counts: one person, one contribution.
     is_first_of_person = models.BooleanField(default=True)
     # GBVIMS: "already reported by another member organisation?" Yes: not counted here.
     is_reported_elsewhere = models.BooleanField(default=False)
-    source_updated_at = models.DateTimeField()
-    # Until when the person's consents for the purpose statistics last (the latest expiry of
-    # the active ones), null without one. Brought up to date before every count.
-    statistics_consent_until = models.DateTimeField(null=True, blank=True)
+    # The case's updated_at when it was last read; null: read it again at the next refresh
+    # (the GBVIMS answer changed).
+    source_updated_at = models.DateTimeField(null=True, blank=True)
+    # Its codes are in the tally of (organisation, year). Nothing else is stored for a case
+    # that is not counted (no live statistics consent, not the person's first case, reported
+    # by another member).
+    counted = models.BooleanField(default=False)
+    # The case's coarse codes (JSON padded to a fixed length), sealed under the statistics key.
+    codes_sealed = models.BinaryField(default=b"")
+
+    statistics_scope = STATISTICS_SCOPE
 
     class Meta:
         indexes = [
-            models.Index(fields=["organisation", "year"], name="stat_org_year"),
-            # The rows whose consent ended since the last refresh, to blank.
-            models.Index(fields=["statistics_consent_until"], name="stat_consent_until"),
-            # Covers the counting query: filtered on the year, read in GROUP BY order, so
-            # SQLite neither visits the table nor sorts (see docs/trends.md, benchmark).
+            models.Index(fields=["organisation", "year", "counted"], name="stat_org_year"),
             models.Index(
-                fields=[
-                    "year",
-                    "month",
-                    "region",
-                    "gender",
-                    "age",
-                    "immigration",
-                    "exploitation",
-                    "organisation",
-                    "is_first_of_person",
-                    "is_reported_elsewhere",
-                    "statistics_consent_until",
-                ],
-                name="stat_cube",
+                fields=["organisation"],
+                condition=models.Q(source_updated_at__isnull=True),
+                name="stat_to_read",
             ),
-            # The same for each of the other tables (trends.sources.grouped_counts): read in
-            # GROUP BY order, so the count streams through the index without sorting.
-            *[
-                models.Index(
-                    fields=[
-                        "year",
-                        *grouped,
-                        "organisation",
-                        "is_first_of_person",
-                        "is_reported_elsewhere",
-                        "statistics_consent_until",
-                    ],
-                    name=f"stat_{name}",
-                )
-                for name, grouped in GROUPED_COUNTS.items()
-            ],
         ]
 
     def __str__(self) -> str:
         return f"statistics of case {self.case_id}"
+
+
+class StatisticsTally(models.Model):
+    """The exact counts of one organisation's counted cases opened in one year, by every
+    dimension a released table needs, sealed under the statistics key. ``records`` (how many
+    cases the counts hold) lets the worker see that a case was deleted with its record and
+    add the tally up again from the records."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey(
+        "coalition.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField()
+    records = models.PositiveIntegerField(default=0)
+    counts_sealed = models.BinaryField(default=b"")
+
+    statistics_scope = STATISTICS_SCOPE
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "year"], name="tally_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"statistics tally of {self.organisation_id} for {self.year}"
+
+
+statistics_field_register(StatisticsRecord, "codes_sealed")
+statistics_field_register(StatisticsTally, "counts_sealed")
 
 
 class ProjectionState(models.Model):

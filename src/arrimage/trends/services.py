@@ -9,7 +9,6 @@ import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC
-from functools import partial
 from typing import Any
 from uuid import UUID
 
@@ -24,6 +23,7 @@ from arrimage.coalition.models import Coalition, CoalitionLevel
 from arrimage.core.audit import audit_record
 from arrimage.core.errors import NotFound
 from arrimage.core.text import text_check
+from arrimage.orientation.needs import NEEDS
 from arrimage.privacy.categories import Category
 from arrimage.trends import selectors, signing, sources
 from arrimage.trends.models import (
@@ -39,6 +39,7 @@ from arrimage.trends.tables import (
     REFERRALS,
     SECTIONS,
     UNMET_NEEDS,
+    Axis,
     Leaf,
     TableSpec,
     leaf_counts,
@@ -312,8 +313,6 @@ def _specs(*, sections: list[str], regions: list[str]) -> list[TableSpec]:
     if UNMET_NEEDS in sections:
         needs: tuple[str, ...] = ()
         if sources.unmet_needs_available():
-            from arrimage.orientation.needs import NEEDS
-
             needs = NEEDS
         specs.append(unmet_need_spec(regions=regions, needs=needs))
     wanted = {key for section in sections for key in SECTIONS[section]}
@@ -333,30 +332,29 @@ def exact_counts(
     sections: list[str],
     progress: Callable[[int], None] | None = None,
 ) -> list[tuple[TableSpec, dict[Leaf, int]]]:
-    """The exact leaf counts of every table of the chosen sections: one SQL query per source;
-    ``progress(n)`` after the n-th."""
-    at = timezone.now()
+    """The exact leaf counts of every table of the chosen sections, from the tallies of the
+    organisations (as of the projection's last refresh) and Orientation's unmet needs;
+    ``progress(n)`` after the n-th source."""
     specs = _specs(sections=sections, regions=regions)
-    counters: dict[str, Callable[[], dict[Any, int]]] = {
-        CASES: lambda: sources.countable_cube(organisation_ids=organisation_ids, year=year, at=at),
-        **{
-            name: partial(
-                sources.grouped_counts,
-                organisation_ids=organisation_ids,
-                year=year,
-                at=at,
-                name=name,
-            )
-            for name in ("immigration", "mental")
-        },
-        REFERRALS: lambda: sources.referral_cube(
-            organisation_ids=organisation_ids, year=year, at=at
-        ),
-        UNMET_NEEDS: lambda: sources.unmet_need_counts(regions=regions, year=year),
-    }
+    tally = (
+        sources.tally_sum(organisation_ids=organisation_ids, year=year)
+        if any(spec.source != UNMET_NEEDS for spec in specs)
+        else None
+    )
+
+    def counts(source: str) -> dict[Any, int]:
+        if source == UNMET_NEEDS:
+            return sources.unmet_need_counts(regions=regions, year=year)
+        assert tally is not None
+        if source == CASES:
+            return sources.countable_cube(tally=tally)
+        if source == REFERRALS:
+            return sources.referral_cube(tally=tally)
+        return sources.grouped_counts(tally=tally, name=source)
+
     cubes: dict[str, dict[Any, int]] = {}
     for number, source in enumerate(sorted({spec.source for spec in specs}), start=1):
-        cubes[source] = counters[source]()
+        cubes[source] = counts(source)
         if progress is not None:
             progress(number)
     return [(spec, leaf_counts(spec, cubes[spec.source])) for spec in specs]
@@ -477,8 +475,6 @@ def bundle_error_message(code: str) -> str:
 
 
 def _validate_tables(tables: object) -> None:
-    from arrimage.trends.tables import Axis
-
     if not isinstance(tables, list):
         raise signing.BundleRefused("content")
     try:
@@ -568,16 +564,14 @@ def statistics_answer_record(
 ) -> StatisticsRecord:
     """Record the GBVIMS answer "already reported by another member organisation?" for a
     case of the actor's organisation. A case reported elsewhere is counted by that member
-    only, so a person helped by several organisations counts once."""
+    only, so a person helped by several organisations counts once. The worker's next refresh
+    (every release begins with one) applies it: a web request decrypts nothing for statistics."""
     grant = case_grant(actor_membership=actor, case_id=case_id, require=Category.COORDINATION)
     if not grant.is_lead:
         raise NotFound
     assert actor is not None
-    sources.statistics_records_refresh(organisation_ids=[grant.case.lead_organisation_id])
     with transaction.atomic():
-        sources.statistics_answer_set(
-            case_id=grant.case.pk, is_reported_elsewhere=is_reported_elsewhere
-        )
+        sources.statistics_answer_set(case=grant.case, is_reported_elsewhere=is_reported_elsewhere)
         audit_record(
             action="trends_reported_elsewhere_set",
             actor_id=actor.user_id,

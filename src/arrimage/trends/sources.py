@@ -1,198 +1,188 @@
-"""Where the counts come from: the narrow interface between the case record and trends.
+"""Where the counts come from: the statistics projection, built by the worker under the policy.
 
-Three steps, all inside the organisations that own the cases:
+Three steps, all in the worker (``trends/tasks.py`` every 15 minutes, and at the start of every
+release, itself a background task), never in a web request:
 
-1. :func:`statistics_records_refresh` reads the sealed case fields (gender, age band, year of
-   birth, exploitation picklists, immigration status) of new or changed cases with the lead
-   organisation's key and keeps only their coarse sharing codes in ``StatisticsRecord``.
-   Nothing identifying is copied: the record holds codes, the month and year the case opened
-   and the region of the lead organisation.
-2. The same refresh keeps, per record, until when the person's unwithdrawn consents for the
-   purpose ``statistics`` last (``statistics_consent_until``): the first time from every
-   consent, then from the consents recorded or withdrawn since the last refresh. Every release
-   refreshes first, so a withdrawal is honoured by the next release, and an expiry needs no
-   refresh at all (the count compares the date).
-3. :func:`countable_cube` counts, with one SQL ``GROUP BY`` over that one table, the records
-   of the coalition's member organisations for a year whose consent lasts beyond the moment
-   of the count, the person's first case only, and not the cases another member already
-   reported (the GBVIMS question).
+1. :func:`statistics_records_refresh` finds the cases to read again: new or changed cases
+   (``updated_at``), the cases of persons whose consents for the purpose statistics were given,
+   withdrawn or ran out since the last refresh, and the cases whose GBVIMS answer changed.
+2. For each, the kernel issues a statistics grant (the categories the person's live consents
+   cover) *before* anything is decrypted; :func:`arrimage.trends.codes.case_codes` opens only
+   what the grant covers. A counted case (live consent, the person's first case, not reported
+   by another member) keeps its codes sealed under the statistics key in its
+   ``StatisticsRecord`` and adds them to its organisation's ``StatisticsTally`` for the year;
+   its old codes, if any, are opened and taken out first. A case that is not counted keeps no
+   codes. Every refresh that read cases is audited.
+3. :func:`tally_sum` opens the tallies of the coalition's member organisations for the year and
+   adds them up: :func:`countable_cube`, :func:`grouped_counts` and :func:`referral_cube` give
+   each released table its exact counts. Unmet needs come from Orientation's anonymised
+   records (:func:`unmet_need_counts`).
 
-The same counted cases give the timelines (:func:`grouped_counts`: TRP delay, refugee and
-humanitarian applications, mental-health access) and, from Orientation, their referrals
-(:func:`referral_cube`: outcomes, decline reasons, response times; the first two per case,
-kept in the projection, which a referral's every change brings up to date by touching its
-case).
-Each code is kept only if the person's consent covers its category (``SCOPES``). Unmet needs
-come from Orientation's anonymised records, see :func:`unmet_need_counts` and
-``docs/trends.md``.
+Without the keys, no table tells a person's codes; see ``docs/trends.md``.
 """
 
+import json
+from collections import defaultdict
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from dataclasses import dataclass, field
+from datetime import datetime
 from uuid import UUID
 
-from django.db import connection, transaction
-from django.db.models import (
-    Count,
-    Exists,
-    Min,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-)
+from django.db import transaction
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from arrimage.cases.access import case_subject
-from arrimage.cases.models import Case, Exploitation, HealthFollowUp, ImmigrationTrack, Need
-from arrimage.cases.sealing import category_data
-from arrimage.cases.vocabularies import NeedType
-from arrimage.privacy.categories import Category, Purpose
-from arrimage.privacy.grants import Grant, statistics_grants
+from arrimage.cases.models import Case
+from arrimage.core.audit import audit_record
+from arrimage.orientation.models import UnmetNeed
+from arrimage.privacy.categories import Purpose
+from arrimage.privacy.grants import statistics_grants
 from arrimage.privacy.models import ConsentRecord
+from arrimage.privacy.sealing import statistics_open, statistics_seal, statistics_seal_many
 from arrimage.trends import vocabulary as vocab
-from arrimage.trends.models import GROUPED_COUNTS, ProjectionState, StatisticsRecord
+from arrimage.trends.codes import REFERRAL_SLOTS, cases_codes, unmet_needs_available
+from arrimage.trends.models import ProjectionState, StatisticsRecord, StatisticsTally
 
-REFRESH_BATCH = 500
-# At most this many referrals of a person are counted in each referral table: the
-# sensitivity of those tables (StatisticsRecord.referral_first and referral_second).
-REFERRAL_SLOTS = 2
-REANALYSE_AFTER = 10_000
-# The codes of a case whose person has no live consent for statistics are not kept: the row is
-# blanked and stamped with this time, so that a consent given later has it read again.
-NOT_READ = datetime(2000, 1, 1, tzinfo=UTC)
+__all__ = ["REFERRAL_SLOTS", "unmet_needs_available"]
+
+REFRESH_BATCH = 2000
+# A case's codes are padded to this length before sealing, so that the ciphertext's length
+# says nothing of them (a referral slot is longer than ""; the longest codes take about 230).
+CODES_LENGTH = 256
+# A tally is padded to a multiple of this: its length grows with the number of distinct
+# cells, not with each case.
+TALLY_BLOCK = 4096
 
 # One cell of the cube: month, region, gender, age, immigration, exploitation bits.
 CubeKey = tuple[int, str, str, str, str, int]
+# One referral in the referrals cube: need group, outcome, decline reason, response time.
+ReferralKey = tuple[str, str, str, str]
 
-
-# What each code of a record is about: it is kept only if the person's statistics consent
-# covers that category. The case itself (month, region) is counted with any such consent.
-SCOPES: dict[Category, tuple[str, ...]] = {
-    Category.IDENTITY: ("gender", "age"),
-    Category.EXPLOITATION: ("exploitation",),
-    Category.IMMIGRATION: ("immigration", "trp_delay", "asylum", "humanitarian"),
-    Category.HEALTH: ("mental_health", "health_coverage"),
+# The counts a tally keeps, each by the codes of one case: the cases cube and the grouped
+# counts of the other tables.
+TALLY_SOURCES: dict[str, tuple[str, ...]] = {
+    "cube": ("month", "region", "gender", "age", "immigration", "exploitation"),
+    "immigration": ("month", "trp_delay", "asylum", "humanitarian"),
+    "mental": ("mental_health", "health_coverage"),
+    "referrals": ("referral_first", "referral_second"),
 }
-NOT_COVERED: dict[str, object] = {
-    "gender": vocab.UNKNOWN,
-    "age": vocab.UNKNOWN,
-    "exploitation": 0,
-    "immigration": vocab.UNKNOWN,
-    "trp_delay": vocab.UNKNOWN,
-    "asylum": vocab.UNKNOWN,
-    "humanitarian": vocab.UNKNOWN,
-    "mental_health": vocab.UNKNOWN,
-    "health_coverage": vocab.UNKNOWN,
-}
+# The codes of one case, in the order they are sealed (a JSON list: short, fixed order).
+CODE_COLUMNS = tuple(dict.fromkeys(c for columns in TALLY_SOURCES.values() for c in columns))
+
+TallyKey = tuple[object, ...]
 
 
-def _coarse(case: Case, grant: Grant) -> dict[str, object]:
-    """The codes of one case, opened with the statistics grant: a category the person's
-    consent does not cover is neither opened nor stated."""
-    scope = grant.categories
-    identity = (
-        category_data(grant, case.person, Category.IDENTITY)
-        if grant.may(Category.IDENTITY) and case.person.identity_sealed
-        else {}
+@dataclass
+class Tally:
+    """Exact counts: for each source, how many counted cases have each combination of codes."""
+
+    records: int = 0
+    counts: dict[str, dict[TallyKey, int]] = field(
+        default_factory=lambda: {source: {} for source in TALLY_SOURCES}
     )
-    exploitation = (
-        Exploitation.objects.filter(case=case).first() if grant.may(Category.EXPLOITATION) else None
-    )
-    detail = (
-        category_data(grant, exploitation, Category.EXPLOITATION)
-        if exploitation is not None and exploitation.exploitation_sealed
-        else {}
-    )
-    track = (
-        ImmigrationTrack.objects.filter(case=case).first()
-        if grant.may(Category.IMMIGRATION)
-        else None
-    )
-    immigration = (
-        category_data(grant, track, Category.IMMIGRATION)
-        if track is not None and track.immigration_sealed
-        else {}
-    )
-    opened = case.opened_at
-    values: dict[str, object] = {
-        "person_id": case.person_id,
-        "organisation_id": case.lead_organisation_id,
-        "year": opened.year,
-        "month": opened.month,
-        "region": case.lead_organisation.region.code,
-        "gender": vocab.gender_code(identity.get("gender")),
-        "age": vocab.age_code(
-            age_band=identity.get("age_band"),
-            year_of_birth=identity.get("year_of_birth"),
-            year=opened.year,
-        ),
-        "immigration": vocab.immigration_code(immigration.get("status")),
-        "exploitation": vocab.exploitation_mask(
-            sex_types=detail.get("sex_exploitation_types"),
-            labour_types=detail.get("labour_exploitation_types"),
-        ),
-        "trp_delay": vocab.trp_delay_code(
-            status=immigration.get("status"),
-            issued_on=immigration.get("trp_issued_on"),
-            opened=opened.date(),
-        ),
-        "asylum": vocab.application_code(immigration.get("asylum_claim")),
-        "humanitarian": vocab.application_code(immigration.get("humanitarian_application")),
-        "source_updated_at": case.updated_at,
-    }
-    counts_referrals = Category.COORDINATION in scope and unmet_needs_available()
-    first, second = _referral_slots(case, scope) if counts_referrals else ("", "")
-    values.update(referral_first=first, referral_second=second)
-    if Category.HEALTH in scope:
-        values.update(_health(case, grant))
-    for category, fields in SCOPES.items():
-        if category not in scope:
-            values.update({field: NOT_COVERED[field] for field in fields})
-    return values
 
+    def add(self, codes: dict[str, object], sign: int = 1) -> None:
+        self.records += sign
+        for source, columns in TALLY_SOURCES.items():
+            key = tuple(codes[column] for column in columns)
+            counts = self.counts[source]
+            n = counts.get(key, 0) + sign
+            if n:
+                counts[key] = n
+            else:
+                counts.pop(key, None)
 
-# A referral's need says as much as the case's need of that type (cases.Need.TYPE_CATEGORIES):
-# it is stated only if the consent covers that category too.
-REFERRAL_NEED_CATEGORIES = {
-    "mental_health": Category.HEALTH,
-    "physical_health": Category.HEALTH,
-    "immigration_legal": Category.IMMIGRATION,
-}
+    def merge(self, other: "Tally") -> None:
+        self.records += other.records
+        for source, counts in other.counts.items():
+            mine = self.counts[source]
+            for key, n in counts.items():
+                total = mine.get(key, 0) + n
+                if total:
+                    mine[key] = total
+                else:
+                    mine.pop(key, None)
 
-
-def _referral_slots(case: Case, scope: frozenset[Category]) -> tuple[str, str]:
-    """The case's first two referrals sent (drafts never count), coded."""
-    from arrimage.orientation.models import Referral, ReferralStatus
-
-    rows = (
-        Referral.objects.filter(case=case, sent_at__isnull=False)
-        .exclude(status=ReferralStatus.DRAFT)
-        .order_by("sent_at", "id")
-        .values_list("need", "status", "decline_reason", "sent_at", "answered_at")[:REFERRAL_SLOTS]
-    )
-    codes = []
-    for need, status, reason, sent_at, answered_at in rows:
-        covered = REFERRAL_NEED_CATEGORIES.get(need, Category.COORDINATION) in scope
-        codes.append(
-            vocab.referral_code(need if covered else "", status, reason, sent_at, answered_at)
+    def as_text(self) -> str:
+        text = json.dumps(
+            {
+                "records": self.records,
+                "counts": {s: [[list(k), n] for k, n in c.items()] for s, c in self.counts.items()},
+            },
+            separators=(",", ":"),
         )
-    codes += [""] * (REFERRAL_SLOTS - len(codes))
-    return codes[0], codes[1]
+        return _padded(text, TALLY_BLOCK)
+
+    @classmethod
+    def from_text(cls, text: str) -> "Tally":
+        data = json.loads(text)
+        tally = cls(records=int(data["records"]))
+        for source, pairs in data["counts"].items():
+            tally.counts[source] = {tuple(key): int(n) for key, n in pairs}
+        return tally
 
 
-def _health(case: Case, grant: Grant) -> dict[str, object]:
-    """The mental-health need of the case at its furthest point, and the coverage of its
-    latest health follow-up. Read only when the consent covers health."""
-    statuses = Need.objects.filter(case=case, need_type=NeedType.MENTAL_HEALTH).values_list(
-        "status", flat=True
+def _padded(text: str, block: int) -> str:
+    """Spaces up to a multiple of ``block`` (JSON ignores them)."""
+    return text + " " * (-len(text) % block)
+
+
+# Sealing, with the purpose statistics (privacy/sealing.py) -----------------------------------
+
+
+def _codes_text(codes: dict[str, object]) -> str:
+    listed = [codes[column] for column in CODE_COLUMNS]
+    return _padded(json.dumps(listed, separators=(",", ":")), CODES_LENGTH)
+
+
+def codes_seal(pairs: list[tuple[StatisticsRecord, dict[str, object]]]) -> None:
+    """Seal each record's codes into it (not saved)."""
+    sealed = statistics_seal_many(
+        purpose=Purpose.STATISTICS,
+        items=[(record, _codes_text(codes)) for record, codes in pairs],
+        field="codes_sealed",
     )
-    latest = HealthFollowUp.objects.filter(case=case).order_by("-created_at").first()
-    coverage = category_data(grant, latest, Category.HEALTH).get("coverage") if latest else None
-    return {
-        "mental_health": vocab.mental_health_code(statuses),
-        "health_coverage": vocab.coverage_code(coverage),
-    }
+    for (record, _codes), ciphertext in zip(pairs, sealed, strict=True):
+        record.codes_sealed = ciphertext
+
+
+def _codes_open(record: StatisticsRecord) -> dict[str, object]:
+    text = statistics_open(purpose=Purpose.STATISTICS, instance=record, field="codes_sealed")
+    return dict(zip(CODE_COLUMNS, json.loads(text), strict=True))
+
+
+def _tally_open(row: StatisticsTally) -> Tally:
+    if not row.counts_sealed:
+        return Tally()
+    return Tally.from_text(
+        statistics_open(purpose=Purpose.STATISTICS, instance=row, field="counts_sealed")
+    )
+
+
+def _tally_store(row: StatisticsTally, tally: Tally) -> None:
+    row.records = tally.records
+    row.counts_sealed = statistics_seal(
+        purpose=Purpose.STATISTICS, instance=row, field="counts_sealed", plaintext=tally.as_text()
+    )
+    row.save(update_fields=["records", "counts_sealed"])
+
+
+def _tallies_apply(deltas: dict[tuple[UUID, int], Tally]) -> None:
+    """Add the changes to the tallies, each locked (in a fixed order) for the change."""
+    for organisation_id, year in sorted(deltas, key=lambda k: (str(k[0]), k[1])):
+        delta = deltas[(organisation_id, year)]
+        if not delta.records and not any(delta.counts.values()):
+            continue
+        row, _created = StatisticsTally.objects.select_for_update().get_or_create(
+            organisation_id=organisation_id, year=year
+        )
+        tally = _tally_open(row)
+        tally.merge(delta)
+        _tally_store(row, tally)
+
+
+# The refresh ----------------------------------------------------------------------------------
 
 
 def _stale_cases(organisation_ids: Iterable[UUID]) -> list[UUID]:
@@ -203,32 +193,51 @@ def _stale_cases(organisation_ids: Iterable[UUID]) -> list[UUID]:
     return list(
         Case.objects.filter(lead_organisation_id__in=list(organisation_ids))
         .filter(~Exists(fresh))
+        .order_by()
         .values_list("pk", flat=True)
     )
 
 
-def _consent_until(at: datetime) -> Subquery:
-    """SQL: the latest expiry of the person's unwithdrawn consents for statistics."""
-    return Subquery(
-        ConsentRecord.objects.filter(
-            person_id=OuterRef("person_id"),
-            purpose=Purpose.STATISTICS,
-            recorded_at__lte=at,
-            withdrawn_at__isnull=True,
-        )
-        .order_by("-expires_at")
-        .values("expires_at")[:1]
+def _changed_since(known: list[UUID], since: datetime, started: datetime) -> list[UUID]:
+    """Cases of organisations refreshed before that changed since, whose GBVIMS answer
+    changed, or whose person's consents for statistics were given, withdrawn or ran out."""
+    changed = list(
+        Case.objects.filter(lead_organisation_id__in=known, updated_at__gte=since)
+        .order_by()
+        .values_list("pk", flat=True)
     )
+    changed += StatisticsRecord.objects.filter(
+        organisation_id__in=known, source_updated_at__isnull=True
+    ).values_list("case_id", flat=True)
+    persons: set[UUID] = set()
+    # One query per kind of change, each read through its own index (an OR of the three
+    # would scan every consent). An expiry narrows what the person's other consents cover.
+    for change in (
+        Q(recorded_at__gte=since),
+        Q(withdrawn_at__gte=since),
+        Q(expires_at__gte=since, expires_at__lte=started),
+    ):
+        persons |= set(
+            ConsentRecord.objects.filter(change, purpose=Purpose.STATISTICS)
+            .filter(organisation_id__in=known)
+            .order_by()
+            .values_list("person_id", flat=True)
+        )
+    if persons:
+        changed += Case.objects.filter(
+            lead_organisation_id__in=known, person_id__in=persons
+        ).values_list("pk", flat=True)
+    return changed
 
 
 def statistics_records_refresh(*, organisation_ids: Iterable[UUID]) -> int:
-    """Bring the projection of these organisations' cases and consents up to date. Returns
-    how many cases were read again.
+    """Bring the projection of these organisations' cases and consents up to date, in the
+    worker. Returns how many cases were read again.
 
-    The first time for an organisation, every case and consent is checked. After that, only
-    the cases changed (``updated_at``) and the consents recorded or withdrawn since the last
-    refresh began; the case services touch ``updated_at`` on every write, and the consent
-    services stamp ``recorded_at`` and ``withdrawn_at`` with the time of the act."""
+    The first time for an organisation, every case is read. After that, only what changed
+    since the last refresh began (the case services touch ``updated_at`` on every write, and
+    the consent services stamp ``recorded_at`` and ``withdrawn_at`` with the time of the act;
+    an expiry is found by its date)."""
     started = timezone.now()
     ids = list(organisation_ids)
     states = {
@@ -240,201 +249,193 @@ def statistics_records_refresh(*, organisation_ids: Iterable[UUID]) -> int:
     known = [i for i in ids if str(i) in states]
     first_time = [i for i in ids if str(i) not in states]
     stale = _stale_cases(first_time) if first_time else []
-    since = min(states.values()) if states else started
-    consent_changed: set[UUID] = set()
     if known:
-        stale += list(
-            Case.objects.filter(lead_organisation_id__in=known, updated_at__gte=since)
-            .exclude(pk__in=stale)
-            .values_list("pk", flat=True)
-        )
-        consent_changed = set()
-        # One query per kind of change, each read through its own index (an OR of the three
-        # would scan every consent). An expiry narrows what the person's other consents cover.
-        for change in (
-            Q(recorded_at__gte=since),
-            Q(withdrawn_at__gte=since),
-            Q(expires_at__gte=since, expires_at__lte=started),
-        ):
-            consent_changed |= set(
-                ConsentRecord.objects.filter(change, purpose=Purpose.STATISTICS)
-                .filter(organisation_id__in=known)
-                .order_by()
-                .values_list("person_id", flat=True)
-            )
-        # A consent given, withdrawn or ended since the last refresh: read the person's cases
-        # again, with what their consents cover now.
-        stale += list(
-            Case.objects.filter(lead_organisation_id__in=known, person_id__in=consent_changed)
-            .exclude(pk__in=stale)
-            .values_list("pk", flat=True)
-        )
-    persons: set[UUID] = set()
-    for start in range(0, len(stale), REFRESH_BATCH):
-        batch = stale[start : start + REFRESH_BATCH]
-        cases = list(
-            Case.objects.filter(pk__in=batch).select_related("person", "lead_organisation__region")
-        )
-        grants = statistics_grants(subjects=[case_subject(case) for case in cases], at=started)
-        with transaction.atomic():
-            for case, grant in zip(cases, grants, strict=True):
-                values = _coarse(case, grant)
-                StatisticsRecord.objects.update_or_create(case_id=case.pk, defaults=values)
-                persons.add(case.person_id)
-    _first_case_flags(persons)
-    persons |= consent_changed
+        since = min(states[str(i)] for i in known)
+        stale += _changed_since(known, since, started)
+    todo = list(dict.fromkeys(stale))
+    done: set[UUID] = set()
+    while todo:
+        batch, todo = todo[:REFRESH_BATCH], todo[REFRESH_BATCH:]
+        flipped = _batch_project(batch, started=started)
+        done.update(batch)
+        # A person's other case that stops or starts being their first: read it too.
+        todo += [pk for pk in flipped if pk not in done and pk not in todo]
+    _tallies_check(ids)
     with transaction.atomic():
-        rewritten = 0
-        if first_time:
-            rewritten = StatisticsRecord.objects.filter(organisation_id__in=first_time).update(
-                statistics_consent_until=_consent_until(started)
-            )
-        changed = list(persons)
-        for start in range(0, len(changed), REFRESH_BATCH):
-            StatisticsRecord.objects.filter(
-                person_id__in=changed[start : start + REFRESH_BATCH]
-            ).update(statistics_consent_until=_consent_until(started))
-        if first_time:
-            _codes_without_consent_blank(
-                StatisticsRecord.objects.filter(organisation_id__in=first_time), at=started
-            )
-        if known:
-            # Elsewhere, only rows that changed can need it: those read or re-dated now, and
-            # those whose consent ended since the last refresh.
-            _codes_without_consent_blank(
-                StatisticsRecord.objects.filter(
-                    organisation_id__in=known,
-                    statistics_consent_until__gt=since,
-                    statistics_consent_until__lte=started,
-                ),
-                at=started,
-            )
-            for start in range(0, len(changed), REFRESH_BATCH):
-                _codes_without_consent_blank(
-                    StatisticsRecord.objects.filter(
-                        organisation_id__in=known,
-                        person_id__in=changed[start : start + REFRESH_BATCH],
-                    ),
-                    at=started,
-                )
-        for organisation in ids:
-            ProjectionState.objects.update_or_create(
-                organisation_id=organisation, defaults={"synced_at": started}
-            )
-    if rewritten + len(stale) >= REANALYSE_AFTER:
-        # Many rows just changed: refresh the planner's statistics now rather than wait for
-        # autovacuum, or the next count may be planned for the old (empty) consent column.
-        with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {StatisticsRecord._meta.db_table}")
-    return len(stale)
-
-
-def _codes_without_consent_blank(records: QuerySet[StatisticsRecord], *, at: datetime) -> int:
-    """Keep no codes for a person who did not consent to statistics, or whose consent ended:
-    such a row is never counted, and its codes (gender, age, immigration, exploitation,
-    timelines) are erased until a consent has it read again."""
-    return (
-        records.filter(
-            Q(statistics_consent_until__isnull=True) | Q(statistics_consent_until__lte=at)
+        ProjectionState.objects.filter(organisation_id__in=known).update(synced_at=started)
+        ProjectionState.objects.bulk_create(
+            [ProjectionState(organisation_id=i, synced_at=started) for i in first_time],
+            ignore_conflicts=True,
         )
-        .exclude(source_updated_at=NOT_READ)
-        .update(
-            gender="",
-            age="",
-            immigration="",
-            exploitation=0,
-            trp_delay="",
-            asylum="",
-            humanitarian="",
-            mental_health="",
-            health_coverage="",
-            referral_first="",
-            referral_second="",
-            source_updated_at=NOT_READ,
+        if done:
+            audit_record(
+                action="statistics_projection_refreshed",
+                target_type="trends_projection",
+                details={
+                    "purpose": str(Purpose.STATISTICS),
+                    "cases_read": len(done),
+                    "organisations": len(ids),
+                },
+            )
+    return len(done)
+
+
+def _first_cases(person_ids: set[UUID]) -> tuple[dict[UUID, UUID], list[tuple[UUID, UUID]]]:
+    """Each person's first case (earliest opened, then id) and all their cases."""
+    rows = list(
+        Case.objects.filter(person_id__in=list(person_ids))
+        .order_by("opened_at", "pk")
+        .values_list("pk", "person_id")
+    )
+    first: dict[UUID, UUID] = {}
+    for pk, person in rows:
+        first.setdefault(person, pk)
+    return first, rows
+
+
+def _batch_project(batch: list[UUID], *, started: datetime) -> list[UUID]:
+    """Read these cases again under their statistics grants, seal their codes and change the
+    tallies by the difference, in one transaction. Returns the persons' other cases whose
+    "first case" flag no longer holds."""
+    cases = list(
+        Case.objects.filter(pk__in=batch).select_related("person", "lead_organisation__region")
+    )
+    first, all_cases = _first_cases({case.person_id for case in cases})
+    in_batch = set(batch)
+    others = [pk for pk, _person in all_cases if pk not in in_batch]
+    flipped = [
+        pk
+        for pk, is_first, person in StatisticsRecord.objects.filter(case_id__in=others).values_list(
+            "case_id", "is_first_of_person", "person_id"
         )
-    )
-
-
-def _first_case_flags(person_ids: set[UUID]) -> None:
-    """Only the first case of a person counts, so one person contributes once."""
-    if not person_ids:
-        return
-    ids = list(person_ids)
-    several = (
-        Case.objects.filter(person_id__in=ids)
-        .values("person_id")
-        .annotate(n=Count("pk"), first=Min("opened_at"))
-        .filter(n__gt=1)
-    )
-    for row in several:
-        first = (
-            Case.objects.filter(person_id=row["person_id"])
-            .order_by("opened_at", "pk")
-            .values_list("pk", flat=True)
-            .first()
+        if is_first != (first.get(person) == pk)
+    ]
+    # The policy first: what the person's live consents for statistics cover, per case.
+    grants = statistics_grants(subjects=[case_subject(case) for case in cases], at=started)
+    deltas: dict[tuple[UUID, int], Tally] = defaultdict(Tally)
+    with transaction.atomic():
+        records = {
+            record.case_id: record
+            for record in StatisticsRecord.objects.select_for_update().filter(case_id__in=batch)
+        }
+        new, changed, reading = [], [], []
+        for case, grant in zip(cases, grants, strict=True):
+            record = records.get(case.pk)
+            if record is None:
+                record = StatisticsRecord(case_id=case.pk)
+                new.append(record)
+            else:
+                changed.append(record)
+            if record.counted:
+                deltas[(record.organisation_id, record.year)].add(_codes_open(record), -1)
+            record.person_id = case.person_id
+            record.organisation_id = case.lead_organisation_id
+            record.year = case.opened_at.year
+            record.is_first_of_person = first.get(case.person_id) == case.pk
+            record.source_updated_at = case.updated_at
+            record.counted = (
+                record.is_first_of_person
+                and not record.is_reported_elsewhere
+                and bool(grant.categories)
+            )
+            record.codes_sealed = b""
+            if record.counted:
+                reading.append((case, grant, record))
+        # Only the counted cases are opened, each with what its grant covers.
+        opened = cases_codes([c for c, _g, _r in reading], [g for _c, g, _r in reading])
+        for (_case, _grant, record), codes in zip(reading, opened, strict=True):
+            deltas[(record.organisation_id, record.year)].add(codes)
+        codes_seal(
+            [(record, codes) for (_c, _g, record), codes in zip(reading, opened, strict=True)]
         )
-        if first is None:
-            continue
-        records = StatisticsRecord.objects.filter(person_id=row["person_id"])
-        records.exclude(case_id=first).update(is_first_of_person=False)
-        records.filter(case_id=first).update(is_first_of_person=True)
+        StatisticsRecord.objects.bulk_create(new)
+        StatisticsRecord.objects.bulk_update(
+            changed,
+            [
+                "person_id",
+                "organisation_id",
+                "year",
+                "is_first_of_person",
+                "source_updated_at",
+                "counted",
+                "codes_sealed",
+            ],
+        )
+        _tallies_apply(deltas)
+    return flipped
 
 
-def _countable(
-    *, organisation_ids: Iterable[UUID], year: int, at: datetime
-) -> QuerySet[StatisticsRecord]:
-    return StatisticsRecord.objects.filter(
-        organisation_id__in=list(organisation_ids),
-        year=year,
-        is_first_of_person=True,
-        is_reported_elsewhere=False,
-        statistics_consent_until__gt=at,
-    )
-
-
-def countable_cube(
-    *, organisation_ids: Iterable[UUID], year: int, at: datetime
-) -> dict[CubeKey, int]:
-    """Exact counts of the countable cases of these organisations opened in ``year``, by
-    month, region, gender, age band, immigration bucket and exploitation bits. One query."""
-    rows = (
-        _countable(organisation_ids=organisation_ids, year=year, at=at)
-        .values_list("month", "region", "gender", "age", "immigration", "exploitation")
+def _tallies_check(organisation_ids: list[UUID]) -> None:
+    """A case or person deleted takes its record with it, not its codes out of the tally:
+    where a tally holds more cases than there are counted records, add it up again from the
+    records' sealed codes."""
+    expected = {
+        (str(organisation), year): n
+        for organisation, year, n in StatisticsRecord.objects.filter(
+            organisation_id__in=organisation_ids, counted=True
+        )
+        .values_list("organisation_id", "year")
         .annotate(n=Count("*"))
         .order_by()
-    )
-    return {(m, r, g, a, i, e): n for m, r, g, a, i, e, n in rows}
+    }
+    stored = {
+        (str(organisation), year): n
+        for organisation, year, n in StatisticsTally.objects.filter(
+            organisation_id__in=organisation_ids
+        ).values_list("organisation_id", "year", "records")
+    }
+    for organisation, year in set(expected) | set(stored):
+        if expected.get((organisation, year), 0) != stored.get((organisation, year), 0):
+            _tally_rebuild(UUID(organisation), year)
 
 
-def grouped_counts(
-    *, organisation_ids: Iterable[UUID], year: int, at: datetime, name: str
-) -> dict[tuple[str, ...], int]:
-    """Exact counts of the same cases by the columns of ``GROUPED_COUNTS[name]`` (permit
-    delay by month and applications, mental-health access, referral slots). One query, read
-    through its own index in GROUP BY order."""
-    columns = GROUPED_COUNTS[name]
-    rows = (
-        _countable(organisation_ids=organisation_ids, year=year, at=at)
-        .values_list(*columns)
-        .annotate(n=Count("*"))
-        .order_by(*columns)
-    )
-    return {tuple(str(v) for v in row[:-1]): int(row[-1]) for row in rows}
+def _tally_rebuild(organisation_id: UUID, year: int) -> None:
+    with transaction.atomic():
+        row, _created = StatisticsTally.objects.select_for_update().get_or_create(
+            organisation_id=organisation_id, year=year
+        )
+        tally = Tally()
+        for record in StatisticsRecord.objects.select_for_update().filter(
+            organisation_id=organisation_id, year=year, counted=True
+        ):
+            tally.add(_codes_open(record))
+        _tally_store(row, tally)
 
 
-# One referral in the referrals cube: need group, outcome, decline reason, response time.
-ReferralKey = tuple[str, str, str, str]
+# Counting -------------------------------------------------------------------------------------
 
 
-def referral_cube(
-    *, organisation_ids: Iterable[UUID], year: int, at: datetime
-) -> dict[ReferralKey, int]:
-    """The referrals sent for the same cases (those whose person's consent covers
+def tally_sum(*, organisation_ids: Iterable[UUID], year: int) -> Tally:
+    """The exact counts of these organisations' counted cases opened in ``year``, as of their
+    last refresh: their tallies, opened and added up."""
+    total = Tally()
+    for row in StatisticsTally.objects.filter(
+        organisation_id__in=list(organisation_ids), year=year
+    ).order_by("organisation_id"):
+        total.merge(_tally_open(row))
+    return total
+
+
+def countable_cube(*, tally: Tally) -> dict[CubeKey, int]:
+    """By month, region, gender, age band, immigration bucket and exploitation bits."""
+    return {
+        (int(m), str(r), str(g), str(a), str(i), int(e)): n  # type: ignore[call-overload]
+        for (m, r, g, a, i, e), n in tally.counts["cube"].items()
+    }
+
+
+def grouped_counts(*, tally: Tally, name: str) -> dict[tuple[str, ...], int]:
+    """By the codes of ``TALLY_SOURCES[name]`` (permit delay by month and applications,
+    mental-health access, referral slots), as text."""
+    return {tuple(str(v) for v in key): n for key, n in tally.counts[name].items()}
+
+
+def referral_cube(*, tally: Tally) -> dict[ReferralKey, int]:
+    """The referrals sent for the counted cases (those whose person's consent covers
     coordination), the first two per case: one person adds at most two to each referral
-    table, whatever the number of referrals. One query."""
-    counts = grouped_counts(organisation_ids=organisation_ids, year=year, at=at, name="referrals")
+    table, whatever the number of referrals."""
     cube: dict[ReferralKey, int] = {}
-    for pair, n in counts.items():
+    for pair, n in grouped_counts(tally=tally, name="referrals").items():
         for code in pair:
             if code:
                 key = vocab.referral_key(code)
@@ -442,20 +443,11 @@ def referral_cube(
     return cube
 
 
-def unmet_needs_available() -> bool:
-    """Orientation (issue 5) records anonymised unmet needs when it is installed."""
-    from django.apps import apps
-
-    return apps.is_installed("arrimage.orientation")
-
-
 def unmet_need_counts(*, regions: Iterable[str], year: int) -> dict[tuple[str, str], int]:
     """Unmet needs recorded in the year in these regions, by need and region. One SQL
     ``GROUP BY``. These records are anonymised when they are made (no person, case or
     organisation), so no consent applies and the counted unit is the record: a person
     searched for on several days counts several times (see ``docs/trends.md``)."""
-    from arrimage.orientation.models import UnmetNeed
-
     rows = (
         UnmetNeed.objects.filter(recorded_on__year=year, region_code__in=list(regions))
         .values_list("need", "region_code")
@@ -465,8 +457,21 @@ def unmet_need_counts(*, regions: Iterable[str], year: int) -> dict[tuple[str, s
     return {(need, region): n for need, region, n in rows}
 
 
-def statistics_answer_set(*, case_id: UUID, is_reported_elsewhere: bool) -> int:
-    """Record the GBVIMS answer for a case already projected. Returns rows changed."""
-    return StatisticsRecord.objects.filter(case_id=case_id).update(
-        is_reported_elsewhere=is_reported_elsewhere
+def statistics_answer_set(*, case: Case, is_reported_elsewhere: bool) -> None:
+    """Record the GBVIMS answer for a case. Nothing is decrypted here (a web request): the
+    record is marked to be read again, and the worker's next refresh (or the next release)
+    takes the case in or out of the counts."""
+    StatisticsRecord.objects.update_or_create(
+        case_id=case.pk,
+        defaults={
+            "is_reported_elsewhere": is_reported_elsewhere,
+            "source_updated_at": None,
+        },
+        create_defaults={
+            "person_id": case.person_id,
+            "organisation_id": case.lead_organisation_id,
+            "year": case.opened_at.year,
+            "is_reported_elsewhere": is_reported_elsewhere,
+            "source_updated_at": None,
+        },
     )
