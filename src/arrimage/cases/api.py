@@ -20,6 +20,7 @@ from arrimage.cases import validation as check
 from arrimage.coalition.models import Organisation
 from arrimage.core import text
 from arrimage.core.errors import NotFound
+from arrimage.core.paging import page_number
 from arrimage.core.schemas import ErrorOut
 from arrimage.core.text import Text
 from arrimage.privacy import consent as consent_service
@@ -213,7 +214,7 @@ def _invalid(error: ValidationError) -> Status[dict[str, Any]]:
 )
 def worklist(request: HttpRequest, page: int = 1) -> Any:
     result = selectors.case_list_for_worklist(
-        actor_membership=_membership(request), page=max(1, min(page, 10_000)), path="api"
+        actor_membership=_membership(request), page=page_number(page), path="api"
     )
     return {
         "cases": result.cases,

@@ -6,6 +6,8 @@ from pathlib import Path
 
 from django.utils.translation import get_language
 
+from arrimage.core.collation import collation_key
+
 DATA = Path(__file__).resolve().parent / "data" / "iso3166.csv"
 
 
@@ -35,11 +37,14 @@ def country_name(code: str) -> str:
 def _sorted_choices(english: bool) -> tuple[tuple[str, str], ...]:
     index = 0 if english else 1
     return tuple(
-        sorted(((code, names[index]) for code, names in _rows().items()), key=lambda p: p[1])
+        sorted(
+            ((code, names[index]) for code, names in _rows().items()),
+            key=lambda pair: collation_key(pair[1]),
+        )
     )
 
 
 def country_choices() -> list[tuple[str, str]]:
-    """(code, name) of every country in the active language, by name; sorted once per
-    language."""
+    """(code, name) of every country in the active language, by name in that language's
+    order (French: accents only break ties, core.collation); sorted once per language."""
     return list(_sorted_choices(in_english()))

@@ -1,10 +1,13 @@
 """Human names of the fields of a person's record, for pages, exports and PDFs, in the active
 language."""
 
+from datetime import date
 from typing import Any
 
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.formats import date_format
+from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 
+from arrimage.cases import vocabularies as v
 from arrimage.privacy.categories import Category
 
 FIELD_LABELS: dict[str, Any] = {
@@ -86,6 +89,16 @@ FIELD_LABELS: dict[str, Any] = {
     "service": gettext_lazy("Service"),
     "scheduled_on": gettext_lazy("Scheduled on"),
     "coverage": gettext_lazy("Coverage"),
+    # Screenings, in the person's export (Law 25).
+    "screenings": gettext_lazy("Screenings"),
+    "organisation": gettext_lazy("Organisation"),
+    "form": pgettext_lazy("screening", "Form"),
+    "completed_at": gettext_lazy("All questions asked on"),
+    "answers": gettext_lazy("Answers"),
+    "question": pgettext_lazy("screening", "Question"),
+    "answer": pgettext_lazy("screening", "Answer"),
+    "indicators": gettext_lazy("Indicators present"),
+    "next_steps": gettext_lazy("Suggested next steps"),
 }
 
 
@@ -99,3 +112,49 @@ def _label(key: str) -> str:
     if label is not None:
         return str(label)
     return key.replace("_", " ").capitalize()
+
+
+# The coded fields of each section of a case view, with the names of their codes.
+SECTION_CHOICES: dict[str, dict[str, Any]] = {
+    "immigration": {
+        "status": v.ImmigrationStatus,
+        "asylum_claim": v.ApplicationStatus,
+        "humanitarian_application": v.ApplicationStatus,
+    },
+    "exploitation": {
+        "sex_exploitation_types": v.SexExploitationType,
+        "labour_exploitation_types": v.LabourExploitationType,
+        "methods_of_control": v.MethodOfControl,
+        "methods_of_recruitment": v.MethodOfRecruitment,
+        "trafficking_status": v.TraffickingStatus,
+        "status_decided_by": v.StatusDecidedBy,
+    },
+    "legal": {},
+}
+
+
+def _one(choices: Any, value: Any) -> str:
+    if isinstance(value, bool):
+        return gettext("Yes") if value else gettext("No")
+    if isinstance(value, date):
+        return date_format(value, "DATE_FORMAT")
+    if isinstance(value, str) and len(value) == 10 and value[4:5] == "-" == value[7:8]:
+        try:
+            return date_format(date.fromisoformat(value), "DATE_FORMAT")
+        except ValueError:
+            return value
+    if choices is not None:
+        return str(dict(choices.choices).get(str(value), value))
+    return str(value)
+
+
+def section_value_label(section: str, key: str, value: Any) -> str:
+    """A value of a section of a case view as the reader reads it: codes by their names,
+    yes or no, dates written out, lists joined; empty stays empty. No raw code reaches a
+    page (issue 13)."""
+    if value is None or value == "" or value == []:
+        return ""
+    choices = SECTION_CHOICES.get(section, {}).get(key)
+    if isinstance(value, list | tuple):
+        return ", ".join(_one(choices, item) for item in value)
+    return _one(choices, value)

@@ -34,13 +34,15 @@ from arrimage.cases.forms import (
     form_data,
 )
 from arrimage.cases.models import CalendarFeed, Need
+from arrimage.cases.validation import parse_date
 from arrimage.coalition.models import Organisation
 from arrimage.core import text
 from arrimage.core.errors import NotFound
+from arrimage.core.paging import page_number
 from arrimage.privacy import consent as consent_service
 from arrimage.privacy.categories import Category, Purpose
 from arrimage.privacy.models import ConsentMethod
-from arrimage.privacy.policy import categories_role_may_write, may_share_with
+from arrimage.privacy.policy import categories_role_may_write, is_enforcement, may_share_with
 
 
 def _membership(request: HttpRequest) -> Membership | None:
@@ -118,11 +120,9 @@ def _case_url(case_id: UUID, anchor: str = "") -> str:
 
 
 def worklist_view(request: HttpRequest) -> HttpResponse:
-    try:
-        page = int(request.GET.get("page", "1"))
-    except ValueError:
-        page = 1
-    worklist = selectors.case_list_for_worklist(actor_membership=_membership(request), page=page)
+    worklist = selectors.case_list_for_worklist(
+        actor_membership=_membership(request), page=page_number(request.GET.get("page"))
+    )
     return render(request, "cases/worklist.html", {"worklist": worklist, "labels": _labels()})
 
 
@@ -264,6 +264,10 @@ def case_detail_view(request: HttpRequest, case_id: UUID) -> HttpResponse:
             "case": case,
             "readable": readable,
             "labels": _labels(),
+            # Screening answers never reach police, border enforcement or prosecution.
+            "screening_offered": "exploitation" in readable
+            and membership is not None
+            and not is_enforcement(membership.organisation.type),
             "writable_categories": [(c, label) for c, label in Category.choices if c in readable],
             "need_types": [
                 (value, label)
@@ -458,9 +462,12 @@ def document_download_view(request: HttpRequest, case_id: UUID, document_id: UUI
 @require_http_methods(["GET", "POST"])
 def exploitation_edit_view(request: HttpRequest, case_id: UUID) -> HttpResponse:
     membership = _membership(request)
-    case = selectors.case_get(actor_membership=membership, case_id=case_id, path="page")
-    if "exploitation" not in case:
-        raise NotFound
+    case = selectors.case_get(
+        actor_membership=membership,
+        case_id=case_id,
+        path="page",
+        require=Category.EXPLOITATION,
+    )
     if request.method == "POST" and _service(
         request,
         lambda: services.exploitation_update(
@@ -496,9 +503,12 @@ def exploitation_edit_view(request: HttpRequest, case_id: UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def immigration_edit_view(request: HttpRequest, case_id: UUID) -> HttpResponse:
     membership = _membership(request)
-    case = selectors.case_get(actor_membership=membership, case_id=case_id, path="page")
-    if "immigration" not in case:
-        raise NotFound
+    case = selectors.case_get(
+        actor_membership=membership,
+        case_id=case_id,
+        path="page",
+        require=Category.IMMIGRATION,
+    )
     if request.method == "POST" and _service(
         request,
         lambda: services.immigration_update(
@@ -538,13 +548,13 @@ def health_add_view(request: HttpRequest, case_id: UUID) -> HttpResponse:
 
 
 def access_log_view(request: HttpRequest, case_id: UUID) -> HttpResponse:
-    grant, entries = selectors.case_access_log(
+    case, entries = selectors.case_access_log(
         actor_membership=_membership(request), case_id=case_id
     )
     return render(
         request,
         "cases/access_log.html",
-        {"case": grant.case, "entries": entries, "labels": _labels()},
+        {"case": case, "entries": entries, "labels": _labels()},
     )
 
 
@@ -580,8 +590,6 @@ def consents_view(request: HttpRequest, case_id: UUID) -> HttpResponse:
                 )
             expires_at = None
             if request.POST.get("expires_on"):
-                from arrimage.cases.validation import parse_date
-
                 day = parse_date(
                     request.POST["expires_on"],
                     label=_("The expiry date"),

@@ -32,6 +32,9 @@ from arrimage.cases.models import (
 from arrimage.cases.sealing import category_write
 from arrimage.coalition.models import Coalition, CoalitionLevel, Organisation
 from arrimage.coalition.services import coalition_member_add
+from arrimage.directory.models import Service
+from arrimage.orientation.models import Referral
+from arrimage.orientation.needs import NEEDS
 from arrimage.privacy.categories import Category, Purpose
 from arrimage.privacy.models import ConsentRecord
 from arrimage.privacy.policy import ENFORCEMENT_TYPES
@@ -257,10 +260,6 @@ def _referrals(
 ) -> int:
     """Historical referrals to the directory's services of member organisations: housing is
     often declined at capacity, and regions far from Montréal answer more slowly."""
-    from arrimage.directory.models import Service
-    from arrimage.orientation.models import Referral
-    from arrimage.orientation.needs import NEEDS
-
     services = list(
         Service.objects.filter(organization__owner__isnull=False)
         .exclude(organization__owner__type__in=ENFORCEMENT_TYPES)
