@@ -247,6 +247,15 @@ from arrimage.orientation.api import router as orientation_router  # noqa: E402
 
 api.add_router("/orientation/", orientation_router)
 
+# The unmet-needs reading belongs to trends (its suppression), at orientation's address.
+from arrimage.trends.unmet_api import router as unmet_router  # noqa: E402
+
+api.add_router("/orientation/", unmet_router)
+
+from arrimage.screening.api import router as screening_router  # noqa: E402
+
+api.add_router("/screenings/", screening_router)
+
 
 def api_urls() -> list[Any]:
     """The API's URL patterns. Each is public to the login middleware on purpose: the API

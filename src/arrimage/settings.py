@@ -82,11 +82,13 @@ INSTALLED_APPS = [
     "arrimage.accounts",
     "arrimage.coalition",
     "arrimage.cases",
+    "arrimage.screening",
     "arrimage.directory",
     "arrimage.trends",
     "arrimage.orientation",
     "arrimage.home",
     "arrimage.law25",
+    "arrimage.coalition_pages",
     "arrimage.demo",
     "arrimage.operations",
 ]
@@ -103,6 +105,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "arrimage.accounts.middleware.SessionLifetimeMiddleware",
+    "arrimage.accounts.middleware.SessionRenewalMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "arrimage.accounts.middleware.ActingOrganisationMiddleware",
@@ -240,7 +243,10 @@ if MODE == "test":
 
 # Sessions: 30 minutes idle, 12 hours at most.
 SESSION_COOKIE_AGE = 30 * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# Not saved on every request: accounts.middleware.SessionRenewalMiddleware moves the expiry
+# forward at most once a minute (a read then writes no session row).
+SESSION_SAVE_EVERY_REQUEST = False
+ARRIMAGE_SESSION_RENEW_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 ARRIMAGE_SESSION_ABSOLUTE_LIFETIME = timedelta(hours=12)
 SESSION_COOKIE_HTTPONLY = True

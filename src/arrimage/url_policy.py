@@ -194,4 +194,14 @@ URL_POLICY: dict[str, Access] = {
     "api:orientation_referral_transition": Access.API,
     "api:orientation_service_response": Access.API,
     "api:orientation_unmet_needs": Access.API,
+    # Screening (issue 15): members whose role reads exploitation, in an organisation that is
+    # not police, border enforcement or prosecution; each page applies the policy to the
+    # screening and denied answers 404.
+    "screening:list": Access.AUTHENTICATED,
+    "screening:start": Access.AUTHENTICATED,
+    "screening:question": Access.AUTHENTICATED,
+    "screening:result": Access.AUTHENTICATED,
+    "screening:attach": Access.AUTHENTICATED,
+    "api:screening_list": Access.API,
+    "api:screening_detail": Access.API,
 }

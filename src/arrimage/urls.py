@@ -2,6 +2,15 @@ from django.urls import include, path
 
 from arrimage.api import api_urls
 from arrimage.metrics import metrics_view
+from arrimage.orientation import urls as orientation_urls
+from arrimage.trends.unmet_views import unmet_needs_view
+
+# The page of unmet needs reads with trends' suppression, so trends serves it; coordinators
+# find it among orientation's pages, at the address it always had.
+orientation_patterns = [
+    *orientation_urls.urlpatterns,
+    path("besoins-non-combles/", unmet_needs_view, name="unmet_needs"),
+]
 
 urlpatterns = [
     path("api/", api_urls()),
@@ -13,10 +22,11 @@ urlpatterns = [
     path("repertoire/", include("arrimage.directory.urls")),
     path("hsds/", include("arrimage.directory.hsds_urls")),
     path("dossiers/", include("arrimage.cases.urls")),
-    path("ententes/", include("arrimage.privacy.agreement_urls")),
+    path("ententes/", include("arrimage.coalition_pages.urls")),
     path("confidentialite/", include("arrimage.law25.urls")),
     path("tendances/", include("arrimage.trends.urls")),
-    path("orientation/", include("arrimage.orientation.urls")),
+    path("orientation/", include((orientation_patterns, orientation_urls.app_name))),
+    path("depistage/", include("arrimage.screening.urls")),
 ]
 
 handler400 = "arrimage.core.views.error_400"

@@ -10,7 +10,7 @@ def test_pages_render(client, world):
     for url in [
         "/dossiers/",
         "/dossiers/nouveau/",
-        "/dossiers/recherche/?q=mk-a",
+        "/dossiers/recherche/",
         "/dossiers/rappels/",
         "/dossiers/calendrier/",
         f"/dossiers/{case_id}/",
@@ -22,12 +22,17 @@ def test_pages_render(client, world):
         f"/dossiers/{case_id}/export/",
         "/api/cases/",
         f"/api/cases/{case_id}",
-        "/api/cases/search?q=mk-a",
         f"/api/cases/{case_id}/consents",
         "/api/cases/notifications",
     ]:
         r = client.get(url)
         assert r.status_code == 200, (url, r.status_code, r.content[:2000])
+    search = client.post("/dossiers/recherche/", {"q": "mk-a"}, follow=True)
+    assert search.status_code == 200
+    assert f"/dossiers/{case_id}/" in search.content.decode()
+    api = client.post("/api/cases/search", {"q": "mk-a"}, content_type="application/json")
+    assert api.status_code == 200
+    assert [c["id"] for c in api.json()] == [str(case_id)]
 
 
 @pytest.mark.django_db

@@ -3,8 +3,8 @@ anonymously, over a world of two coalitions with identical data, changes no row.
 
 The only writes a GET may make, exactly:
 
-- ``django_session``: the session's expiry moves forward on every request
-  (``SESSION_SAVE_EVERY_REQUEST``, the 30-minute idle timeout);
+- ``django_session``: the session's expiry moves forward, at most once a minute
+  (``SessionRenewalMiddleware``, the 30-minute idle timeout);
 - ``core_ratewindow``: the throttling counters of the API and of the public HSDS API, kept in
   the database so that they hold across app servers (core/throttling.py, issue 12 item 4);
 - the audit the policy requires for a read of personal data (or of figures derived from it):
@@ -40,6 +40,7 @@ from arrimage.directory.models import ServiceAtLocation, ServiceCapacity, Taxono
 from arrimage.orientation.holds import bed_hold_create
 from arrimage.orientation.models import BedHold, HoldStatus, Referral, ReferralStatus
 from arrimage.orientation.referrals import referral_create_and_send
+from arrimage.screening.services import screening_answer, screening_start
 from tests.cases.conftest import populate
 from tests.conftest import login, make_side
 from tests.orientation.conftest import (
@@ -73,6 +74,10 @@ READ_ACTIONS = frozenset(
         # care is health): each reading is audited so that differencing by repeated
         # readings can be traced (docs/matching.md, "Limits").
         "unmet_needs_read",
+        # Screening answers are exploitation data: every reading is audited.
+        "screening_read",
+        "screening_listed",
+        "screening_exported",
     }
 )
 # Table -> the statements a GET may send to it.
@@ -126,6 +131,10 @@ def _side_world(side, coalition, label: str) -> dict[str, str]:
     )
     make_service(side.organisation, name_fr=f"Accueil {label}")
     case = populate(side, label)
+    screening = screening_start(actor=membership(side), form="short", case_id=case.pk)
+    screening_answer(
+        actor=membership(side), screening_id=screening.pk, question="safe_now", answer="yes"
+    )
     consent = consent_to(case, shelter.organisation, ["identity", "contact", "coordination"])
     hold = bed_hold_create(actor=membership(side), service_id=service.pk, unit="bed")
     referral = referral_create_and_send(
@@ -144,6 +153,7 @@ def _side_world(side, coalition, label: str) -> dict[str, str]:
     return {
         "case_id": str(case.pk),
         "person_id": str(case.person_id),
+        "screening_id": str(screening.pk),
         "referral_id": str(referral.pk),
         "hold_id": str(hold.pk),
         "service_id": str(service.pk),

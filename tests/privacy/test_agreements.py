@@ -10,7 +10,6 @@ from arrimage.core.models import AuditEvent
 from arrimage.privacy.agreements import AgreementResolver, agreement_version_create
 from arrimage.privacy.models import SharingAgreement
 from tests.cases.conftest import build_world, consent_for, membership
-from tests.conftest import login
 
 pytestmark = pytest.mark.django_db
 
@@ -98,36 +97,3 @@ def test_an_agreement_higher_up_covers_the_levels_below(world, coalition):
     )
     # B shares no coalition with A: no agreement at all.
     assert AgreementResolver(world.b.organisation.pk).agreement_for(world.a.organisation.pk) is None
-
-
-def test_the_agreement_page(client, world, coalition):
-    login(client, world.a.user("coordinator"))
-    url = f"/ententes/{coalition.pk}/?purpose=coordination&from=community"
-    response = client.get(url)
-    assert response.status_code == 200
-    response = client.post(
-        url,
-        {
-            "purpose": "coordination",
-            "from": "community",
-            "rule": ["community|identity", "police|contact"],
-            "summary": "Moins de partage",
-        },
-    )
-    assert response.status_code == 302
-    current = SharingAgreement.objects.filter(coalition=coalition).order_by("-version").first()
-    keys = current.rule_keys()
-    assert ("community", "community", "identity", "coordination") in keys
-    assert ("community", "community", "health", "coordination") not in keys
-    # Rules from other organisation types are kept.
-    assert ("shelter", "community", "health", "coordination") in keys
-    response = client.post(
-        url, {"purpose": "coordination", "from": "community", "rule": ["police|health"]}
-    )
-    assert response.status_code == 400
-    client.logout()
-    login(client, world.a.user("caseworker"))
-    assert client.post(url, {"rule": []}).status_code == 404
-    client.logout()
-    login(client, world.b.user("coordinator"))
-    assert client.get(url).status_code == 404

@@ -35,6 +35,13 @@ def case_subject(case: Case) -> Subject:
     )
 
 
+def case_subject_by_id(case_id: UUID) -> Subject | None:
+    """The subject of a case, or None when there is none (the kernel's resolver for
+    ``"case"``, :mod:`arrimage.privacy.subjects`)."""
+    case = Case.objects.select_related("lead_organisation").filter(pk=case_id).first()
+    return case_subject(case) if case is not None else None
+
+
 @dataclass(frozen=True)
 class CaseGrant:
     """A case and the kernel's grant for it: what the acting organisation may read of it."""

@@ -22,7 +22,7 @@ from arrimage.cases.selectors import _task_view, visible_grants
 from arrimage.core.errors import NotFound
 from arrimage.privacy.categories import Category
 from arrimage.privacy.models import ConsentRecord
-from arrimage.privacy.policy import ROLE_CATEGORIES, is_firewalled
+from arrimage.privacy.policy import categories_member_reads
 
 TASK_HORIZON = timedelta(days=7)
 IMMIGRATION_HORIZON = timedelta(days=30)
@@ -35,14 +35,6 @@ class CaseAgenda:
     tasks_due: list[dict[str, Any]]
     immigration_dates: list[dict[str, Any]]
     consents_expiring: list[dict[str, Any]]
-
-
-def _readable(actor: Membership) -> frozenset[Category]:
-    return frozenset(
-        c
-        for c in ROLE_CATEGORIES.get(actor.role, frozenset())
-        if not is_firewalled(organisation_type=actor.organisation.type, category=c)
-    )
 
 
 def case_agenda(*, actor_membership: Membership | None) -> CaseAgenda:
@@ -101,7 +93,7 @@ def case_agenda(*, actor_membership: Membership | None) -> CaseAgenda:
 def _consents_expiring(actor: Membership, today: Any) -> list[dict[str, Any]]:
     """Consents the organisation recorded that end within 30 days, for those who record
     them; only consents all of whose categories the reader may read."""
-    readable = _readable(actor)
+    readable = categories_member_reads(actor)
     if Category.IDENTITY not in readable:
         return []
     now = timezone.now()

@@ -13,12 +13,14 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
+from pydantic import field_validator
 
-from arrimage.cases import selectors, services
+from arrimage.cases import search, selectors, services
 from arrimage.cases import validation as check
 from arrimage.coalition.models import Organisation
 from arrimage.core import text
 from arrimage.core.errors import NotFound
+from arrimage.core.paging import page_number
 from arrimage.core.schemas import ErrorOut
 from arrimage.core.text import Text
 from arrimage.privacy import consent as consent_service
@@ -212,7 +214,7 @@ def _invalid(error: ValidationError) -> Status[dict[str, Any]]:
 )
 def worklist(request: HttpRequest, page: int = 1) -> Any:
     result = selectors.case_list_for_worklist(
-        actor_membership=_membership(request), page=max(1, min(page, 10_000)), path="api"
+        actor_membership=_membership(request), page=page_number(page), path="api"
     )
     return {
         "cases": result.cases,
@@ -254,15 +256,35 @@ def create(request: HttpRequest, payload: CaseCreateIn) -> Any:
     return Status(201, {"id": case.pk})
 
 
-@router.get(
+class SearchIn(Schema):
+    q: Annotated[str, Text(100), Field(min_length=2)]
+
+    @field_validator("q")
+    @classmethod
+    def _two_characters(cls, value: str) -> str:
+        if len(value.strip()) < 2:
+            raise ValueError(_("Type at least two characters."))
+        return value
+
+
+@router.post(
     "/search",
     response=list[CaseSummaryOut],
     url_name="cases_search",
     exclude_unset=True,
     summary="Search the cases the acting organisation may read",
+    description=(
+        "Sent by POST so that the terms stay out of URLs and access logs. Finds the cases "
+        "whose alias, given name or family name has words beginning with every word of `q` "
+        "(case and accents ignored), or whose reference is `q`, among every case the acting "
+        "organisation may see; at most 200, most recently updated first."
+    ),
 )
-def search(request: HttpRequest, q: str) -> Any:
-    return selectors.case_search(actor_membership=_membership(request), query=q[:100], path="api")
+def search_cases(request: HttpRequest, payload: SearchIn) -> Any:
+    grants, _more = search.case_search(
+        actor_membership=_membership(request), query=payload.q, path="api"
+    )
+    return [search.case_search_summary(g, payload.q) for g in grants]
 
 
 @router.get(

@@ -89,6 +89,16 @@ FIELD_LABELS: dict[str, Any] = {
     "service": gettext_lazy("Service"),
     "scheduled_on": gettext_lazy("Scheduled on"),
     "coverage": gettext_lazy("Coverage"),
+    # Screenings, in the person's export (Law 25).
+    "screenings": gettext_lazy("Screenings"),
+    "organisation": gettext_lazy("Organisation"),
+    "form": pgettext_lazy("screening", "Form"),
+    "completed_at": gettext_lazy("All questions asked on"),
+    "answers": gettext_lazy("Answers"),
+    "question": pgettext_lazy("screening", "Question"),
+    "answer": pgettext_lazy("screening", "Answer"),
+    "indicators": gettext_lazy("Indicators present"),
+    "next_steps": gettext_lazy("Suggested next steps"),
 }
 
 

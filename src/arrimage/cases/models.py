@@ -64,6 +64,19 @@ class Person(models.Model):
         return f"Person {self.pk}"
 
 
+class PersonSearchToken(models.Model):
+    """The blind index of case search (``cases/search_index.py``): one row per keyed hash of a
+    normalised prefix of a word of the person's alias or names, under the key of the person's
+    organisation. No plaintext: a token is an integer that reveals nothing without the key."""
+
+    pk = models.CompositePrimaryKey("token", "person")
+    token = models.BigIntegerField()
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+
+    def __str__(self) -> str:
+        return f"Search token of {self.person_id}"
+
+
 class Case(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="cases")

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from arrimage.accounts.models import Membership
@@ -35,9 +35,11 @@ from arrimage.cases.models import (
 )
 from arrimage.cases.sealing import category_data, open_text
 from arrimage.core.errors import NotFound
+from arrimage.core.paging import page_number
 from arrimage.privacy.categories import Category, Purpose
 from arrimage.privacy.consent import consents_active_for_recipient, consents_of_person
 from arrimage.privacy.models import ConsentRecord
+from arrimage.privacy.policy import may_read_access_log, reader_of, reads_in_own_records
 
 PERSON_CATEGORIES = (Category.IDENTITY, Category.CONTACT, Category.LOCATION)
 WRITE_ACTIONS = frozenset(
@@ -59,6 +61,7 @@ WRITE_ACTIONS = frozenset(
     }
 )
 EVENT_CATEGORY_SEPARATOR = ","
+CLOSED_STATUSES = (v.CaseStatus.CLOSED, v.CaseStatus.CLOSED_REFERRED)
 
 
 def _person_view(grant: CaseGrant) -> dict[str, Any]:
@@ -105,8 +108,9 @@ def _case_header(grant: CaseGrant, person: dict[str, Any]) -> dict[str, Any]:
         view["status"] = case.status
         view["opened_at"] = case.opened_at
         view["updated_at"] = case.updated_at
-    if grant.is_lead and grant.may(Category.COORDINATION):
-        # Urgency comes from the immigration track (detention): for the lead organisation.
+    if grant.is_lead and grant.may(Category.COORDINATION) and grant.may(Category.IMMIGRATION):
+        # Urgency comes from the immigration track (detention): it is immigration, for the
+        # lead organisation's readers of immigration only.
         view["is_urgent"] = case.is_urgent
     return view
 
@@ -208,12 +212,19 @@ def case_view_build(grant: CaseGrant) -> dict[str, Any]:
 
 
 def case_get(
-    *, actor_membership: Membership | None, case_id: UUID | str, path: str = "page"
+    *,
+    actor_membership: Membership | None,
+    case_id: UUID | str,
+    path: str = "page",
+    require: Category | None = None,
 ) -> dict[str, Any]:
-    """One case as the acting organisation may see it; audited in the case's access log."""
+    """One case as the acting organisation may see it; audited in the case's access log.
+    ``require``: a page about that category refuses (``NotFound``) before anything is read,
+    so a refusal leaves no read in the log."""
     grant = case_grant(
         actor_membership=actor_membership,
         case_id=case_id,
+        require=require,
         related=("assigned_worker", "exploitation", "immigration"),
     )
     view = case_view_build(grant)
@@ -263,11 +274,14 @@ def visible_grants(
     wanted = offset + limit + 1
     base = Case.objects.select_related("lead_organisation", "person", "assigned_worker")
     if not include_closed:
-        base = base.exclude(status__in=[v.CaseStatus.CLOSED, v.CaseStatus.CLOSED_REFERRED])
+        base = base.exclude(status__in=CLOSED_STATUSES)
+    # Urgent first only for readers of immigration: the order would tell the others.
+    urgent_first = reads_in_own_records(
+        reader=reader_of(actor_membership), category=Category.IMMIGRATION
+    )
+    order = ("-is_urgent", "-updated_at") if urgent_first else ("-updated_at",)
     own = list(
-        base.filter(lead_organisation_id=actor_membership.organisation_id).order_by(
-            "-is_urgent", "-updated_at"
-        )[:wanted]
+        base.filter(lead_organisation_id=actor_membership.organisation_id).order_by(*order)[:wanted]
     )
     shared = list(
         base.filter(person_id__in=_shared_person_ids(actor_membership))
@@ -277,7 +291,11 @@ def visible_grants(
     merged = sorted(
         own + shared,
         key=lambda c: (
-            not (c.is_urgent and c.lead_organisation_id == actor_membership.organisation_id),
+            not (
+                urgent_first
+                and c.is_urgent
+                and c.lead_organisation_id == actor_membership.organisation_id
+            ),
             -c.updated_at.timestamp(),
         ),
     )
@@ -314,7 +332,7 @@ def case_list_for_worklist(
     next 14 days or overdue, and recent events on the listed cases. Audited."""
     if actor_membership is None:
         raise NotFound
-    page = max(1, page)
+    page = page_number(page)
     grants, has_next = visible_grants(
         actor_membership=actor_membership, limit=page_size, offset=(page - 1) * page_size
     )
@@ -387,69 +405,6 @@ def case_list_for_worklist(
     return Worklist(
         cases=summaries, tasks_due=tasks_due, events=events, page=page, has_next=has_next
     )
-
-
-# Search ---------------------------------------------------------------------------------------
-
-SEARCH_CANDIDATES = 2000
-
-
-def _searchable_texts(grant: CaseGrant) -> list[tuple[Category, str]]:
-    texts: list[tuple[Category, str]] = []
-    case = grant.case
-    for category in PERSON_CATEGORIES:
-        if grant.may(category):
-            texts.extend(
-                (category, str(val))
-                for val in category_data(grant, case.person, category).values()
-                if val
-            )
-    readable = [str(c) for c in grant.readable]
-    for note in Note.objects.filter(case=case, category__in=readable):
-        texts.append((Category(note.category), open_text(grant, note, "body_sealed")))
-    for task in Task.objects.filter(case=case, category__in=readable):
-        texts.append((Category(task.category), open_text(grant, task, "title_sealed")))
-    return texts
-
-
-def case_search(
-    *, actor_membership: Membership | None, query: str, path: str = "search"
-) -> list[dict[str, Any]]:
-    """Cases whose readable information contains the query (case-insensitive), or whose
-    reference is the query. Only readable categories are searched: a match in a category the
-    reader may not read is no match. Scans the 2,000 most recently updated visible cases;
-    text is sealed, so the database cannot search it."""
-    if actor_membership is None:
-        raise NotFound
-    needle = query.strip().casefold()
-    if len(needle) < 2:
-        return []
-    grants, _more = visible_grants(actor_membership=actor_membership, limit=SEARCH_CANDIDATES)
-    results = []
-    matched = []
-    for grant in grants:
-        if grant.case.reference.casefold() == needle:
-            hits = ["reference"]
-        else:
-            hits = sorted(
-                {str(cat) for cat, text in _searchable_texts(grant) if needle in text.casefold()}
-            )
-        if hits:
-            person = {}
-            if grant.may(Category.IDENTITY):
-                person = {
-                    k: val
-                    for k, val in category_data(grant, grant.case.person, Category.IDENTITY).items()
-                    if k in ("alias", "given_name")
-                }
-            summary = _case_header(grant, person)
-            summary["matched_in"] = hits
-            results.append(summary)
-            matched.append(grant)
-    access_record(
-        actor_membership=actor_membership, grants=matched, action="case_search", path=path
-    )
-    return results
 
 
 # Export ---------------------------------------------------------------------------------------
@@ -553,49 +508,54 @@ def notifications_for(
     *, actor_membership: Membership | None, path: str = "notification"
 ) -> list[dict[str, Any]]:
     """Reminders for the acting user: open tasks overdue or due within 7 days, assigned to the
-    user or to nobody, on cases the organisation may see, each shown only if its category is
-    readable; and urgent cases led by the organisation. Audited."""
+    user or to nobody, on open cases the organisation may see (its own and those shared with
+    it by a consent), each shown only if its category is readable; and, first, the urgent
+    cases it leads, for readers of immigration. Over every case, not a window of the newest:
+    the queries select the due tasks and the urgent cases themselves. Audited."""
     if actor_membership is None:
         raise NotFound
-    grants, _more = visible_grants(
-        actor_membership=actor_membership, limit=500, include_closed=False
-    )
-    by_case = {g.case.pk: g for g in grants}
+    organisation_id = actor_membership.organisation_id
     horizon = timezone.localdate() + timedelta(days=7)
+    visible = Q(case__lead_organisation_id=organisation_id) | Q(
+        case__person_id__in=_shared_person_ids(actor_membership)
+    )
+    tasks = list(
+        Task.objects.filter(visible, status=v.TaskStatus.OPEN, due_on__lte=horizon)
+        .filter(Q(assignee__isnull=True) | Q(assignee_id=actor_membership.user_id))
+        .exclude(case__status__in=CLOSED_STATUSES)
+        .select_related("assignee", "case__lead_organisation", "case__person")
+        .order_by("due_on", "pk")
+    )
+    urgent: list[Case] = []
+    if reads_in_own_records(reader=reader_of(actor_membership), category=Category.IMMIGRATION):
+        urgent = list(
+            Case.objects.filter(lead_organisation_id=organisation_id, is_urgent=True)
+            .exclude(status__in=CLOSED_STATUSES)
+            .select_related("lead_organisation", "person")
+            .order_by("-updated_at", "pk")
+        )
+    cases = {t.case_id: t.case for t in tasks} | {c.pk: c for c in urgent}
+    grants = {
+        g.case.pk: g
+        for g in case_grants(actor_membership=actor_membership, cases=list(cases.values()))
+    }
     items: list[dict[str, Any]] = []
     shown: list[CaseGrant] = []
-    if by_case:
-        tasks = (
-            Task.objects.filter(
-                case_id__in=list(by_case), status=v.TaskStatus.OPEN, due_on__lte=horizon
-            )
-            .filter(**{})
-            .select_related("assignee")
-            .order_by("due_on")
-        )
-        for task in tasks:
-            if task.assignee_id not in (None, actor_membership.user_id):
-                continue
-            grant = by_case[task.case_id]
-            if not grant.may(task.category):
-                continue
-            item = _task_view(grant, task)
-            item.update(
-                kind="task_due", case_id=str(task.case_id), case_reference=grant.case.reference
-            )
-            items.append(item)
-            shown.append(grant)
-    for grant in grants:
-        if grant.is_lead and grant.case.is_urgent and grant.may(Category.COORDINATION):
-            items.insert(
-                0,
-                {
-                    "kind": "urgent_case",
-                    "case_id": str(grant.case.pk),
-                    "case_reference": grant.case.reference,
-                },
+    for case in urgent:
+        grant = grants[case.pk]
+        if grant.is_lead and grant.may(Category.COORDINATION) and grant.may(Category.IMMIGRATION):
+            items.append(
+                {"kind": "urgent_case", "case_id": str(case.pk), "case_reference": case.reference}
             )
             shown.append(grant)
+    for task in tasks:
+        grant = grants[task.case_id]
+        if not grant.may(task.category):
+            continue
+        item = _task_view(grant, task)
+        item.update(kind="task_due", case_id=str(task.case_id), case_reference=grant.case.reference)
+        items.append(item)
+        shown.append(grant)
     access_record(
         actor_membership=actor_membership,
         grants=list({g.case.pk: g for g in shown}.values()),
@@ -634,17 +594,25 @@ def calendar_due_dates(*, membership: Membership) -> list[tuple[UUID, date, UUID
 
 def case_access_log(
     *, actor_membership: Membership | None, case_id: UUID | str
-) -> tuple[CaseGrant, list[CaseAccess]]:
-    """Who saw or changed what on this case, and when: for the lead organisation only."""
-    grant = case_grant(actor_membership=actor_membership, case_id=case_id)
-    if not grant.is_lead:
+) -> tuple[Case, list[CaseAccess]]:
+    """Who saw or changed what on this case, and when: for the lead organisation only, in the
+    roles the policy names (``may_read_access_log``: its administrator included, who reads no
+    category of the case). The log holds no personal data of the person."""
+    if actor_membership is None:
+        raise NotFound
+    try:
+        pk = UUID(str(case_id))
+    except ValueError as error:
+        raise NotFound from error
+    case = Case.objects.filter(pk=pk).first()
+    if case is None or not may_read_access_log(
+        reader=reader_of(actor_membership), owner_organisation_id=case.lead_organisation_id
+    ):
         raise NotFound
     entries = list(
-        CaseAccess.objects.filter(case_id=grant.case.pk).select_related("actor", "organisation")[
-            :500
-        ]
+        CaseAccess.objects.filter(case_id=case.pk).select_related("actor", "organisation")[:500]
     )
-    return grant, entries
+    return case, entries
 
 
 def person_of_case(*, actor_membership: Membership | None, case_id: UUID | str) -> Person:

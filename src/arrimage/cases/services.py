@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from arrimage.accounts.models import Membership
+from arrimage.cases import search_index
 from arrimage.cases import validation as check
 from arrimage.cases import vocabularies as v
 from arrimage.cases.access import (
@@ -137,6 +138,7 @@ def case_create(
         if location_data:
             category_write(person, Category.LOCATION, location_data)
         person.save()
+        search_index.person_index(person, identity_data)
         case = Case.objects.create(
             person=person,
             lead_organisation=organisation,
@@ -175,6 +177,8 @@ def person_update(
         category_write(person, cat, cleaned)
         column = Person.SEALED_COLUMNS[cat]
         Person.objects.filter(pk=person.pk).update(**{column: getattr(person, column)})
+        if cat == Category.IDENTITY:
+            search_index.person_index(person, cleaned)
         _touch(grant.case)
         _record(actor_membership, grant, "person_updated", cat)  # type: ignore[arg-type]
     return person
@@ -734,6 +738,7 @@ def case_anonymise(*, case: Case) -> None:
         person.save(
             update_fields=["identity_sealed", "contact_sealed", "location_sealed", "is_anonymised"]
         )
+        search_index.person_erase(person.pk)
         Case.objects.filter(pk=case.pk).update(
             legal_sealed=None, assigned_worker=None, is_urgent=False
         )

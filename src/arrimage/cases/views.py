@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from arrimage.accounts.middleware import two_factor_exempt
 from arrimage.accounts.models import Membership
-from arrimage.cases import calendar, selectors, services
+from arrimage.cases import calendar, search, selectors, services
 from arrimage.cases import vocabularies as v
 from arrimage.cases.countries import country_choices
 from arrimage.cases.forms import (
@@ -34,12 +34,15 @@ from arrimage.cases.forms import (
     form_data,
 )
 from arrimage.cases.models import CalendarFeed, Need
+from arrimage.cases.validation import parse_date
 from arrimage.coalition.models import Organisation
+from arrimage.core import text
 from arrimage.core.errors import NotFound
+from arrimage.core.paging import page_number
 from arrimage.privacy import consent as consent_service
 from arrimage.privacy.categories import Category, Purpose
 from arrimage.privacy.models import ConsentMethod
-from arrimage.privacy.policy import categories_role_may_write, may_share_with
+from arrimage.privacy.policy import categories_role_may_write, is_enforcement, may_share_with
 
 
 def _membership(request: HttpRequest) -> Membership | None:
@@ -117,24 +120,83 @@ def _case_url(case_id: UUID, anchor: str = "") -> str:
 
 
 def worklist_view(request: HttpRequest) -> HttpResponse:
-    try:
-        page = int(request.GET.get("page", "1"))
-    except ValueError:
-        page = 1
-    worklist = selectors.case_list_for_worklist(actor_membership=_membership(request), page=page)
+    worklist = selectors.case_list_for_worklist(
+        actor_membership=_membership(request), page=page_number(request.GET.get("page"))
+    )
     return render(request, "cases/worklist.html", {"worklist": worklist, "labels": _labels()})
 
 
+# Search results live in the session, by a random id in the URL: the terms travel only in a
+# POST body, so they reach no URL, no access log and no browser history.
+SEARCH_SESSION_KEY = "case_searches"
+SEARCH_SECONDS = 15 * 60
+SEARCH_KEPT = 5
+SEARCH_PAGE_SIZE = 25
+SEARCH_QUERY_MAX = 100
+
+
+def _searches_kept(request: HttpRequest, membership: Membership) -> dict[str, dict[str, Any]]:
+    now = timezone.now().timestamp()
+    kept = request.session.get(SEARCH_SESSION_KEY, {})
+    return {
+        sid: held
+        for sid, held in kept.items()
+        if now - held.get("at", 0) < SEARCH_SECONDS and held.get("membership") == str(membership.pk)
+    }
+
+
+@require_http_methods(["GET", "POST"])
 def search_view(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "")[:100]
-    results = (
-        selectors.case_search(actor_membership=_membership(request), query=query, path="search")
-        if query
-        else []
-    )
-    return render(
-        request, "cases/search.html", {"query": query, "results": results, "labels": _labels()}
-    )
+    membership = _membership(request)
+    if membership is None:
+        raise NotFound
+    context: dict[str, Any] = {"labels": _labels(), "held": None, "results": []}
+    if request.method == "POST":
+        query = request.POST.get("q", "")
+        try:
+            text.text_check(query, label=_("Search"), max_length=SEARCH_QUERY_MAX)
+            if len(query.strip()) < 2:
+                raise ValidationError(_("Type at least two characters."), code="too_short")
+        except ValidationError as error:
+            context["errors"] = error.messages
+            return render(request, "cases/search.html", context, status=400)
+        grants, more = search.case_search(actor_membership=membership, query=query)
+        kept = _searches_kept(request, membership)
+        sid = secrets.token_urlsafe(12)
+        kept[sid] = {
+            "ids": [str(g.case.pk) for g in grants],
+            "more": more,
+            "at": timezone.now().timestamp(),
+            "membership": str(membership.pk),
+        }
+        newest = sorted(kept.items(), key=lambda item: item[1]["at"])[-SEARCH_KEPT:]
+        request.session[SEARCH_SESSION_KEY] = dict(newest)
+        return redirect(f"{reverse('cases:search')}?r={sid}", permanent=False)
+    sid = request.GET.get("r", "")
+    if sid:
+        held = _searches_kept(request, membership).get(sid)
+        if held is None:
+            context["expired"] = True
+        else:
+            try:
+                page = max(1, int(request.GET.get("page", "1")))
+            except ValueError:
+                page = 1
+            ids = held["ids"]
+            pages = max(1, -(-len(ids) // SEARCH_PAGE_SIZE))
+            page = min(page, pages)
+            start = (page - 1) * SEARCH_PAGE_SIZE
+            context["held"] = {
+                "sid": sid,
+                "count": len(ids),
+                "more": held["more"],
+                "page": page,
+                "pages": pages,
+            }
+            context["results"] = search.case_search_page(
+                actor_membership=membership, case_ids=ids[start : start + SEARCH_PAGE_SIZE]
+            )
+    return render(request, "cases/search.html", context)
 
 
 def notifications_view(request: HttpRequest) -> HttpResponse:
@@ -202,6 +264,10 @@ def case_detail_view(request: HttpRequest, case_id: UUID) -> HttpResponse:
             "case": case,
             "readable": readable,
             "labels": _labels(),
+            # Screening answers never reach police, border enforcement or prosecution.
+            "screening_offered": "exploitation" in readable
+            and membership is not None
+            and not is_enforcement(membership.organisation.type),
             "writable_categories": [(c, label) for c, label in Category.choices if c in readable],
             "need_types": [
                 (value, label)
@@ -396,9 +462,12 @@ def document_download_view(request: HttpRequest, case_id: UUID, document_id: UUI
 @require_http_methods(["GET", "POST"])
 def exploitation_edit_view(request: HttpRequest, case_id: UUID) -> HttpResponse:
     membership = _membership(request)
-    case = selectors.case_get(actor_membership=membership, case_id=case_id, path="page")
-    if "exploitation" not in case:
-        raise NotFound
+    case = selectors.case_get(
+        actor_membership=membership,
+        case_id=case_id,
+        path="page",
+        require=Category.EXPLOITATION,
+    )
     if request.method == "POST" and _service(
         request,
         lambda: services.exploitation_update(
@@ -434,9 +503,12 @@ def exploitation_edit_view(request: HttpRequest, case_id: UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def immigration_edit_view(request: HttpRequest, case_id: UUID) -> HttpResponse:
     membership = _membership(request)
-    case = selectors.case_get(actor_membership=membership, case_id=case_id, path="page")
-    if "immigration" not in case:
-        raise NotFound
+    case = selectors.case_get(
+        actor_membership=membership,
+        case_id=case_id,
+        path="page",
+        require=Category.IMMIGRATION,
+    )
     if request.method == "POST" and _service(
         request,
         lambda: services.immigration_update(
@@ -476,13 +548,13 @@ def health_add_view(request: HttpRequest, case_id: UUID) -> HttpResponse:
 
 
 def access_log_view(request: HttpRequest, case_id: UUID) -> HttpResponse:
-    grant, entries = selectors.case_access_log(
+    case, entries = selectors.case_access_log(
         actor_membership=_membership(request), case_id=case_id
     )
     return render(
         request,
         "cases/access_log.html",
-        {"case": grant.case, "entries": entries, "labels": _labels()},
+        {"case": case, "entries": entries, "labels": _labels()},
     )
 
 
@@ -518,8 +590,6 @@ def consents_view(request: HttpRequest, case_id: UUID) -> HttpResponse:
                 )
             expires_at = None
             if request.POST.get("expires_on"):
-                from arrimage.cases.validation import parse_date
-
                 day = parse_date(
                     request.POST["expires_on"],
                     label=_("The expiry date"),

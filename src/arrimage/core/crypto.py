@@ -18,7 +18,9 @@ from pathlib import Path
 from uuid import UUID
 
 from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.db import models, transaction
 
@@ -90,6 +92,7 @@ _cache_lock = threading.Lock()
 def clear_key_cache() -> None:
     with _cache_lock:
         _cache.clear()
+        _derived.clear()
 
 
 def scope_for(organisation_id: UUID | str | None) -> str:
@@ -107,6 +110,29 @@ def _data_key(scope: str, version: int) -> bytes:
     key = unwrap(master_key(), scope=scope, version=version, wrapped=bytes(row.wrapped_key))
     with _cache_lock:
         _cache[(scope, version)] = key
+    return key
+
+
+_derived: dict[tuple[str, bytes], bytes] = {}
+
+
+def derived_key(*, scope: str, purpose: bytes) -> bytes:
+    """A 32-byte key for ``purpose`` (such as keyed hashes of a blind index), derived with
+    HKDF-SHA256 from the scope's first data key. The first data key stays when the data keys
+    rotate and keeps its value when the master key is re-wrapped, so the derived key, and
+    whatever was computed with it, survives both. The scope gets its first key if it has none.
+    """
+    cached = _derived.get((scope, purpose))
+    if cached is not None:
+        return cached
+    first = DataKey.objects.filter(scope=scope).order_by("version").only("version").first()
+    if first is None:
+        first = data_key_create(scope=scope)
+    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"arrimage|" + purpose).derive(
+        _data_key(scope, first.version)
+    )
+    with _cache_lock:
+        _derived[(scope, purpose)] = key
     return key
 
 

@@ -71,6 +71,9 @@ def gunicorn_argv(*, python: str, bind: str, sizing: Sizing, forwarded_allow_ips
         "gthread",
         "--keep-alive",
         str(sizing.keep_alive),
+        # Load the application (arrimage/wsgi.py warms it up) once in the master: each worker
+        # is forked ready, instead of taking seconds over its first request.
+        "--preload",
         "--access-logfile",
         "-",
         "--forwarded-allow-ips",

@@ -26,7 +26,8 @@ from arrimage.directory.taxonomy import (
     STATUSES,
 )
 from arrimage.directory.taxonomy import Term as TaxonomyTermDef
-from arrimage.privacy.policy import ENFORCEMENT_TYPES
+from arrimage.privacy.categories import Category
+from arrimage.privacy.policy import may_share_with
 
 RADII = [
     (0, pgettext_lazy("radius", "Only this municipality")),
@@ -328,5 +329,9 @@ class SharingForm(forms.Form):
         label=_("Organisation types that see confidential addresses"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        choices=[c for c in OrganisationType.choices if c[0] not in ENFORCEMENT_TYPES],
+        choices=[
+            c
+            for c in OrganisationType.choices
+            if may_share_with(organisation_type=c[0], category=Category.LOCATION)
+        ],
     )

@@ -51,6 +51,7 @@ from arrimage.directory.models import (
     TaxonomyTerm,
 )
 from arrimage.directory.normalised import Normalised
+from arrimage.directory.profile import PROFILE
 from arrimage.directory.schema import SCHEMA_DIR
 from arrimage.directory.search import service_ids_ranked
 from arrimage.directory.text import normalise
@@ -201,7 +202,6 @@ def openapi_view(request: HttpRequest) -> HttpResponseBase:
 @hsds_endpoint
 def profile_view(request: HttpRequest) -> HttpResponseBase:
     """The profile: JSON merge patches over the HSDS 3.0 schemas (docs/hsds-profile.md)."""
-    from arrimage.directory.profile import PROFILE
 
     return JsonResponse(PROFILE, json_dumps_params={"ensure_ascii": False})
 

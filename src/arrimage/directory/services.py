@@ -31,7 +31,8 @@ from arrimage.directory.models import (
     TaxonomyTerm,
 )
 from arrimage.directory.taxonomy import CATEGORY_CODES, ELIGIBILITY_CODES, LANGUAGES
-from arrimage.privacy.policy import ENFORCEMENT_TYPES
+from arrimage.privacy.categories import Category
+from arrimage.privacy.policy import may_share_with
 
 CAPACITY_ROLES = frozenset({Role.SERVICE_STAFF, Role.ORGANISATION_ADMIN})
 EDIT_ROLES = frozenset({Role.SERVICE_STAFF, Role.ORGANISATION_ADMIN})
@@ -323,7 +324,7 @@ def sharing_set(*, actor: Membership, coalition_id: UUID, types: list[str]) -> D
     ).first()
     if coalition is None:
         raise NotFound
-    if set(types) & ENFORCEMENT_TYPES:
+    if not all(may_share_with(organisation_type=t, category=Category.LOCATION) for t in types):
         raise ValidationError(_("Enforcement bodies never see confidential addresses."))
     sharing, _created = DirectorySharing.objects.update_or_create(
         coalition=coalition, defaults={"confidential_address_types": sorted(set(types))}

@@ -51,6 +51,7 @@ from arrimage.directory.presentation import (
 )
 from arrimage.directory.query import search_params_parse
 from arrimage.directory.search import RANK_LIMIT, directory_search
+from arrimage.directory.service_panels import service_panels
 from arrimage.directory.services import (
     CAPACITY_ROLES,
     EDIT_ROLES,
@@ -190,25 +191,12 @@ def service_view(request: HttpRequest, service_id: UUID) -> HttpResponse:
     view = selectors.service_view_get(actor=actor, service_id=service_id)
     service = view.service
     now = timezone.now()
-    indicator: dict[str, object] = {}
-    if actor is not None:
-        # Members see how the service answers referrals (issue 5); the public does not.
-        from arrimage.orientation.referral_selectors import (
-            response_indicator_context,
-            service_response_indicator,
-        )
-
-        indicator = {
-            "show_indicator": True,
-            **response_indicator_context(
-                service_response_indicator(actor=actor, service_id=service.pk)
-            ),
-        }
     return render(
         request,
         "directory/service.html",
         {
             "view": view,
+            "panels": service_panels(actor=actor, service_id=service.pk),
             "service": service,
             "categories": [term_label(c) for c in view.term_codes if c in CATEGORY_CODES],
             "eligibility": [term_label(c) for c in view.term_codes if c not in CATEGORY_CODES],
@@ -228,7 +216,6 @@ def service_view(request: HttpRequest, service_id: UUID) -> HttpResponse:
             else [],
             "availability_for_members": actor is None and _is_confidential(service),
             "may_edit": view.is_own and actor.role in EDIT_ROLES,
-            **indicator,
         },
     )
 

@@ -12,11 +12,11 @@ from arrimage.accounts.models import Membership, Role, TOTPDevice
 from arrimage.accounts.services import TWO_FACTOR_ROLES
 from arrimage.coalition.models import Coalition, Organisation
 from arrimage.core.errors import NotFound
-from arrimage.orientation.unmet import TOTAL, unmet_needs_summary
 from arrimage.privacy.sharing_models import SharingAgreement
 from arrimage.trends.models import PrivacyBudget, Release
 from arrimage.trends.presentation import Figure
 from arrimage.trends.selectors import coalitions_of, releases_visible, yearly_budget
+from arrimage.trends.unmet import TOTAL, unmet_needs_summary
 
 # An information-sharing agreement is reviewed every year; it shows 30 days before.
 AGREEMENT_REVIEW = timedelta(days=365)

@@ -25,7 +25,8 @@ from arrimage.directory.selectors import capacities_for_staff
 from arrimage.directory.services import capacity_update
 from arrimage.home import selectors
 from arrimage.orientation import agenda
-from arrimage.privacy.policy import ENFORCEMENT_TYPES
+from arrimage.privacy.policy import is_enforcement
+from arrimage.screening.selectors import screenings_in_progress
 
 UNCONFIRMED_AFTER = timedelta(hours=24)
 STAFF_ROLES = (Role.SERVICE_STAFF, Role.ORGANISATION_ADMIN)
@@ -37,6 +38,7 @@ def _caseworker(actor: Membership) -> dict[str, Any]:
         "awaiting": agenda.referrals_awaiting_answer(actor=actor),
         "holds_soon": agenda.holds_expiring(actor=actor),
         "agenda": case_agenda(actor_membership=actor),
+        "screenings_open": screenings_in_progress(actor=actor),
     }
 
 
@@ -77,7 +79,7 @@ def home_view(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"now": timezone.now()}
     if actor is not None:
         role = actor.role
-        context["enforcement"] = actor.organisation.type in ENFORCEMENT_TYPES
+        context["enforcement"] = is_enforcement(actor.organisation.type)
         if role == Role.CASEWORKER:
             context.update(_caseworker(actor))
         if role in STAFF_ROLES:

@@ -1,16 +1,12 @@
-"""Reading the audit log: who saw what, and when.
+"""An organisation's audit log, for its administrators (``/confidentialite/journal/``): the
+events of the acting organisation, newest first, never an event of another organisation.
 
-- :func:`audit_events_for_target`: the log of one record (a case), for the organisation that
-  owns it only. The part of Arrimage that owns a kind of record says who owns each one with
-  :func:`register_audit_owner`; the cases part registers ``"case"`` (lead organisation).
-- :func:`audit_events_for_organisation`: the acting organisation's own events, for its
-  administrators; never an event of another organisation.
-
-Events carry ids only; these selectors turn them into names for people allowed to see them.
-Each reading of a log is itself audited.
+Events carry ids only; :func:`audit_events_for_organisation` turns the actors into names of the
+organisation's members. Each reading of the log is itself audited. (A case's access log, who
+saw which categories of one case, is the cases part's: ``cases/views.py``, ``CaseAccess``.)
 """
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -22,17 +18,12 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
-from arrimage.accounts.models import Membership, Role, User
-from arrimage.coalition.models import Organisation
+from arrimage.accounts.models import Membership, Role
 from arrimage.core.audit import audit_record
 from arrimage.core.errors import NotFound
 from arrimage.core.models import AuditEvent
 
 PAGE_SIZE = 100
-TARGET_LOG_ROLES = frozenset({Role.CASEWORKER, Role.COORDINATOR, Role.ORGANISATION_ADMIN})
-
-OwnerResolver = Callable[[str], UUID | None]
-AUDIT_OWNERS: dict[str, OwnerResolver] = {}
 
 AUDIT_ACTION_LABELS: dict[str, Any] = {
     "login": pgettext_lazy("audit action", "Logged in"),
@@ -60,18 +51,6 @@ AUDIT_ACTION_LABELS: dict[str, Any] = {
     "person_export_delivered": pgettext_lazy("audit action", "Export downloaded"),
     "retention_run": pgettext_lazy("audit action", "Retention schedule run"),
 }
-
-
-def register_audit_owner(target_type: str, resolver: OwnerResolver) -> None:
-    """Say which organisation owns each record of ``target_type``: ``resolver(target_id)``
-    returns its id, or None if the record does not exist."""
-    AUDIT_OWNERS[target_type] = resolver
-
-
-def register_audit_action_labels(labels: Mapping[str, Any]) -> None:
-    """Human names (lazy translations) for audit actions; an action without one shows its
-    code."""
-    AUDIT_ACTION_LABELS.update(labels)
 
 
 @dataclass(frozen=True)
@@ -139,54 +118,6 @@ def _events_before(queryset: Any, before: int | None, limit: int) -> Any:
     if before is not None:
         queryset = queryset.filter(pk__lt=before)
     return queryset.order_by("-pk")[: limit + 1]
-
-
-def audit_events_for_target(
-    *,
-    actor_membership: Membership | None,
-    target_type: str,
-    target_id: object,
-    before: int | None = None,
-    limit: int = PAGE_SIZE,
-) -> AuditPage:
-    """The access log of one record, newest first, for its owning organisation only."""
-    if actor_membership is None:
-        raise NotFound
-    if actor_membership.role not in TARGET_LOG_ROLES:
-        raise NotFound
-    resolver = AUDIT_OWNERS.get(target_type)
-    if resolver is None:
-        raise NotFound
-    owner_id = resolver(str(target_id))
-    if owner_id is None or owner_id != actor_membership.organisation_id:
-        raise NotFound
-    events = list(
-        _events_before(
-            AuditEvent.objects.filter(target_type=target_type, target_id=str(target_id)),
-            before,
-            limit,
-        )
-    )
-    actor_ids = {event.actor_id for event in events if event.actor_id}
-    organisation_ids = {event.organisation_id for event in events if event.organisation_id}
-    page = _page(
-        events,
-        # The owner sees who read its record, in any organisation.
-        actor_names=dict(User.objects.filter(pk__in=actor_ids).values_list("pk", "full_name")),
-        fallback_actor=_("Deleted account"),
-        organisation_names=dict(
-            Organisation.objects.filter(pk__in=organisation_ids).values_list("pk", "name")
-        ),
-        limit=limit,
-    )
-    audit_record(
-        action="audit_log_viewed",
-        actor_id=actor_membership.user_id,
-        organisation_id=actor_membership.organisation_id,
-        target_type=target_type,
-        target_id=target_id,
-    )
-    return page
 
 
 def audit_events_for_organisation(

@@ -31,7 +31,7 @@ from arrimage.law25.retention_models import (
     RetentionOverride,
 )
 from arrimage.privacy.categories import Category
-from arrimage.privacy.policy import FIREWALLED_CATEGORIES
+from arrimage.privacy.policy import categories_firewalled
 
 
 class OfficerForm(forms.Form):
@@ -67,7 +67,7 @@ def privacy_notice_view(request: HttpRequest) -> HttpResponse:
             "operator_officer": operator_privacy_officer(),
             "officers": privacy_officers_public(),
             "categories": Category,
-            "firewalled": [c for c in Category if c in FIREWALLED_CATEGORIES],
+            "firewalled": [c for c in Category if c in categories_firewalled()],
             "retention_years": round(retention_default_days() / 365, 1),
             "retention_days": retention_default_days(),
         },

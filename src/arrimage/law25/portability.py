@@ -2,7 +2,8 @@
 (for the person to read), in French or English.
 
 The content is exactly what :func:`arrimage.cases.selectors.person_export_data` and
-:func:`arrimage.orientation.referral_selectors.referrals_export` return for the acting
+:func:`arrimage.orientation.referral_selectors.referrals_export` (and
+:func:`arrimage.screening.selectors.screenings_export`) return for the acting
 organisation: those selectors apply the policy (a category the reader may not read is
 absent) and audit the export. This module only renders it, and audits the delivery with its
 format.
@@ -42,6 +43,7 @@ from arrimage.cases.selectors import person_export_data, person_export_grants
 from arrimage.core.audit import audit_record
 from arrimage.core.errors import NotFound
 from arrimage.orientation.referral_selectors import referrals_export
+from arrimage.screening.selectors import screenings_export
 
 EXPORT_LANGUAGES = ("fr-ca", "en")
 
@@ -53,12 +55,13 @@ PDF_SKIPPED_KEYS = frozenset({"id", "format", "readable_categories", "is_lead", 
 def person_export_document(*, actor: Membership | None, person_id: UUID | str) -> dict[str, Any]:
     """The export, as the cases and orientation parts build it under the policy (``NotFound``
     if nothing is readable): the person, their cases (with the access log of the cases the
-    acting organisation leads), their consents, and their referrals with holds and shared
-    timelines."""
+    acting organisation leads), their consents, their referrals with holds and shared
+    timelines, and the screenings attached to their cases that the policy lets it read."""
     grants = person_export_grants(actor=actor, person_id=person_id)
     assert actor is not None  # person_export_grants refuses no actor
     document = person_export_data(actor=actor, grants=grants)
     document["referrals"] = referrals_export(actor=actor, grants=grants)
+    document["screenings"] = screenings_export(actor=actor, person_id=person_id)
     return document
 
 

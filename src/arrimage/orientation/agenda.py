@@ -4,8 +4,9 @@ our places, and, for a coordinator, referrals left past their response time by o
 
 Reads only: an overdue referral is shown as overdue here; the queue expires it. Lists carry
 no personal data (case reference, service, state, dates). A referral's need is named only to
-readers of its category: a health or immigration need never reaches police, border
-enforcement or prosecution.
+readers the policy grants its category for the case (``referral_needs``: for the recipient,
+among the categories the sender shared): a health or immigration need never reaches police,
+border enforcement or prosecution.
 """
 
 from dataclasses import dataclass
@@ -20,11 +21,11 @@ from arrimage.coalition.models import Coalition, Organisation
 from arrimage.core.errors import NotFound
 from arrimage.directory.models import Service
 from arrimage.orientation.holds import HOLD_ROLES, SHELTER_ROLES
-from arrimage.orientation.intake import need_category
 from arrimage.orientation.models import BedHold, HoldStatus, Referral, ReferralStatus
 from arrimage.orientation.needs import NEED_LABELS
+from arrimage.orientation.referral_selectors import referral_needs
 from arrimage.orientation.referrals import RECIPIENT_ROLES, SENDER_ROLES
-from arrimage.privacy.policy import ENFORCEMENT_TYPES, ROLE_CATEGORIES, is_firewalled
+from arrimage.privacy.policy import is_enforcement
 
 S = ReferralStatus
 WAITING = (S.SENT, S.WAITLISTED)
@@ -47,20 +48,10 @@ class ReferralItem:
     is_overdue: bool
 
 
-def _need_label(actor: Membership, need: str) -> str:
-    if need not in NEED_LABELS:
-        return ""
-    category = need_category(need)
-    if category not in ROLE_CATEGORIES.get(actor.role, frozenset()):
-        return ""
-    if is_firewalled(organisation_type=actor.organisation.type, category=category):
-        return ""
-    return str(NEED_LABELS[need])
-
-
 def _items(actor: Membership, referrals: list[Referral], *, outgoing: bool) -> list[ReferralItem]:
     now = timezone.now()
     labels = dict(S.choices)
+    needs = referral_needs(actor=actor, referrals=referrals) if referrals else {}
     return [
         ReferralItem(
             id=r.pk,
@@ -69,7 +60,7 @@ def _items(actor: Membership, referrals: list[Referral], *, outgoing: bool) -> l
             status_label=str(labels[r.status]),
             service=r.service.name,
             organisation=(r.recipient_organisation if outgoing else r.sender_organisation).name,
-            need_label=_need_label(actor, r.need),
+            need_label=str(NEED_LABELS.get(needs.get(r.pk, ""), "")),
             due_at=r.response_due_at,
             is_overdue=r.status == S.SENT
             and r.response_due_at is not None
@@ -86,7 +77,9 @@ def referrals_awaiting_answer(*, actor: Membership | None) -> list[ReferralItem]
     if actor.role not in SENDER_ROLES:
         return []
     found = list(
-        Referral.objects.select_related("service", "recipient_organisation", "sender_organisation")
+        Referral.objects.select_related(
+            "service", "recipient_organisation", "sender_organisation", "case__lead_organisation"
+        )
         .filter(sender_organisation_id=actor.organisation_id, status__in=WAITING)
         .order_by("response_due_at")[:SHOWN]
     )
@@ -101,7 +94,9 @@ def referral_outcomes(*, actor: Membership | None) -> list[ReferralItem]:
         return []
     since = timezone.now() - timedelta(days=OUTCOME_DAYS)
     found = list(
-        Referral.objects.select_related("service", "recipient_organisation", "sender_organisation")
+        Referral.objects.select_related(
+            "service", "recipient_organisation", "sender_organisation", "case__lead_organisation"
+        )
         .filter(
             sender_organisation_id=actor.organisation_id,
             answered_at__gte=since,
@@ -119,7 +114,9 @@ def referrals_to_answer(*, actor: Membership | None) -> list[ReferralItem]:
     if actor.role not in RECIPIENT_ROLES or actor.role == Role.CASEWORKER:
         return []
     found = list(
-        Referral.objects.select_related("service", "recipient_organisation", "sender_organisation")
+        Referral.objects.select_related(
+            "service", "recipient_organisation", "sender_organisation", "case__lead_organisation"
+        )
         .filter(recipient_organisation_id=actor.organisation_id, status__in=WAITING)
         .order_by("response_due_at")[:SHOWN]
     )
@@ -131,7 +128,7 @@ def holds_expiring(*, actor: Membership | None) -> list[BedHold]:
     enforcement or prosecution: where a person will stay is location."""
     if actor is None:
         raise NotFound
-    if actor.role not in HOLD_ROLES or actor.organisation.type in ENFORCEMENT_TYPES:
+    if actor.role not in HOLD_ROLES or is_enforcement(actor.organisation.type):
         return []
     now = timezone.now()
     return list(

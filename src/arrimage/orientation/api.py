@@ -10,7 +10,7 @@ from uuid import UUID
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from pydantic import field_validator
 
 from arrimage.core import text
@@ -40,6 +40,7 @@ from arrimage.orientation.needs import (
 from arrimage.orientation.referral_selectors import (
     ReferralView,
     referral_get,
+    referral_needs,
     referrals_for,
     service_response_indicator,
 )
@@ -49,14 +50,7 @@ from arrimage.orientation.referrals import (
     referral_create_and_send,
     referral_transition,
 )
-from arrimage.orientation.unmet import (
-    PERIOD_DAYS,
-    TOTAL,
-    unmet_needs_record,
-    unmet_needs_summary,
-    unmet_subject,
-)
-from arrimage.trends.presentation import Figure
+from arrimage.orientation.unmet import unmet_needs_record, unmet_subject
 
 router = Router(tags=["orientation"])
 
@@ -262,38 +256,6 @@ class IndicatorOut(Schema):
     mean_response_hours: float | None
 
 
-_SUPPRESSED_COUNT = (
-    "null where suppressed: counts from 1 to threshold - 1, and the cells that would give "
-    "them away through the totals"
-)
-_SUPPRESSED_FLAG = '"x" where the count is suppressed, else empty'
-
-
-class UnmetCellOut(Schema):
-    region_code: str = Field(
-        description='region code; "total" for all regions; empty for no region given'
-    )
-    need: str = Field(description='need code; "total" for all needs')
-    count: int | None = Field(description=_SUPPRESSED_COUNT)
-    flag: str = Field(description=_SUPPRESSED_FLAG)
-
-
-class UnmetGenderCellOut(Schema):
-    gender: str = Field(description='woman, man, trans_nonbinary, unknown; "total" for all')
-    need: str = Field(description='need code; "total" for all needs')
-    count: int | None = Field(description=_SUPPRESSED_COUNT)
-    flag: str = Field(description=_SUPPRESSED_FLAG)
-
-
-class UnmetOut(Schema):
-    since: str
-    days: int = Field(description="the period read: 30, 90 or 365 days")
-    threshold: int = Field(description="counts from 1 to threshold - 1 are suppressed")
-    total: int | None = Field(description=_SUPPRESSED_COUNT)
-    cells: list[UnmetCellOut]
-    by_gender: list[UnmetGenderCellOut]
-
-
 def _membership(request: HttpRequest) -> Any:
     membership = getattr(request, "membership", None)
     if membership is None:
@@ -435,7 +397,8 @@ def hold_release(request: HttpRequest, hold_id: UUID) -> Any:
         return _invalid(error)
 
 
-def _summary(referral: Referral) -> dict[str, Any]:
+def _summary(referral: Referral, *, need: str) -> dict[str, Any]:
+    """``need``: the need as the reader may see it (``referral_needs``), never the row's."""
     return {
         "id": referral.pk,
         "reference": referral.reference,
@@ -444,7 +407,7 @@ def _summary(referral: Referral) -> dict[str, Any]:
         "service_name": referral.service.name,
         "sender_organisation": referral.sender_organisation.name,
         "recipient_organisation": referral.recipient_organisation.name,
-        "need": referral.need,
+        "need": need,
         "decline_reason": referral.decline_reason,
         "outcome_reason": referral.outcome_reason,
         "sent_at": referral.sent_at,
@@ -455,7 +418,7 @@ def _summary(referral: Referral) -> dict[str, Any]:
 
 def _referral_out(view: ReferralView) -> dict[str, Any]:
     return {
-        **_summary(view.referral),
+        **_summary(view.referral, need=view.need),
         "side": view.side,
         "moves": view.moves,
         "shared_categories": view.shared,
@@ -468,7 +431,10 @@ def _referral_out(view: ReferralView) -> dict[str, Any]:
 @router.get("/referrals", response=list[ReferralSummaryOut], url_name="orientation_referrals")
 def referrals(request: HttpRequest, box: Code = "in") -> Any:
     """``box=in``: received; ``box=out``: sent. No personal data in the list."""
-    return [_summary(r) for r in referrals_for(actor=_membership(request), box=box)]
+    membership = _membership(request)
+    found = referrals_for(actor=membership, box=box)
+    needs = referral_needs(actor=membership, referrals=found)
+    return [_summary(r, need=needs.get(r.pk, "")) for r in found]
 
 
 @router.post(
@@ -561,45 +527,4 @@ def service_response(request: HttpRequest, service_id: UUID) -> Any:
         "mean_response_hours": round(indicator.mean_response.total_seconds() / 3600, 1)
         if indicator.mean_response
         else None,
-    }
-
-
-def _count(figure: Figure) -> dict[str, Any]:
-    return {"count": figure.value, "flag": figure.flag}
-
-
-@router.get(
-    "/unmet-needs", response={200: UnmetOut, 404: ErrorOut}, url_name="orientation_unmet_needs"
-)
-def unmet_needs(
-    request: HttpRequest,
-    days: int = Query(
-        90, description=f"the period: {', '.join(map(str, PERIOD_DAYS))} days (others read 90)"
-    ),
-) -> Any:
-    """Anonymised unmet needs by region and need, and by gender and need, with totals
-    (coordinators and analysts). Counts are protected as on the page: small counts and their
-    complements are null with the flag "x"; no record is ever listed."""
-    summary = unmet_needs_summary(actor=_membership(request), days=days)
-    regions = [*(code for code, _name in summary.regions), TOTAL]
-    needs = [*(code for code, _label in summary.needs), TOTAL]
-    genders = [*summary.genders, TOTAL]
-    by_region, by_gender = summary.by_region, summary.by_gender
-    return {
-        "since": summary.since.isoformat(),
-        "days": summary.days,
-        "threshold": summary.threshold,
-        "total": summary.total.value,
-        "cells": [
-            {"region_code": r, "need": n, **_count(by_region[(r, n)])}
-            for r in regions
-            for n in needs
-            if by_region
-        ],
-        "by_gender": [
-            {"gender": g, "need": n, **_count(by_gender[(g, n)])}
-            for g in genders
-            for n in needs
-            if by_gender
-        ],
     }

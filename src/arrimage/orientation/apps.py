@@ -6,3 +6,10 @@ class OrientationConfig(AppConfig):
     label = "orientation"
     verbose_name = "Orientation"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Models are loaded only now: the selectors cannot be imported at the top.
+        from arrimage.directory.service_panels import service_panel_register
+        from arrimage.orientation.referral_selectors import response_indicator_panel
+
+        service_panel_register("response_indicator", response_indicator_panel)

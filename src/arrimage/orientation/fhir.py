@@ -15,7 +15,7 @@ audited. The sender's Patient is the case reference alone: it holds the case its
 from typing import Any
 
 from arrimage.orientation.models import Referral, ReferralStatus
-from arrimage.orientation.needs import NEED_LABELS
+from arrimage.orientation.needs import NEED_LABELS, need_readable
 from arrimage.orientation.referral_selectors import RECIPIENT, ReferralView
 from arrimage.privacy.categories import Category
 
@@ -75,13 +75,6 @@ REASON_TEXT: dict[str, str] = {
     "not_given": "No reason given",
 }
 
-# The category of a referral's need: a health or immigration need says as much as the record
-# itself (cases.models.Need.TYPE_CATEGORIES).
-NEED_CATEGORY: dict[str, Category] = {
-    "mental_health": Category.HEALTH,
-    "physical_health": Category.HEALTH,
-    "immigration_legal": Category.IMMIGRATION,
-}
 # The Gravity SDOH category of each need, where one fits.
 NEED_SDOH: dict[str, str] = {
     "emergency_housing": "homelessness",
@@ -103,12 +96,6 @@ PATIENT_GENDER = {
 
 def _organisation(name: str, pk: Any) -> dict[str, Any]:
     return {"display": name, "identifier": {"system": ORGANISATION_SYSTEM, "value": str(pk)}}
-
-
-def need_readable(need: str, readable: set[str]) -> bool:
-    """Whether a reader of ``readable`` categories may see the need."""
-    category = NEED_CATEGORY.get(need, Category.COORDINATION)
-    return bool(need) and Category.COORDINATION in readable and category in readable
 
 
 def _status_reason(referral: Referral) -> dict[str, Any] | None:

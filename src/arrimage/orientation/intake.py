@@ -21,14 +21,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from arrimage.accounts.models import Membership
-from arrimage.cases.models import Need
 from arrimage.cases.services import case_create, need_add
 from arrimage.coalition.models import Organisation
 from arrimage.core.errors import NotFound
 from arrimage.directory.models import Service
 from arrimage.orientation.holds import bed_hold_create
 from arrimage.orientation.models import IntakeSubmission, Referral
-from arrimage.orientation.needs import HOUSING_NEEDS, NEED_CATEGORIES
+from arrimage.orientation.needs import (
+    CASE_NEED_TYPES,
+    HOUSING_NEEDS,
+    NEED_CATEGORIES,
+)
 from arrimage.orientation.referrals import (
     SENDER_ROLES,
     default_response_hours,
@@ -40,27 +43,9 @@ from arrimage.privacy.consent import DEFAULT_DURATION, consent_record
 from arrimage.privacy.models import ConsentRecord
 from arrimage.privacy.policy import Reader, readable_categories
 
-# A need of matching -> the need of the case it is recorded as.
-CASE_NEED_TYPES = {
-    "emergency_housing": "housing",
-    "long_term_housing": "housing",
-    "immigration_legal": "immigration",
-    "mental_health": "mental_health",
-    "physical_health": "health",
-    "legal": "legal",
-    "income": "income",
-    "employment": "employment",
-    "language": "language",
-}
 # Gender of matching -> the person's gender (HTCDS).
 CASE_GENDERS = {"woman": "Female", "man": "Male", "trans_nonbinary": "TransgenderNonConforming"}
 URGENCIES = ("high", "medium", "low")
-
-
-def need_category(need: str) -> Category:
-    """The category a need belongs to: a health need is health, an immigration need is
-    immigration (``cases.models.Need.category_of``)."""
-    return Category(Need.category_of(CASE_NEED_TYPES[need]))
 
 
 @dataclass(frozen=True)

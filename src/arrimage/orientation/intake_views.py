@@ -30,7 +30,6 @@ from arrimage.orientation.intake import (
     holdable_unit,
     intake_recipient,
     intake_send,
-    need_category,
 )
 from arrimage.orientation.intake_forms import (
     FIRST_LANGUAGES,
@@ -43,7 +42,7 @@ from arrimage.orientation.intake_forms import (
     initial_from,
 )
 from arrimage.orientation.matching import MatchResult, match_profile
-from arrimage.orientation.needs import GENDERS, NeedsProfile
+from arrimage.orientation.needs import GENDERS, NeedsProfile, need_category
 from arrimage.orientation.referrals import SENDER_ROLES, default_response_hours
 from arrimage.orientation.unmet import unmet_needs_record, unmet_subject
 from arrimage.privacy.categories import Category

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from arrimage.coalition.models import Organisation
+from arrimage.directory.presentation import unit_label
 from arrimage.privacy.categories import Category
 from arrimage.privacy.sealing import sealed_field_register
 
@@ -62,7 +63,6 @@ class BedHold(models.Model):
 
     @property
     def unit_label(self) -> str:
-        from arrimage.directory.presentation import unit_label
 
         return unit_label(self.unit)
 

@@ -5,10 +5,14 @@ profile can be built from a case, from the fields of the case the user may see
 (:func:`arrimage.orientation.matching.profile_from_case`).
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+from arrimage.cases.models import Need
+from arrimage.privacy.categories import Category
 
 # Need -> the directory categories that meet it (arrimage.directory.taxonomy.CATEGORIES).
 NEED_CATEGORIES: dict[str, tuple[str, ...]] = {
@@ -34,6 +38,18 @@ NEED_LABELS = {
     "language": _("Language and interpretation"),
 }
 NEEDS = tuple(NEED_CATEGORIES)
+# A need of matching -> the need of the case it is recorded as.
+CASE_NEED_TYPES = {
+    "emergency_housing": "housing",
+    "long_term_housing": "housing",
+    "immigration_legal": "immigration",
+    "mental_health": "mental_health",
+    "physical_health": "health",
+    "legal": "legal",
+    "income": "income",
+    "employment": "employment",
+    "language": "language",
+}
 HOUSING_NEEDS = frozenset({"emergency_housing", "long_term_housing"})
 
 GENDERS = {
@@ -123,3 +139,23 @@ class NeedsProfile:
             raise ValueError("age out of range")
         if self.children < 0:
             raise ValueError("children cannot be negative")
+
+
+def need_category(need: str) -> Category:
+    """The category a need belongs to: a health need is health, an immigration need is
+    immigration (``cases.models.Need.category_of``); any other need is coordination."""
+    if need not in CASE_NEED_TYPES:
+        return Category.COORDINATION
+    return Category(Need.category_of(CASE_NEED_TYPES[need]))
+
+
+def need_readable(need: str, readable: Iterable[Category | str]) -> bool:
+    """Whether a reader holding ``readable`` (the categories the policy granted for the case)
+    may see the need: it is coordination data about the person, and of its own category."""
+    codes = {str(c) for c in readable}
+    return bool(need) and Category.COORDINATION in codes and need_category(need) in codes
+
+
+def need_shown(need: str, readable: Iterable[Category | str]) -> str:
+    """The need's code if the reader may see it, else empty."""
+    return need if need_readable(need, readable) else ""

@@ -19,7 +19,7 @@ from arrimage.cases.access import CaseGrant, access_record, case_grants
 from arrimage.cases.sealing import open_text
 from arrimage.cases.selectors import case_view_build
 from arrimage.core.errors import NotFound
-from arrimage.orientation.intake import need_category
+from arrimage.directory.service_panels import ServicePanel
 from arrimage.orientation.models import (
     BedHold,
     DeclineReason,
@@ -28,7 +28,7 @@ from arrimage.orientation.models import (
     ReferralStatus,
     ServiceResponseStats,
 )
-from arrimage.orientation.needs import NEED_LABELS
+from arrimage.orientation.needs import NEED_LABELS, need_category, need_shown
 from arrimage.orientation.referrals import (
     RECIPIENT,
     RECIPIENT_ROLES,
@@ -49,6 +49,8 @@ class ReferralView:
     shared: list[str]
     visible: list[str]
     case: dict[str, Any] | None
+    # The need's code, empty unless the policy lets this reader read its category.
+    need: str = ""
     need_label: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -148,10 +150,12 @@ def referral_get(
                 path=path,
             )
         visible_codes = sorted(str(c) for c in visible)
+        need = need_shown(referral.need, visible)
     else:
         timeline_grant = case_grants(actor_membership=actor, cases=[referral.case])[0]
         visible_codes = shared
         case_view = {"id": str(referral.case_id), "reference": referral.case.reference}
+        need = need_shown(referral.need, timeline_grant.readable)
     return ReferralView(
         referral=referral,
         side=side,
@@ -160,7 +164,8 @@ def referral_get(
         shared=shared,
         visible=visible_codes,
         case=case_view,
-        need_label=str(NEED_LABELS.get(referral.need, "")),
+        need=need,
+        need_label=str(NEED_LABELS.get(need, "")),
     )
 
 
@@ -200,7 +205,8 @@ def referrals_export(*, actor: Membership, grants: list[CaseGrant]) -> list[dict
         if side == RECIPIENT:
             grant = recipient_grant(actor=actor, referral=referral)
         need_label = ""
-        if referral.need in NEED_LABELS and grant.may(need_category(referral.need)):
+        readable = grant.may(Category.COORDINATION) and grant.may(need_category(referral.need))
+        if referral.need in NEED_LABELS and readable:
             need_label = str(NEED_LABELS[referral.need])
         exported.append(
             {
@@ -226,13 +232,41 @@ def referrals_export(*, actor: Membership, grants: list[CaseGrant]) -> list[dict
     return exported
 
 
+def referral_needs(*, actor: Membership, referrals: list[Referral]) -> dict[UUID, str]:
+    """The need of each referral as the acting organisation may see it (empty otherwise):
+    the sender under its own grant for the case, the recipient under the categories the
+    sender shared that the policy allows it now. A health or immigration need is of that
+    category, so it never reaches police, border enforcement or prosecution."""
+    sent = [r for r in referrals if r.sender_organisation_id == actor.organisation_id]
+    received = [r for r in referrals if r.sender_organisation_id != actor.organisation_id]
+    needs: dict[UUID, str] = {}
+    for referral, grant in zip(
+        sent,
+        case_grants(actor_membership=actor, cases=[r.case for r in sent]) if sent else [],
+        strict=True,
+    ):
+        needs[referral.pk] = need_shown(referral.need, grant.readable)
+    for referral, grant in zip(
+        received,
+        case_grants(
+            actor_membership=actor, cases=[r.case for r in received], purpose=Purpose.REFERRAL
+        )
+        if received
+        else [],
+        strict=True,
+    ):
+        readable = grant.readable & {Category(c) for c in referral.shared_categories}
+        needs[referral.pk] = need_shown(referral.need, readable)
+    return needs
+
+
 def referrals_for(*, actor: Membership | None, box: str, limit: int = 100) -> list[Referral]:
     """The referrals the acting organisation sent (``out``) or received (``in``). Lists carry
     no personal data: case reference, service, state and dates."""
     if actor is None:
         raise NotFound
     base = Referral.objects.select_related(
-        "service", "sender_organisation", "recipient_organisation"
+        "service", "sender_organisation", "recipient_organisation", "case__lead_organisation"
     )
     if box == "out":
         if actor.role not in SENDER_ROLES:
@@ -357,4 +391,15 @@ def referrals_page(
     found = list(chosen.order_by("-updated_at", "-pk")[offset : offset + REFERRALS_PER_PAGE + 1])
     return ReferralPage(
         found[:REFERRALS_PER_PAGE], page, len(found) > REFERRALS_PER_PAGE, organisations
+    )
+
+
+def response_indicator_panel(*, actor: Membership | None, service_id: UUID) -> ServicePanel | None:
+    """The service page's panel of how the service answers referrals: members only, the
+    public sees nothing (registered with the directory in ``orientation/apps.py``)."""
+    if actor is None:
+        return None
+    indicator = service_response_indicator(actor=actor, service_id=service_id)
+    return ServicePanel(
+        "orientation/_response_indicator_panel.html", response_indicator_context(indicator)
     )

@@ -27,6 +27,12 @@ from arrimage.core.background import background_task, enqueue_once
 from arrimage.core.errors import NotFound
 from arrimage.core.text import text_check
 from arrimage.directory.models import Service
+from arrimage.orientation.holds import (
+    SHELTER_ROLES,
+    bed_hold_accept,
+    bed_hold_expire,
+    bed_hold_release,
+)
 from arrimage.orientation.models import (
     BedHold,
     DeclineReason,
@@ -478,13 +484,6 @@ def _settle_hold(
     """The unit held for the referral follows it: accepted by the shelter's staff, it is
     occupied; declined, cancelled or expired, it is free again. A hold that already ended is
     left as it is."""
-    from arrimage.orientation.holds import (
-        SHELTER_ROLES,
-        bed_hold_accept,
-        bed_hold_expire,
-        bed_hold_release,
-    )
-
     if referral.hold_id is None:
         return
     if not BedHold.objects.filter(pk=referral.hold_id, status=HoldStatus.ACTIVE).exists():

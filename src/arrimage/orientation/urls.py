@@ -20,5 +20,4 @@ urlpatterns = [
         views.referral_transition_view,
         name="referral_transition",
     ),
-    path("besoins-non-combles/", views.unmet_needs_view, name="unmet_needs"),
 ]

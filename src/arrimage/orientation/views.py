@@ -1,4 +1,4 @@
-"""Orientation pages: the needs form and its options, holds, referrals and unmet needs.
+"""Orientation pages: the needs form and its options, holds and referrals.
 
 Thin: each view reads the acting membership (``request.membership``), calls a selector or a
 service, and renders. Forbidden and missing both answer 404.
@@ -68,16 +68,8 @@ from arrimage.orientation.referrals import (
     referral_transition,
     shareable_categories,
 )
-from arrimage.orientation.unmet import (
-    PERIOD_DAYS,
-    TOTAL,
-    unmet_needs_record,
-    unmet_needs_summary,
-    unmet_subject,
-)
+from arrimage.orientation.unmet import unmet_needs_record, unmet_subject
 from arrimage.privacy.categories import Category
-from arrimage.trends.presentation import Figure, method_sentence
-from arrimage.trends.tables import SUPPRESSED
 
 
 def _membership(request: HttpRequest) -> Membership:
@@ -523,57 +515,3 @@ MOVE_CONSEQUENCES: dict[str, Any] = {
         "The service is told at once. A place held for this referral is freed."
     ),
 }
-
-
-# Unmet needs ---------------------------------------------------------------------------------
-
-
-@require_http_methods(["GET"])
-def unmet_needs_view(request: HttpRequest) -> HttpResponse:
-    """Counts only, small cells suppressed (``x``) by the selector; no record is listed."""
-    try:
-        days: int | None = int(request.GET.get("jours", ""))
-    except ValueError:
-        days = None
-    summary = unmet_needs_summary(actor=_membership(request), days=days)
-    columns = [*summary.needs, (TOTAL, _("Total"))]
-    regions = [*summary.regions, (TOTAL, _("Total"))]
-    gender_labels = {
-        "woman": _("Women"),
-        "man": _("Men"),
-        "trans_nonbinary": _("Trans or non-binary"),
-        "unknown": _("Not given"),
-    }
-    genders = [(g, gender_labels.get(g, g)) for g in summary.genders] + [(TOTAL, _("Total"))]
-
-    def lines(
-        figures: dict[tuple[str, str], Any], row_keys: list[tuple[str, str]]
-    ) -> list[dict[str, Any]]:
-        return [
-            {
-                "code": code,
-                "name": name,
-                "is_total": code == TOTAL,
-                "cells": [(need, figures[(code, need)]) for need, _label in columns],
-            }
-            for code, name in row_keys
-        ]
-
-    has_data = bool(summary.by_region)
-    return render(
-        request,
-        "orientation/unmet_needs.html",
-        {
-            "summary": summary,
-            "columns": columns,
-            "region_rows": lines(summary.by_region, regions) if has_data else [],
-            "gender_rows": lines(summary.by_gender, genders) if has_data else [],
-            "days": summary.days,
-            "period_choices": PERIOD_DAYS,
-            "method_sentence": method_sentence(
-                {"method": "suppression", "threshold": summary.threshold}
-            ),
-            "suppressed_meaning": Figure(None, 0, SUPPRESSED).spoken,
-            "suppressed_mark": SUPPRESSED,
-        },
-    )

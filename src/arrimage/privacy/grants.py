@@ -173,6 +173,19 @@ def anonymisation_grant(*, subject: Subject) -> Grant:
     )
 
 
+def search_index_grant(*, subject: Subject) -> Grant:
+    """For rebuilding case search's blind index (no user), acting for the organisation that
+    holds the record: it reads identity to hash the names under that organisation's own index
+    key, and shows nothing to anyone. The rebuild is audited (``case_search_index_rebuilt``)."""
+    return Grant(
+        actor_user_id=None,
+        actor_organisation_id=subject.owner_organisation_id,
+        subject=subject,
+        purpose=Purpose.COORDINATION,
+        categories=frozenset({Category.IDENTITY}),
+    )
+
+
 @dataclass(frozen=True)
 class Shareable:
     has_consent: bool

@@ -13,7 +13,7 @@ A reader sees a category of a person's record only if ALL hold (DESIGN.md):
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Protocol
 from uuid import UUID
 
@@ -40,6 +40,12 @@ ROLE_CATEGORIES: dict[str, frozenset[Category]] = {
     "analyst": frozenset(),
     "organisation_admin": frozenset(),
 }
+
+# Who reads a record's access log (dates, names of readers, actions and category codes: no
+# personal data of the person): members of the organisation that holds the record, in these
+# roles. The organisation's administrator answers for access, so reads it though it reads no
+# category of the record itself.
+ACCESS_LOG_ROLES: frozenset[str] = frozenset({"caseworker", "coordinator", "organisation_admin"})
 
 
 @dataclass(frozen=True)
@@ -69,6 +75,35 @@ def is_firewalled(*, organisation_type: str, category: Category) -> bool:
     return organisation_type in ENFORCEMENT_TYPES and category in FIREWALLED_CATEGORIES
 
 
+def is_enforcement(organisation_type: str) -> bool:
+    """Whether organisations of this type enforce the law (police, border enforcement,
+    prosecution): the firewall keeps immigration, health and location from them, and they
+    never hold beds or receive survivors' referrals for shelter."""
+    return organisation_type in ENFORCEMENT_TYPES
+
+
+def categories_firewalled() -> frozenset[Category]:
+    """The categories that never reach an enforcement organisation (rule 2), for the pages
+    that explain the rule."""
+    return FIREWALLED_CATEGORIES
+
+
+def categories_member_reads(membership: Membership) -> frozenset[Category]:
+    """The categories a member may read in its own organisation's records: its role's
+    (rule 1), less what the firewall keeps from its organisation's type (rule 2). Records of
+    other organisations ask :func:`may_read` (agreement and consent)."""
+    return frozenset(
+        category
+        for category in categories_role_reads(membership.role)
+        if not is_firewalled(organisation_type=membership.organisation.type, category=category)
+    )
+
+
+def member_reads(membership: Membership, category: Category | str) -> bool:
+    """Whether :func:`categories_member_reads` holds this category."""
+    return Category(category) in categories_member_reads(membership)
+
+
 def reader_of(membership: Membership) -> Reader:
     """The reader a membership is: its organisation, that organisation's type, the role."""
     return Reader(
@@ -93,6 +128,27 @@ def may_share_with(*, organisation_type: str, category: Category | str) -> bool:
     """Whether any agreement or consent could ever let this category reach an organisation of
     this type (the firewall, rule 2). Forms use it to offer only what can be allowed."""
     return not is_firewalled(organisation_type=organisation_type, category=Category(category))
+
+
+def reads_in_own_records(*, reader: Reader, category: Category) -> bool:
+    """Whether the reader may read this category in its own organisation's records (rules 1
+    and 2; no agreement or consent is involved). What is derived from a category — the
+    urgency a detention gives, the order of a worklist by it — is shown only under this."""
+    return may_read(
+        reader=reader,
+        category=category,
+        owner_organisation_id=reader.organisation_id,
+        owner_organisation_type=reader.organisation_type,
+        purpose=Purpose.COORDINATION,
+        agreement=None,
+        consents=(),
+        at=datetime.now(UTC),
+    )
+
+
+def may_read_access_log(*, reader: Reader, owner_organisation_id: UUID) -> bool:
+    """Whether the reader may read the access log of a record its organisation holds."""
+    return reader.organisation_id == owner_organisation_id and reader.role in ACCESS_LOG_ROLES
 
 
 def may_read(

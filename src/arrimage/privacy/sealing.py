@@ -15,6 +15,9 @@ The domain apps declare each sealed field once (:func:`sealed_field_register`): 
 - :func:`organisation_record_seal` and :func:`organisation_record_open` seal an organisation's
   own register (the confidentiality incidents), which is not about one person: only a member
   acting for that organisation opens it;
+- :func:`blind_tokens` turns search terms into keyed hashes under an organisation's own index
+  key (a blind index: equal terms give equal tokens within one organisation, and nothing
+  outside it; no token reveals its term without the key);
 - :func:`master_key_export` and :func:`sealed_fields_check` serve ``arrimage backup`` and
   ``arrimage restore``: the key to seal under the backup's passphrase, and the proof, in counts,
   that every sealed field opens after a restore.
@@ -24,8 +27,10 @@ an import-linter contract says so (``.importlinter``).
 """
 
 import base64
-from collections.abc import Callable
+import hmac
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from uuid import UUID
 
 from django.db import models
 
@@ -128,6 +133,24 @@ def organisation_record_open(*, actor: Membership, instance: models.Model, field
     it. The caller checks the member's role."""
     _organisation_record(actor, instance, field)
     return crypto.open_field(instance, field)
+
+
+# Blind index ---------------------------------------------------------------------------------
+
+BLIND_INDEX_PURPOSE = b"blind-index/1"
+
+
+def blind_tokens(*, organisation_id: UUID | str, terms: Iterable[str]) -> list[int]:
+    """The keyed hash (HMAC-SHA256, first 8 bytes as a signed 64-bit integer) of each term
+    under the organisation's index key, itself derived from the organisation's data key (so
+    from the master key that wraps it) and never stored. The same term gives another token in
+    another organisation. Tokens reveal nothing without the key; whoever computes them chooses
+    which rows to compare them with, so callers restrict the rows to what the actor may see."""
+    key = crypto.derived_key(scope=crypto.scope_for(organisation_id), purpose=BLIND_INDEX_PURPOSE)
+    return [
+        int.from_bytes(hmac.digest(key, term.encode(), "sha256")[:8], "big", signed=True)
+        for term in terms
+    ]
 
 
 # Statistics ----------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from uuid import UUID
 from arrimage.cases.models import Case, Exploitation, HealthFollowUp, ImmigrationTrack, Need
 from arrimage.cases.sealing import category_data
 from arrimage.cases.vocabularies import NeedType
+from arrimage.orientation.models import Referral, ReferralStatus
 from arrimage.privacy.categories import Category
 from arrimage.privacy.grants import Grant
 from arrimage.trends import vocabulary as vocab
@@ -80,8 +81,6 @@ def _rows(cases: Sequence[Case], grants: Sequence[Grant]) -> _Rows:
     for follow_up in HealthFollowUp.objects.filter(case_id__in=health).order_by("-created_at"):
         rows.health_latest.setdefault(follow_up.case_id, follow_up)
     if unmet_needs_available():
-        from arrimage.orientation.models import Referral, ReferralStatus
-
         for case_id, *referral in (
             Referral.objects.filter(
                 case_id__in=covered(Category.COORDINATION), sent_at__isnull=False

@@ -17,6 +17,7 @@ from faker import Faker
 
 from arrimage.accounts.demo import DEMO_DOMAIN
 from arrimage.accounts.models import Membership, Role
+from arrimage.cases import search_index
 from arrimage.cases import vocabularies as v
 from arrimage.cases.models import (
     Case,
@@ -25,11 +26,15 @@ from arrimage.cases.models import (
     ImmigrationTrack,
     Need,
     Person,
+    PersonSearchToken,
     Plan,
 )
 from arrimage.cases.sealing import category_write
 from arrimage.coalition.models import Coalition, CoalitionLevel, Organisation
 from arrimage.coalition.services import coalition_member_add
+from arrimage.directory.models import Service
+from arrimage.orientation.models import Referral
+from arrimage.orientation.needs import NEEDS
 from arrimage.privacy.categories import Category, Purpose
 from arrimage.privacy.models import ConsentRecord
 from arrimage.privacy.policy import ENFORCEMENT_TYPES
@@ -82,6 +87,7 @@ def demo_trends_cases_build() -> int:
     start = datetime(now.year - 2, 1, 1, tzinfo=UTC)
     days = (now - start).days
     persons, cases, plans, exploitations, tracks, consents = [], [], [], [], [], []
+    search_tokens: list[PersonSearchToken] = []
     health: list[Need | HealthFollowUp] = []
     referred: list[tuple[Case, str, datetime]] = []
     made = 0
@@ -93,7 +99,14 @@ def demo_trends_cases_build() -> int:
         region = rng.choices(regions, [REGION_WEIGHT[r] for r in regions])[0]
         organisation = rng.choice(by_region[region])
         person = Person(organisation=organisation, created_at=opened)
-        category_write(person, Category.IDENTITY, _identity(rng, faker, opened))
+        identity = _identity(rng, faker, opened)
+        category_write(person, Category.IDENTITY, identity)
+        search_tokens.extend(
+            PersonSearchToken(token=token, person=person)
+            for token in search_index.person_tokens(
+                organisation_id=organisation.pk, identity=identity
+            )
+        )
         closed = opened + timedelta(days=rng.randint(30, 400))
         case = Case(
             person=person,
@@ -161,6 +174,7 @@ def demo_trends_cases_build() -> int:
                 )
         made += 1
     Person.objects.bulk_create(persons, batch_size=500)
+    PersonSearchToken.objects.bulk_create(search_tokens, batch_size=2000)
     Case.objects.bulk_create(cases, batch_size=500)
     Plan.objects.bulk_create(plans, batch_size=500)
     Exploitation.objects.bulk_create(exploitations, batch_size=500)
@@ -246,10 +260,6 @@ def _referrals(
 ) -> int:
     """Historical referrals to the directory's services of member organisations: housing is
     often declined at capacity, and regions far from Montréal answer more slowly."""
-    from arrimage.directory.models import Service
-    from arrimage.orientation.models import Referral
-    from arrimage.orientation.needs import NEEDS
-
     services = list(
         Service.objects.filter(organization__owner__isnull=False)
         .exclude(organization__owner__type__in=ENFORCEMENT_TYPES)

@@ -27,6 +27,7 @@ from arrimage.trends.presentation import (
     method_sentence,
     release_views,
 )
+from arrimage.trends.tables import Axis
 
 ACCENT = colors.HexColor("#1d4f91")
 CHART_WIDTH = 520
@@ -173,8 +174,6 @@ def release_csv(content: dict[str, Any]) -> str:
         ]
     )
     for table in content["tables"]:
-        from arrimage.trends.tables import Axis
-
         rows = Axis.from_json(table["rows"]).keys
         cols = Axis.from_json(table["cols"]).keys
         for i, row in enumerate(rows):

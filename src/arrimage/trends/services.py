@@ -23,6 +23,7 @@ from arrimage.coalition.models import Coalition, CoalitionLevel
 from arrimage.core.audit import audit_record
 from arrimage.core.errors import NotFound
 from arrimage.core.text import text_check
+from arrimage.orientation.needs import NEEDS
 from arrimage.privacy.categories import Category
 from arrimage.trends import selectors, signing, sources
 from arrimage.trends.models import (
@@ -38,6 +39,7 @@ from arrimage.trends.tables import (
     REFERRALS,
     SECTIONS,
     UNMET_NEEDS,
+    Axis,
     Leaf,
     TableSpec,
     leaf_counts,
@@ -311,8 +313,6 @@ def _specs(*, sections: list[str], regions: list[str]) -> list[TableSpec]:
     if UNMET_NEEDS in sections:
         needs: tuple[str, ...] = ()
         if sources.unmet_needs_available():
-            from arrimage.orientation.needs import NEEDS
-
             needs = NEEDS
         specs.append(unmet_need_spec(regions=regions, needs=needs))
     wanted = {key for section in sections for key in SECTIONS[section]}
@@ -475,8 +475,6 @@ def bundle_error_message(code: str) -> str:
 
 
 def _validate_tables(tables: object) -> None:
-    from arrimage.trends.tables import Axis
-
     if not isinstance(tables, list):
         raise signing.BundleRefused("content")
     try:

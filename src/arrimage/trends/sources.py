@@ -35,6 +35,7 @@ from django.utils import timezone
 from arrimage.cases.access import case_subject
 from arrimage.cases.models import Case
 from arrimage.core.audit import audit_record
+from arrimage.orientation.models import UnmetNeed
 from arrimage.privacy.categories import Purpose
 from arrimage.privacy.grants import statistics_grants
 from arrimage.privacy.models import ConsentRecord
@@ -406,12 +407,23 @@ def _tally_rebuild(organisation_id: UUID, year: int) -> None:
 
 def tally_sum(*, organisation_ids: Iterable[UUID], year: int) -> Tally:
     """The exact counts of these organisations' counted cases opened in ``year``, as of their
-    last refresh: their tallies, opened and added up."""
+    last refresh: their tallies, opened and added up (straight from each one's JSON, the
+    release's one pass over them)."""
     total = Tally()
     for row in StatisticsTally.objects.filter(
         organisation_id__in=list(organisation_ids), year=year
     ).order_by("organisation_id"):
-        total.merge(_tally_open(row))
+        if not row.counts_sealed:
+            continue
+        data = json.loads(
+            statistics_open(purpose=Purpose.STATISTICS, instance=row, field="counts_sealed")
+        )
+        total.records += int(data["records"])
+        for source, pairs in data["counts"].items():
+            counts = total.counts[source]
+            for key, n in pairs:
+                cell = tuple(key)
+                counts[cell] = counts.get(cell, 0) + n
     return total
 
 
@@ -447,8 +459,6 @@ def unmet_need_counts(*, regions: Iterable[str], year: int) -> dict[tuple[str, s
     ``GROUP BY``. These records are anonymised when they are made (no person, case or
     organisation), so no consent applies and the counted unit is the record: a person
     searched for on several days counts several times (see ``docs/trends.md``)."""
-    from arrimage.orientation.models import UnmetNeed
-
     rows = (
         UnmetNeed.objects.filter(recorded_on__year=year, region_code__in=list(regions))
         .values_list("need", "region_code")

@@ -17,6 +17,7 @@ from arrimage.accounts.models import Role
 from arrimage.cases.access import case_grants
 from arrimage.cases.models import Case
 from arrimage.core.errors import NotFound
+from arrimage.core.paging import page_number
 from arrimage.trends import exports, release_tasks, reports, selectors, services, signing
 from arrimage.trends.models import ReleaseMethod, StatisticsRecord, TrustedInstance
 from arrimage.trends.presentation import (
@@ -297,7 +298,7 @@ def answers_view(request: HttpRequest) -> HttpResponse:
         .select_related("lead_organisation", "person")
         .order_by("-opened_at", "pk")
     )
-    page = Paginator(cases, 50).get_page(request.GET.get("page"))
+    page = Paginator(cases, 50).get_page(page_number(request.GET.get("page")))
     grants = [g for g in case_grants(actor_membership=actor, cases=list(page)) if g.readable]
     answers = dict(
         StatisticsRecord.objects.filter(case_id__in=[g.case.pk for g in grants]).values_list(

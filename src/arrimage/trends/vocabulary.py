@@ -12,6 +12,9 @@ from datetime import date, datetime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from arrimage.coalition.models import Region
+from arrimage.orientation.needs import NEED_LABELS
+
 UNKNOWN = "unknown"
 
 GENDERS: dict[str, object] = {
@@ -327,13 +330,9 @@ def label(dimension: str, code: str) -> str:
     if dimension == "quarter":
         return str(pgettext_lazy("quarter", "Q%(number)s") % {"number": code[1:]})
     if dimension == "region":
-        from arrimage.coalition.models import Region
-
         region = Region.objects.filter(code=code).first()
         return region.name if region else code
     if dimension == "need":
-        from arrimage.orientation.needs import NEED_LABELS
-
         return str(NEED_LABELS.get(code, pgettext_lazy("statistics", "Not stated")))
     vocabularies: dict[str, dict[str, object]] = {
         "gender": GENDERS,

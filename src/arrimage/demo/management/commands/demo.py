@@ -4,11 +4,27 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from arrimage.accounts import demo
 from arrimage.cases.demo import demo_cases_build
+from arrimage.cases.models import Case
 from arrimage.core.keyfile import write_master_key_file
 from arrimage.directory.demo import demo_directory_build
 from arrimage.orientation.demo import demo_orientation_build, demo_orientation_ready
+from arrimage.screening import demo as screening_demo
 from arrimage.trends import demo as trends_demo
 from arrimage.trends.signing import key_file_path, write_signing_key_file
+
+
+def demo_screenings() -> int:
+    """Screenings on three cases of the demonstration caseworker's organisation, and one
+    started before any case."""
+    worker = screening_demo.demo_worker()
+    if worker is None:
+        return 0
+    case_ids = list(
+        Case.objects.filter(lead_organisation=worker.organisation)
+        .order_by("opened_at", "pk")
+        .values_list("pk", flat=True)[: len(screening_demo.SCREENINGS)]
+    )
+    return screening_demo.demo_screenings_build(actor=worker, case_ids=case_ids)
 
 
 class Command(BaseCommand):
@@ -34,6 +50,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Directory: {count} demonstration services loaded.")
             cases = demo_cases_build()
             self.stdout.write(f"Cases: {cases} demonstration cases loaded.")
+            screenings = demo_screenings()
+            self.stdout.write(f"Screening: {screenings} demonstration screenings loaded.")
             if demo_orientation_ready():
                 made = demo_orientation_build()
                 self.stdout.write(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from arrimage.privacy import agreement_views
+from arrimage.coalition_pages import agreement_views
 
 app_name = "agreements"
 

@@ -74,7 +74,7 @@ def agreement_view(request: HttpRequest, coalition_id: UUID) -> HttpResponse:
         rows.append({"to": to_label, "cells": cells})
     return render(
         request,
-        "privacy/agreement.html",
+        "coalition_pages/agreement.html",
         {
             "coalition": coalition,
             "versions": versions,

@@ -1,0 +1,178 @@
+"""Case search over every case the actor may see, through the blind index
+(``cases/search_index.py``), never by decrypting cases one by one.
+
+:func:`case_search` hashes the query under the key of the acting organisation and of each
+organisation that shares persons with it by a live consent, finds the persons whose tokens
+match every word, keeps the cases the policy lets the actor see (its own, and those shared with
+it), and keeps a name match only where the grant reads identity. A query that is a case's
+reference finds that case for any reader who may see it. Audited as ``case_search``.
+
+:func:`case_search_page` shows a page of earlier results again (the views keep the ids, never
+the terms): each case's grant is asked again, so a consent withdrawn since the search hides it.
+"""
+
+import re
+from typing import Any
+from uuid import UUID
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from arrimage.accounts.models import Membership
+from arrimage.cases import search_index
+from arrimage.cases.access import CaseGrant, access_record, case_grants
+from arrimage.cases.models import Case, Person, PersonSearchToken
+from arrimage.cases.sealing import category_data
+from arrimage.cases.selectors import _case_header
+from arrimage.core.errors import NotFound
+from arrimage.privacy.categories import Category, Purpose
+from arrimage.privacy.consent import consents_active_for_recipient
+
+# A search keeps at most this many cases, most recently updated first; the page says when a
+# query matched more and asks for more words.
+SEARCH_LIMIT = 200
+_REFERENCE = re.compile(r"[0-9a-f]{8}")
+
+
+def _shared_person_ids(actor_membership: Membership) -> Any:
+    return consents_active_for_recipient(
+        recipient_id=actor_membership.organisation_id,
+        purpose=Purpose.COORDINATION,
+        at=timezone.now(),
+    ).values("person_id")
+
+
+def _visible(actor_membership: Membership) -> Q:
+    """The cases the actor's organisation may see: its own and those shared with it."""
+    return Q(lead_organisation_id=actor_membership.organisation_id) | Q(
+        person_id__in=_shared_person_ids(actor_membership)
+    )
+
+
+def _reference_match(needle: str) -> Q | None:
+    """The case whose reference (the first 8 hexadecimal digits of its id) is the query."""
+    text = needle.strip().lower()
+    if not _REFERENCE.fullmatch(text):
+        return None
+    return Q(id__gte=UUID(text + "0" * 24), id__lte=UUID(text + "f" * 24))
+
+
+def _name_match(actor_membership: Membership, query: str) -> Q | None:
+    sharers = (
+        Person.objects.filter(pk__in=_shared_person_ids(actor_membership))
+        .values_list("organisation_id", flat=True)
+        .distinct()
+    )
+    tokens, needed = search_index.query_tokens(
+        organisation_ids=[actor_membership.organisation_id, *sharers], query=query
+    )
+    if not needed:
+        return None
+    persons = (
+        PersonSearchToken.objects.filter(token__in=tokens)
+        .values("person_id")
+        .annotate(matched=Count("token"))
+        .filter(matched__gte=needed)
+        .values("person_id")
+    )
+    return Q(person_id__in=persons)
+
+
+def case_search(
+    *, actor_membership: Membership | None, query: str, path: str = "search"
+) -> tuple[list[CaseGrant], bool]:
+    """The grants of the cases that match, most recently updated first, at most
+    ``SEARCH_LIMIT``, and whether more matched. Audited (ids and categories only)."""
+    if actor_membership is None:
+        raise NotFound
+    if len(query.strip()) < 2:
+        return [], False
+    by_reference = _reference_match(query)
+    by_name = _name_match(actor_membership, query)
+    found = [q for q in (by_reference, by_name) if q is not None]
+    if not found:
+        return [], False
+    match = found[0] if len(found) == 1 else found[0] | found[1]
+    cases = list(
+        Case.objects.filter(match)
+        .filter(_visible(actor_membership))
+        .exclude(person__is_anonymised=True)
+        .select_related("lead_organisation", "person")
+        .order_by("-updated_at", "pk")[: SEARCH_LIMIT + 1]
+    )
+    more = len(cases) > SEARCH_LIMIT
+    reference = by_reference is not None
+    matched = [
+        grant
+        for grant in case_grants(actor_membership=actor_membership, cases=cases[:SEARCH_LIMIT])
+        if grant.readable
+        and (grant.may(Category.IDENTITY) or (reference and _is_reference(grant, query)))
+    ]
+    access_record(
+        actor_membership=actor_membership,
+        grants=matched,
+        action="case_search",
+        path=path,
+        categories=[Category.IDENTITY],
+    )
+    return matched, more
+
+
+def _is_reference(grant: CaseGrant, query: str) -> bool:
+    return grant.case.reference.casefold() == query.strip().casefold()
+
+
+def case_search_summary(grant: CaseGrant, query: str = "") -> dict[str, Any]:
+    """What a result shows: the case's header with the alias or given name if the grant reads
+    identity, and where it matched (``reference`` or ``identity``)."""
+    person: dict[str, Any] = {}
+    if grant.may(Category.IDENTITY):
+        person = {
+            k: val
+            for k, val in category_data(grant, grant.case.person, Category.IDENTITY).items()
+            if k in ("alias", "given_name")
+        }
+    summary = _case_header(grant, person)
+    summary["matched_in"] = (
+        ["reference"] if query and _is_reference(grant, query) else [str(Category.IDENTITY)]
+    )
+    return summary
+
+
+def case_search_page(
+    *, actor_membership: Membership | None, case_ids: list[str], path: str = "search"
+) -> list[dict[str, Any]]:
+    """The results of an earlier search, asked of the policy again, in the same order. A case
+    the actor may no longer see, or whose person was anonymised, is left out. Audited as a
+    list read."""
+    if actor_membership is None:
+        raise NotFound
+    wanted = []
+    for value in case_ids:
+        try:
+            wanted.append(UUID(str(value)))
+        except ValueError:
+            continue
+    cases = {
+        c.pk: c
+        for c in Case.objects.filter(pk__in=wanted, person__is_anonymised=False).select_related(
+            "lead_organisation", "person"
+        )
+    }
+    ordered = [cases[i] for i in wanted if i in cases]
+    grants = [
+        g for g in case_grants(actor_membership=actor_membership, cases=ordered) if g.readable
+    ]
+    access_record(
+        actor_membership=actor_membership,
+        grants=grants,
+        action="case_list_read",
+        path=path,
+        categories=[Category.IDENTITY, Category.COORDINATION],
+    )
+    results = []
+    for grant in grants:
+        summary = case_search_summary(grant)
+        summary.pop("matched_in")
+        results.append(summary)
+    return results

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class CoalitionPagesConfig(AppConfig):
+    """A coalition's pages that read the layers below it: its information-sharing agreement."""
+
+    name = "arrimage.coalition_pages"
+    label = "coalition_pages"
+    verbose_name = "Coalition pages"
