@@ -1,6 +1,7 @@
 """Forms of orientation: the quick needs form, holds, referrals and their answers."""
 
 from typing import Any
+from uuid import UUID
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +12,7 @@ from arrimage.core import text
 from arrimage.core.text import TextField
 from arrimage.directory.models import CapacityUnit
 from arrimage.directory.taxonomy import LANGUAGES
+from arrimage.orientation.models import ReferralStatus
 from arrimage.orientation.needs import (
     EXPLOITATION_TYPES,
     GENDERS,
@@ -18,6 +20,7 @@ from arrimage.orientation.needs import (
     STATUSES,
     NeedsProfile,
 )
+from arrimage.orientation.referral_selectors import ReferralFilters
 from arrimage.orientation.referrals import DEFAULT_RESPONSE_HOURS, RESPONSE_HOURS
 from arrimage.privacy.categories import Category
 
@@ -135,3 +138,47 @@ class ReferralSendForm(forms.Form):
         categories.choices = [
             (code, Category(code).label) for code in Category.values if code in allowed
         ]
+
+
+class ReferralFilterForm(forms.Form):
+    """The referrals list's filters (GET). Bad input is reported and the list is shown
+    whole; the organisations offered are those the acting organisation deals with."""
+
+    status = forms.ChoiceField(
+        label=_("State"),
+        required=False,
+        choices=[("", _("All states"))]
+        + [(v, label) for v, label in ReferralStatus.choices if v != ReferralStatus.DRAFT],
+    )
+    organisation = forms.ChoiceField(label=_("Organisation"), required=False)
+    since = forms.DateField(
+        label=_("Sent from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=_("Sent until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, organisations: list[tuple[UUID, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["organisation"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", _("All organisations"))] + [(str(pk), n) for pk, n in organisations]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        since, until = data.get("since"), data.get("until")
+        if since and until and until < since:
+            self.add_error("until", _("The end date comes before the start date."))
+        return data
+
+    def filters(self) -> ReferralFilters:
+        """The valid filters; an invalid one is left out (its error is on the form)."""
+        data = self.cleaned_data if self.is_bound else {}
+        organisation = data.get("organisation") or ""
+        return ReferralFilters(
+            status=data.get("status") or "",
+            organisation_id=UUID(organisation) if organisation else None,
+            since=data.get("since"),
+            until=data.get("until") if "until" not in self.errors else None,
+        )

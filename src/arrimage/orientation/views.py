@@ -32,7 +32,12 @@ from arrimage.directory import geo
 from arrimage.directory.models import Service
 from arrimage.directory.presentation import language_label
 from arrimage.orientation.case_profile import profile_from_case
-from arrimage.orientation.forms import HoldForm, NeedsForm, ReferralSendForm
+from arrimage.orientation.forms import (
+    HoldForm,
+    NeedsForm,
+    ReferralFilterForm,
+    ReferralSendForm,
+)
 from arrimage.orientation.holds import (
     HOLD_ROLES,
     bed_hold_accept,
@@ -50,8 +55,9 @@ from arrimage.orientation.models import (
 )
 from arrimage.orientation.needs import NEED_CATEGORIES, NEED_LABELS
 from arrimage.orientation.referral_selectors import (
+    ReferralFilters,
     referral_get,
-    referrals_for,
+    referrals_page,
     response_indicator_context,
     service_response_indicator,
 )
@@ -354,13 +360,38 @@ def referral_create_view(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET"])
 def referrals_view(request: HttpRequest) -> HttpResponse:
+    """Received or sent referrals, a page at a time, filtered by state, organisation and
+    date. Caseworkers open on what they sent, service staff on what they received."""
     membership = _membership(request)
+    default_box = "out" if membership and membership.role in SENDER_ROLES else "in"
+    asked = request.GET.get("box", "")
+    box = asked if asked in ("in", "out") else default_box
+    organisations = referrals_page(
+        actor=membership, box=box, filters=ReferralFilters(), page=1
+    ).organisations
+    form = ReferralFilterForm(request.GET or None, organisations=organisations)
+    if form.is_bound:
+        form.is_valid()
+    filters = form.filters() if form.is_bound else ReferralFilters()
+    number = (form.cleaned_data.get("page") or 1) if form.is_bound else 1
+    page = referrals_page(actor=membership, box=box, filters=filters, page=number)
+    query: dict[str, str] = {
+        k: str(v) for k, v in request.GET.items() if k not in ("page", "box") and v
+    }
     return render(
         request,
         "orientation/referrals.html",
         {
-            "received": referrals_for(actor=membership, box="in"),
-            "sent": referrals_for(actor=membership, box="out"),
+            "box": box,
+            "page": page,
+            "form": form,
+            "filtered": any(
+                (filters.status, filters.organisation_id, filters.since, filters.until)
+            ),
+            "query": urlencode({"box": box, **query}),
+            "may_send": membership is not None and membership.role in SENDER_ROLES,
+            "may_update_availability": membership is not None
+            and membership.role in (Role.SERVICE_STAFF, Role.ORGANISATION_ADMIN),
         },
     )
 
