@@ -243,6 +243,7 @@ def generate(cases: int, organisations: int, measured: int, seed: int) -> dict:
     from arrimage.accounts.models import Membership, User
     from arrimage.cases import search_index, services
     from arrimage.cases.models import Case, Note, Person, PersonSearchToken, Plan
+    from arrimage.cases.references import reference_new
     from arrimage.coalition.models import Coalition, CoalitionMembership, Organisation, Region
     from arrimage.directory.models import DirectoryOrganization, Service
     from arrimage.orientation.models import Referral, ReferralEvent
@@ -339,6 +340,7 @@ def generate(cases: int, organisations: int, measured: int, seed: int) -> dict:
         Case,
         [
             "id",
+            "reference",
             "person",
             "lead_organisation",
             "status",
@@ -500,6 +502,7 @@ def generate(cases: int, organisations: int, measured: int, seed: int) -> dict:
         )
         case_rows.add(
             case_id,
+            reference_new(),
             person_id,
             org_id,
             rng.choice(statuses),

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from arrimage.cases import vocabularies as v
+from arrimage.cases.references import reference_new
 from arrimage.coalition.models import Organisation
 from arrimage.privacy.categories import Category
 from arrimage.privacy.sealing import sealed_field_register
@@ -89,6 +90,10 @@ class Case(models.Model):
     status = models.CharField(
         _("status"), max_length=16, choices=v.CaseStatus.choices, default=v.CaseStatus.ACTIVE
     )
+    # What workers read, write and type (``cases/references.py``): unique, drawn at random.
+    reference = models.CharField(
+        _("reference"), max_length=16, unique=True, default=reference_new, editable=False
+    )
     # Set when the person is detained: urgent for the lead organisation. The reason stays in
     # the immigration category.
     is_urgent = models.BooleanField(default=False)
@@ -125,10 +130,6 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return f"Case {self.pk}"
-
-    @property
-    def reference(self) -> str:
-        return str(self.id)[:8].upper()
 
 
 class CaseOwned(models.Model):

@@ -31,7 +31,11 @@ from arrimage.privacy.consent import consents_active_for_recipient
 # A search keeps at most this many cases, most recently updated first; the page says when a
 # query matched more and asks for more words.
 SEARCH_LIMIT = 200
-_REFERENCE = re.compile(r"[0-9a-f]{8}")
+# A reference as stored (``cases/references.py``: 12 characters), or the 8 hexadecimal digits
+# that were the whole reference before (they begin the migrated ones: what was written on paper
+# still finds its case).
+_REFERENCE = re.compile(r"[0-9A-Z]{12}")
+_OLD_REFERENCE = re.compile(r"[0-9A-F]{8}")
 
 
 def _shared_person_ids(actor_membership: Membership) -> Any:
@@ -50,11 +54,13 @@ def _visible(actor_membership: Membership) -> Q:
 
 
 def _reference_match(needle: str) -> Q | None:
-    """The case whose reference (the first 8 hexadecimal digits of its id) is the query."""
-    text = needle.strip().lower()
-    if not _REFERENCE.fullmatch(text):
-        return None
-    return Q(id__gte=UUID(text + "0" * 24), id__lte=UUID(text + "f" * 24))
+    """The case whose reference is the query (or begins with it, for an old 8-digit one)."""
+    text = needle.strip().upper()
+    if _REFERENCE.fullmatch(text):
+        return Q(reference=text)
+    if _OLD_REFERENCE.fullmatch(text):
+        return Q(reference__startswith=text)
+    return None
 
 
 def _name_match(actor_membership: Membership, query: str) -> Q | None:
@@ -119,7 +125,10 @@ def case_search(
 
 
 def _is_reference(grant: CaseGrant, query: str) -> bool:
-    return grant.case.reference.casefold() == query.strip().casefold()
+    text = query.strip().upper()
+    if _OLD_REFERENCE.fullmatch(text):
+        return grant.case.reference.startswith(text)
+    return grant.case.reference == text
 
 
 def case_search_summary(grant: CaseGrant, query: str = "") -> dict[str, Any]:

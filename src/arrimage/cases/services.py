@@ -13,7 +13,7 @@ from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -41,6 +41,7 @@ from arrimage.cases.models import (
     Plan,
     Task,
 )
+from arrimage.cases.references import REFERENCE_ATTEMPTS, reference_new
 from arrimage.cases.sealing import (
     category_data,
     category_write,
@@ -139,10 +140,12 @@ def case_create(
             category_write(person, Category.LOCATION, location_data)
         person.save()
         search_index.person_index(person, identity_data)
-        case = Case.objects.create(
-            person=person,
-            lead_organisation=organisation,
-            assigned_worker_id=actor_membership.user_id,
+        case = _case_insert(
+            Case(
+                person=person,
+                lead_organisation=organisation,
+                assigned_worker_id=actor_membership.user_id,
+            )
         )
         Plan.objects.create(case=case, owner_organisation=organisation)
         grant = case_grants(actor_membership=actor_membership, cases=[case])[0]
@@ -154,6 +157,24 @@ def case_create(
             categories=[Category.IDENTITY, Category.COORDINATION],
         )
     return case
+
+
+def _case_insert(case: Case) -> Case:
+    """Insert a new case; if its random reference is taken (``cases/references.py``), draw
+    another, a few times at most."""
+    for attempt in range(REFERENCE_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                case.save(force_insert=True)
+            return case
+        except IntegrityError:
+            if (
+                attempt == REFERENCE_ATTEMPTS - 1
+                or not Case.objects.filter(reference=case.reference).exists()
+            ):
+                raise
+            case.reference = reference_new()
+    raise AssertionError("unreachable")
 
 
 def person_update(
