@@ -196,9 +196,8 @@ GRANTED: dict[str, frozenset[str]] = {
     "api:orientation_service_response": SIGNED_IN,
     "api:orientation_unmet_needs": frozenset({COORDINATOR, ANALYST}),
     # Case pages: the lead organisation's caseworker reads every category, its coordinator
-    # coordination; nobody else (the admin does not open the access log today: issue 11
-    # lists it under item 0).
-    "cases:access_log": LEAD_CASE,
+    # coordination, its admin the access log; nobody else.
+    "cases:access_log": LEAD_CASE | {ADMIN},
     "cases:calendar": SIGNED_IN,
     "cases:calendar_feed": NO_OBJECT,
     "cases:consent_summary": frozenset({CASEWORKER}),
@@ -286,6 +285,15 @@ GRANTED: dict[str, frozenset[str]] = {
     "orientation:referral_transition": frozenset({CASEWORKER, SHELTER}),
     "orientation:referrals": SIGNED_IN,
     "orientation:unmet_needs": frozenset({COORDINATOR, ANALYST}),
+    # Screening: exploitation data, for roles that read it (the caseworker) outside
+    # enforcement bodies, in the organisation that did the screening.
+    "screening:list": frozenset({CASEWORKER}),
+    "screening:start": frozenset({CASEWORKER}),
+    "screening:question": frozenset({CASEWORKER}),
+    "screening:result": frozenset({CASEWORKER}),
+    "screening:attach": frozenset({CASEWORKER}),
+    "api:screening_list": frozenset({CASEWORKER}),
+    "api:screening_detail": frozenset({CASEWORKER}),
     # Trends: answers for the organisation's own cases by those who read them; releases for
     # coordinators (and analysts reading them) of the coalition.
     "trends:answer_set": LEAD_CASE,
