@@ -17,8 +17,13 @@ install: $(STAMP) messages
 messages: $(STAMP)
 	$(BIN)/python -m arrimage.i18n_compile
 
+# The demo serves with one background worker beside it (exports, large imports, releases and the
+# periodic expiries run there); stopping the server (Ctrl+C) stops the worker too.
 demo: install
 	ARRIMAGE_MODE=demo $(BIN)/arrimage demo
+	@echo "Starting the background worker and the server (Ctrl+C stops both)..."
+	ARRIMAGE_MODE=demo $(BIN)/arrimage worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	ARRIMAGE_MODE=demo $(BIN)/arrimage serve
 
 # `make test` runs the whole suite, browser tests included (skipped, with the reason in the

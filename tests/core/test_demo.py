@@ -2,6 +2,7 @@
 login; and the arrimage console command."""
 
 import pytest
+from django import forms
 from django.db import transaction
 
 from arrimage.accounts import demo
@@ -52,6 +53,21 @@ def test_demo_logins_cover_each_role_and_an_enforcement_user():
     assert police.memberships.get().organisation.type == "police"
     assert police.check_password(demo.DEMO_PASSWORD)
     assert demo.demo_exists()
+
+
+def test_every_demo_login_is_an_address_the_login_form_takes(client):
+    # Synthetic names carry accents (« Benoît »): their logins must still pass the form.
+    demo.demo_coalition_build()
+    field = forms.EmailField()
+    emails = list(User.objects.values_list("email", flat=True))
+    assert len(emails) > 40
+    for email in emails:
+        assert field.clean(email) == email
+    generated = next(e for e in emails if e.count(".") >= 3)
+    response = client.post(
+        "/compte/connexion/", {"username": generated, "password": demo.DEMO_PASSWORD}
+    )
+    assert response.status_code == 302, generated
 
 
 def test_cli_maps_hyphens_to_commands(capsys):

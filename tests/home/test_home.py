@@ -263,3 +263,16 @@ def test_an_analyst_sees_releases_and_the_budget_left(client, world, coalition):
     assert "Montréal" in section(html, "budget") and "75 % restant" in section(html, "budget")
     assert "Aucune diffusion" in section(html, "releases")
     assert "Nouvelle personne" not in html and "to-answer" not in html
+
+
+def test_a_waitlisted_referral_past_its_time_is_not_an_answer_due_in_no_time(client, world):
+    # A waitlisted referral was answered: the home page gives its state, not "due within 0
+    # minutes" once its response time has passed.
+    for side in ("a", "b"):
+        Referral.objects.filter(pk=world[f"waiting_{side}"].pk).update(
+            status="waitlisted", response_due_at=timezone.now() - timedelta(hours=2)
+        )
+    awaiting = section(home(client, world["a"].user("caseworker")), "awaiting")
+    assert f"/orientation/references/{world['waiting_a'].pk}/" in awaiting
+    assert "d’ici" not in awaiting and "past the response time" not in awaiting
+    assert str(world["waiting_b"].pk) not in awaiting

@@ -61,7 +61,8 @@ def _items(actor: Membership, referrals: list[Referral], *, outgoing: bool) -> l
             service=r.service.name,
             organisation=(r.recipient_organisation if outgoing else r.sender_organisation).name,
             need_label=str(NEED_LABELS.get(needs.get(r.pk, ""), "")),
-            due_at=r.response_due_at,
+            # Only a sent referral waits for an answer: a waitlisted one was answered.
+            due_at=r.response_due_at if r.status == S.SENT else None,
             is_overdue=r.status == S.SENT
             and r.response_due_at is not None
             and r.response_due_at <= now,
