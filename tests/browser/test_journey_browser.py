@@ -231,6 +231,10 @@ def test_home_to_a_sent_referral_with_a_held_place_in_eight_interactions(
     axe_clean(staff, "shelter home")
     shoot(staff, "7-shelter-home", save)
     item.locator("a").click()
+    # Read the referral page once it is there, not the home page it leaves.
+    staff.wait_for_url(f"**/orientation/references/{referral.pk}/")
+    expect(staff.locator("#referral-status")).to_be_visible()
+    expect(staff.locator("main dd").first).to_be_visible()
     values = [text.strip() for text in staff.locator("main dd").all_inner_texts()]
     assert "Rosa" in values
     assert words["spanish"] in values
