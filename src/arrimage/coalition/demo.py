@@ -15,33 +15,33 @@ MANDATE_PARTS: dict[str, tuple[str, str]] = {
         "consent; never their immigration status to the police.",
     ),
     "shelter": (
-        "Pas d’hébergement pour les hommes seuls ; pas de suivi à long terme.\n"
+        "Pas d’hébergement pour les hommes seuls ; pas de suivi à long terme.\n"
         "No housing for single men; no long-term follow-up.",
-        "L’adresse du refuge n’est jamais communiquée ; nous confirmons seulement qu’une "
+        "L’adresse du refuge n’est jamais communiquée ; nous confirmons seulement qu’une "
         "place est prise.\nThe shelter’s address is never given out; we only confirm that a "
         "place is taken.",
     ),
     "health_social": (
         "Pas de services d’immigration ni de représentation juridique.\n"
         "No immigration services or legal representation.",
-        "Le dossier de santé reste à l’établissement ; nous partageons les rendez-vous, pas "
+        "Le dossier de santé reste à l’établissement ; nous partageons les rendez-vous, pas "
         "les diagnostics.\nHealth records stay with us; we share appointments, not diagnoses.",
     ),
     "legal_aid": (
-        "Pas de dossiers d’immigration : nous orientons vers nos partenaires.\n"
+        "Pas de dossiers d’immigration : nous orientons vers nos partenaires.\n"
         "No immigration files: we refer to our partners.",
-        "Secret professionnel : rien ne sort sans l’autorisation écrite de la personne.\n"
+        "Secret professionnel : rien ne sort sans l’autorisation écrite de la personne.\n"
         "Solicitor-client privilege: nothing leaves without the person’s written consent.",
     ),
     "immigration_legal": (
         "Pas de représentation en droit criminel.\nNo criminal law representation.",
-        "Secret professionnel ; aucune information aux organismes d’application de la loi.\n"
+        "Secret professionnel ; aucune information aux organismes d’application de la loi.\n"
         "Solicitor-client privilege; no information to enforcement bodies.",
     ),
     "police": (
         "Nous n’offrons ni hébergement ni accompagnement.\n"
         "We offer neither housing nor accompaniment.",
-        "Nous recevons seulement ce que la personne consent à nous transmettre ; jamais son "
+        "Nous recevons seulement ce que la personne consent à nous transmettre ; jamais son "
         "statut d’immigration, sa santé ni son lieu d’hébergement.\nWe receive only what the "
         "person consents to send us; never their immigration status, health or whereabouts.",
     ),
@@ -75,14 +75,14 @@ DEFINITIONS: dict[str, dict[str, tuple[str, str]]] = {
             "reconnaître dans ce mot pour recevoir de l’aide.",
         ),
         "exploitation-sexuelle": (
-            "exploitation sexuelle ; travail du sexe",
-            "Nous distinguons le travail du sexe choisi de l’exploitation : il y a exploitation "
+            "exploitation sexuelle ; travail du sexe",
+            "Nous distinguons le travail du sexe choisi de l’exploitation : il y a exploitation "
             "quand la personne ne contrôle ni ses revenus, ni ses clients, ni ses conditions.",
         ),
         "victime": (
             "personne concernée, survivant·e",
-            "Nous employons le mot que la personne choisit. Par défaut : « personne "
-            "concernée ». « Victime » seulement pour les recours (IVAC, permis de séjour).",
+            "Nous employons le mot que la personne choisit. Par défaut : « personne "
+            "concernée ». « Victime » seulement pour les recours (IVAC, permis de séjour).",
         ),
         "travail-force": (
             "exploitation au travail",
@@ -103,7 +103,7 @@ DEFINITIONS: dict[str, dict[str, tuple[str, str]]] = {
         ),
         "victime": (
             "survivante",
-            "« Survivante » : les femmes que nous hébergeons nous ont dit préférer ce mot.",
+            "« Survivante » : les femmes que nous hébergeons nous ont dit préférer ce mot.",
         ),
     },
     "police": {
