@@ -124,8 +124,9 @@ def test_the_mandate_shows_on_the_directory_page(client, side_a, side_b, mandate
     client.logout()
     # The public sees the service, not the partners' mandates.
     public = client.get(f"/repertoire/services/{service.pk}/")
-    if public.status_code == 200:
-        assert "data-mandate" not in public.content.decode()
+    assert public.status_code == 200
+    assert "Refuge B" in public.content.decode()
+    assert "data-mandate" not in public.content.decode()
 
 
 def test_the_mandates_show_in_the_case_team(client, side_a, side_b, police_side, coalition):
