@@ -98,6 +98,14 @@ def test_the_list_counts_partner_definitions(client, side_a, written):
     for slug in SLUGS:
         assert f'href="/glossaire/{slug}/"' in page
     assert "2 définitions de partenaires" in page
+    assert "la nôtre" not in page  # service staff do not write it
+
+
+def test_editors_see_which_terms_their_organisation_defined(client, side_a, written):
+    login(client, side_a.user(Role.COORDINATOR))
+    page = client.get("/glossaire/").content.decode()
+    assert page.count("la nôtre est écrite") == 1
+    assert page.count("la nôtre n’est pas encore écrite") == len(SLUGS) - 1
 
 
 def test_police_read_the_glossary(client, side_a, police_side, written):

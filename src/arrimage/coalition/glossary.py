@@ -86,6 +86,15 @@ def glossary_definition_counts(*, membership: Member | None) -> dict[int, int]:
     return counts
 
 
+def glossary_terms_defined_by(*, organisation_id: UUID) -> set[int]:
+    """The ids of the terms ``organisation_id`` has written a definition of."""
+    return set(
+        OrganisationDefinition.objects.filter(organisation_id=organisation_id).values_list(
+            "term_id", flat=True
+        )
+    )
+
+
 def glossary_definition_get(
     *, term: GlossaryTerm, organisation_id: UUID
 ) -> OrganisationDefinition | None:

@@ -19,7 +19,19 @@ def glossary_list_view(request: HttpRequest) -> HttpResponse:
     membership = getattr(request, "membership", None)
     counts = glossary.glossary_definition_counts(membership=membership)
     terms = [(term, counts.get(term.pk, 0)) for term in glossary.glossary_terms()]
-    return render(request, "coalition_pages/glossary_list.html", {"terms": terms})
+    may_edit = membership is not None and may_edit_organisation(
+        membership=membership, organisation_id=membership.organisation_id
+    )
+    ours = (
+        glossary.glossary_terms_defined_by(organisation_id=membership.organisation_id)
+        if may_edit
+        else set()
+    )
+    return render(
+        request,
+        "coalition_pages/glossary_list.html",
+        {"terms": terms, "may_edit": may_edit, "ours": ours},
+    )
 
 
 def glossary_term_view(request: HttpRequest, slug: str) -> HttpResponse:
