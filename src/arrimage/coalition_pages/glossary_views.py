@@ -22,11 +22,9 @@ def glossary_list_view(request: HttpRequest) -> HttpResponse:
     may_edit = membership is not None and may_edit_organisation(
         membership=membership, organisation_id=membership.organisation_id
     )
-    ours = (
-        glossary.glossary_terms_defined_by(organisation_id=membership.organisation_id)
-        if may_edit
-        else set()
-    )
+    ours: set[int] = set()
+    if may_edit and membership is not None:
+        ours = glossary.glossary_terms_defined_by(organisation_id=membership.organisation_id)
     return render(
         request,
         "coalition_pages/glossary_list.html",
