@@ -247,6 +247,22 @@ def case_create_view(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _next_action(case: dict[str, Any], readable: set[str]) -> dict[str, Any]:
+    """What the summary at the top of the case page offers to do next: the open task due
+    first, else finding resources for the open needs, else adding a task."""
+    open_tasks = [t for t in case.get("tasks", []) if t["status"] == v.TaskStatus.OPEN]
+    if open_tasks:
+        return {"kind": "task", "task": min(open_tasks, key=lambda t: t["due_on"])}
+    open_needs = [
+        n
+        for n in case.get("needs", [])
+        if n["status"] in (v.NeedStatus.OPEN, v.NeedStatus.IN_PROGRESS)
+    ]
+    if open_needs and "coordination" in readable:
+        return {"kind": "needs", "count": len(open_needs)}
+    return {"kind": "none"}
+
+
 def case_detail_view(request: HttpRequest, case_id: UUID) -> HttpResponse:
     membership = _membership(request)
     case = selectors.case_get(actor_membership=membership, case_id=case_id, path="page")
@@ -285,6 +301,7 @@ def case_detail_view(request: HttpRequest, case_id: UUID) -> HttpResponse:
             "follow_up_kinds": v.FollowUpKind.choices,
             "ircc": v.IRCC_LINKS,
             "renewal_soon": renewal_soon,
+            "next_action": _next_action(case, readable),
             "members": Membership.objects.filter(organisation_id=membership.organisation_id)  # type: ignore[union-attr]
             .select_related("user")
             .order_by("user__full_name"),
