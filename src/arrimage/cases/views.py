@@ -96,6 +96,27 @@ def _labels() -> dict[str, dict[str, Any]]:
             "notifications_read": _("seen in notifications"),
             "calendar_read": _("due date in a calendar feed"),
             "document_read": _("document opened"),
+            "case_matching_read": _("needs read to find resources"),
+            "referral_case_read": _("read with a referral"),
+            "screening_started": _("screening started"),
+            "screening_answered": _("screening answered"),
+            "screening_attached": _("screening attached"),
+            "screening_read": _("screening read"),
+            "screening_listed": _("screening seen in a list"),
+            "screening_exported": _("screening exported"),
+        },
+        # How the access came: the page, the API, an export... (CaseAccess.path).
+        "access_path": {
+            "page": _("case page"),
+            "api": _("API"),
+            "export": _("export"),
+            "home": _("home page"),
+            "icalendar": _("calendar feed"),
+            "list": _("list of cases"),
+            "orientation": _("orientation"),
+            "result": _("search results"),
+            "service": _("automatic processing"),
+            "write": _("change"),
         },
     }
 
