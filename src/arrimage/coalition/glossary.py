@@ -205,7 +205,7 @@ def organisation_mandate_update(
             organisation_id=organisation.pk,
             target_type="organisation",
             target_id=organisation.pk,
-            details={"fields": ",".join(changed)},
+            details={"count": len(changed)},  # how many of the three parts changed
         )
     for field, value in values.items():
         setattr(organisation, field, value)
