@@ -35,6 +35,7 @@ from arrimage.cases.forms import (
 )
 from arrimage.cases.models import CalendarFeed, Need
 from arrimage.cases.validation import parse_date
+from arrimage.coalition.glossary import organisations_for_mandates
 from arrimage.coalition.models import Organisation
 from arrimage.core import text
 from arrimage.core.errors import NotFound
@@ -323,6 +324,11 @@ def case_detail_view(request: HttpRequest, case_id: UUID) -> HttpResponse:
             "ircc": v.IRCC_LINKS,
             "renewal_soon": renewal_soon,
             "next_action": _next_action(case, readable),
+            # The case's team as the reader knows it: the lead organisation and the reader's
+            # own, each with its mandate (not personal data).
+            "team": organisations_for_mandates(
+                ids=[UUID(case["lead_organisation"]["id"]), membership.organisation_id]  # type: ignore[union-attr]
+            ),
             "members": Membership.objects.filter(organisation_id=membership.organisation_id)  # type: ignore[union-attr]
             .select_related("user")
             .order_by("user__full_name"),
