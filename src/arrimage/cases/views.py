@@ -323,12 +323,12 @@ def case_detail_view(request: HttpRequest, case_id: UUID) -> HttpResponse:
             "follow_up_kinds": v.FollowUpKind.choices,
             "ircc": v.IRCC_LINKS,
             "renewal_soon": renewal_soon,
+            "next_action": _next_action(case, readable),
             # The case's team as the reader knows it: the lead organisation and the reader's
             # own, each with its mandate (not personal data).
             "team": organisations_for_mandates(
                 ids=[UUID(case["lead_organisation"]["id"]), membership.organisation_id]  # type: ignore[union-attr]
             ),
-            "next_action": _next_action(case, readable),
             "members": Membership.objects.filter(organisation_id=membership.organisation_id)  # type: ignore[union-attr]
             .select_related("user")
             .order_by("user__full_name"),
