@@ -13,8 +13,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.converters import IntConverter, UUIDConverter
 
 from arrimage.accounts.models import Role
+from arrimage.cases.document_services import document_add
 from arrimage.cases.models import Task
-from arrimage.cases.services import document_add
 from arrimage.coalition.models import Coalition, CoalitionLevel, Region
 from arrimage.privacy.categories import Category
 from arrimage.url_policy import URL_POLICY, Access
