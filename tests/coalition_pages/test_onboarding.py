@@ -165,3 +165,25 @@ def test_attending_a_training_ticks_training(both):
         ]
         == "no"
     )
+
+
+def test_a_coalition_without_its_own_agreement_signs_the_one_above(coalition, side_a, side_b):
+    provincial = coalition.parent
+    agreement = new_agreement(provincial, side_a, summary="Provinciale")
+    admin = as_user(side_a.user(Role.ORGANISATION_ADMIN))
+    page = unescape(admin.get(f"/coalitions/{coalition.pk}/accueil-membres/").content.decode())
+    assert "l'entente de Québec la couvre" in page
+    assert f'href="/ententes/{provincial.pk}/"' in page
+    name = side_a.organisation.name
+    assert items(admin, coalition)[name]["agreement"] == "no"
+    admin.post(f"/coalitions/{coalition.pk}/accueil-membres/signer/", {"agreement": agreement.pk})
+    assert items(admin, coalition)[name]["agreement"] == "yes"
+    # B's coalition is not under Québec: its agreement does not cover B, nothing to sign.
+    other = side_b.organisation.coalitions.get()
+    other_admin = as_user(side_b.user(Role.ORGANISATION_ADMIN))
+    response = other_admin.post(
+        f"/coalitions/{other.pk}/accueil-membres/signer/", {"agreement": agreement.pk}, follow=True
+    )
+    assert "La coalition n'a pas encore d'entente à signer." in unescape(response.content.decode())
+    assert items(other_admin, other)[side_b.organisation.name]["agreement"] == "no"
+    assert AgreementSignature.objects.count() == 1

@@ -121,7 +121,10 @@ def onboarding_checklists(
     current = agreement_in_force(coalition=coalition)
     signed: dict[UUID, int] = {}
     for organisation_id, version in (
-        AgreementSignature.objects.filter(agreement__coalition=coalition, organisation_id__in=ids)
+        AgreementSignature.objects.filter(
+            agreement__coalition_id=current.coalition_id if current else coalition.pk,
+            organisation_id__in=ids,
+        )
         .order_by("agreement__version")
         .values_list("organisation_id", "agreement__version")
     ):

@@ -177,7 +177,23 @@ def training_attendance_record(
 
 
 def agreement_in_force(*, coalition: Coalition) -> SharingAgreement | None:
-    return SharingAgreement.objects.filter(coalition=coalition).order_by("-version").first()
+    """The agreement that governs the coalition's members: the version in force of its own,
+    or, when it has none, of the nearest level above that has one (a provincial agreement
+    covers its regional tables, docs/policy.md)."""
+    seen: set[object] = set()
+    current: Coalition | None = coalition
+    while current is not None and current.pk not in seen:
+        seen.add(current.pk)
+        agreement = (
+            SharingAgreement.objects.filter(coalition=current)
+            .select_related("coalition")
+            .order_by("-version")
+            .first()
+        )
+        if agreement is not None:
+            return agreement
+        current = current.parent
+    return None
 
 
 def agreement_sign(
