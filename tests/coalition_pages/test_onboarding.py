@@ -114,22 +114,25 @@ def test_signing_ticks_the_agreement_and_a_new_version_unticks_it(both):
     assert items(admin, coalition)[name]["agreement"] == "yes"
 
 
-def test_two_factor_is_ticked_when_everyone_of_the_organisation_has_it(both):
+def test_two_factor_is_ticked_when_everyone_who_needs_it_has_it(both):
+    """Two-factor is due from the roles that read personal data: caseworkers, service staff,
+    coordinators (accounts.TWO_FACTOR_ROLES); administrators and analysts do not count."""
     coalition, side_a, _agreement = both["a"]
     coalition_b, side_b, _ = both["b"]
     name = side_a.organisation.name
-    coordinator = as_user(side_a.user(Role.COORDINATOR))
-    assert items(coordinator, coalition)[name]["two_factor"] == "no"
-    admin_user = side_a.user(Role.ORGANISATION_ADMIN)
-    others = [user for role, user in side_a.users.items() if role != Role.ORGANISATION_ADMIN]
-    for user in others:
+    admin = as_user(side_a.user(Role.ORGANISATION_ADMIN))
+    assert items(admin, coalition)[name]["two_factor"] == "no"
+    for role in (Role.CASEWORKER, Role.SERVICE_STAFF):
+        user = side_a.user(role)
         enrol(as_user(user), user)
-    # All but the administrator: not yet, and the administrator sees who is missing.
-    admin = as_user(admin_user)
+    # All but the coordinator: not yet, and the administrator sees who is missing.
     assert items(admin, coalition)[name]["two_factor"] == "no"
     page = unescape(admin.get(f"/coalitions/{coalition.pk}/accueil-membres/").content.decode())
-    assert f"Toujours sans\u00a0: {admin_user.full_name}" in page
-    enrol(admin, admin_user)
+    coordinator_user = side_a.user(Role.COORDINATOR)
+    assert f"Toujours sans\u00a0: {coordinator_user.full_name}" in page
+    assert "2 personnes sur 3" in page
+    coordinator = as_user(coordinator_user)
+    enrol(coordinator, coordinator_user)
     assert items(coordinator, coalition)[name]["two_factor"] == "yes"
     assert (
         items(as_user(side_b.user(Role.COORDINATOR)), coalition_b)[side_b.organisation.name][

@@ -7,6 +7,7 @@ from uuid import UUID
 from django.db.models import Count, QuerySet
 
 from arrimage.accounts.models import Membership, Role, TOTPDevice
+from arrimage.accounts.services import TWO_FACTOR_ROLES
 from arrimage.coalition.models import Coalition, Organisation
 from arrimage.coalition_pages.models import (
     AgreementSignature,
@@ -88,7 +89,7 @@ class Onboarding:
     agreement_version: int | None  # the version in force; None: no agreement yet
     signed_version: int | None  # the latest version this organisation signed
     trained_people: int
-    people: int
+    people: int  # people in a role that needs two-factor (caseworkers, staff, coordinators)
     people_with_two_factor: int
     without_two_factor: list[str] = field(default_factory=list)
 
@@ -136,8 +137,10 @@ def onboarding_checklists(
         .values_list("organisation_id", "people")
     )
     people: dict[UUID, dict[UUID, str]] = {organisation_id: {} for organisation_id in ids}
+    # Two-factor is due from the roles that read personal data (accounts.TWO_FACTOR_ROLES),
+    # the members the home page counts as without it.
     for organisation_id, user_id, name in Membership.objects.filter(
-        organisation_id__in=ids, user__is_active=True
+        organisation_id__in=ids, user__is_active=True, role__in=TWO_FACTOR_ROLES
     ).values_list("organisation_id", "user_id", "user__full_name"):
         people[organisation_id][user_id] = name
     all_users = {user_id for staff in people.values() for user_id in staff}
