@@ -41,3 +41,13 @@ def test_page_shows_levels_members_and_coordinators(coalition, side_a, side_b):
     order = [listing.index(name) for name in ("Nationale", "Québec", "Montréal", "Centre-Sud")]
     assert order == sorted(order)
     assert 'class="depth-3"><a href="/coalitions/' + str(local.pk) in listing
+
+
+def test_list_links_each_coalition_to_its_announcements_decisions_and_training(
+    client, coalition, side_a
+):
+    login(client, side_a.user(Role.CASEWORKER))
+    listing = client.get("/coalitions/").content.decode()
+    for page in ("annonces/", "decisions/", "formations/"):
+        assert f'href="/coalitions/{coalition.pk}/{page}"' in listing
+        assert f'href="/coalitions/{coalition.parent.pk}/{page}"' in listing
