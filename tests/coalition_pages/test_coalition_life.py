@@ -280,9 +280,10 @@ def test_attendance_is_recorded_by_the_coordinator_from_the_member_organisations
     # Recording again replaces the list.
     assert client.post(url, {"attendee": [analyst.pk]}).status_code == 302
     assert list(session.attendances.values_list("user_id", flat=True)) == [analyst.user_id]
-    # Someone of the other coalition, or garbage: a translated error, nothing changes.
+    # Someone of the other coalition, or garbage (letters, ids too large for the database,
+    # negative, non-ASCII digits): a translated error, nothing changes.
     outsider = Membership.objects.get(user=b["side"].user(Role.CASEWORKER))
-    for bad in ([outsider.pk], ["abc"]):
+    for bad in ([outsider.pk], ["abc"], [str(10**30)], ["9" * 5000], ["-1"], ["١"]):
         response = client.post(url, {"attendee": bad})
         assert response.status_code == 400
         assert "Choisissez les personnes dans la liste." in response.content.decode()

@@ -26,6 +26,8 @@ class AttendanceGroup:
     names: list[str] = field(default_factory=list)
 
 
+MAX_ID = 2**63
+
 TEXT_PAGES = {
     TextKind.ANNOUNCEMENT: "coalition:announcements",
     TextKind.MINUTES: "coalition:minutes",
@@ -135,11 +137,15 @@ def training_detail_view(request: HttpRequest, coalition_id: UUID, session_id: i
     if request.method == "POST":
         if not may_write or actor is None:
             raise NotFound
-        try:
-            chosen = [int(value) for value in request.POST.getlist("attendee")]
-        except ValueError:
+        values = request.POST.getlist("attendee")
+        # Ids are positive 64-bit integers: anything else was not in the list.
+        if not all(
+            len(value) <= 19 and value.isascii() and value.isdigit() and 0 < int(value) < MAX_ID
+            for value in values
+        ):
             errors.append(_("Choose the people from the list."))
         else:
+            chosen = [int(value) for value in values]
             try:
                 count = services.training_attendance_record(
                     actor=actor, session=session, membership_ids=chosen
