@@ -130,7 +130,7 @@ def test_two_factor_is_ticked_when_everyone_who_needs_it_has_it(both):
     page = unescape(admin.get(f"/coalitions/{coalition.pk}/accueil-membres/").content.decode())
     coordinator_user = side_a.user(Role.COORDINATOR)
     assert f"Toujours sans\u00a0: {coordinator_user.full_name}" in page
-    assert "2 personnes sur 3" in page
+    assert "Double authentification\u00a0: 2 personnes sur 3" in page
     coordinator = as_user(coordinator_user)
     enrol(coordinator, coordinator_user)
     assert items(coordinator, coalition)[name]["two_factor"] == "yes"
