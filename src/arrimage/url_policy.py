@@ -70,6 +70,17 @@ URL_POLICY: dict[str, Access] = {
     "api:openapi-view": Access.PUBLIC,
     "api:me": Access.API,
     "coalition:detail": Access.COALITION_MEMBER,
+    # A coalition's life (issue 15 item 5): members read its announcements, minutes, decisions
+    # and training sessions; only its coordinators write them (POST); the onboarding checklist
+    # for its coordinators (every member) and administrators (their own organisation), who
+    # alone sign the agreement for it. Anyone else gets 404.
+    "coalition:announcements": Access.COALITION_MEMBER,
+    "coalition:minutes": Access.COALITION_MEMBER,
+    "coalition:decisions": Access.COALITION_MEMBER,
+    "coalition:trainings": Access.COALITION_MEMBER,
+    "coalition:training": Access.COALITION_MEMBER,
+    "coalition:onboarding": Access.COALITION_MEMBER,
+    "coalition:agreement_sign": Access.COALITION_MEMBER,
     # Cases (issue 4): every page applies the policy itself; denied answers 404.
     "cases:worklist": Access.AUTHENTICATED,
     "cases:create": Access.AUTHENTICATED,

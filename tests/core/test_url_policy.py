@@ -13,8 +13,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.converters import IntConverter, UUIDConverter
 
 from arrimage.accounts.models import Role
+from arrimage.cases.document_services import document_add
 from arrimage.cases.models import Task
-from arrimage.cases.services import document_add
 from arrimage.coalition.models import Coalition, CoalitionLevel, Region
 from arrimage.privacy.categories import Category
 from arrimage.url_policy import URL_POLICY, Access
@@ -224,6 +224,16 @@ GRANTED: dict[str, frozenset[str]] = {
     "cases:task_done": LEAD_CASE,
     "cases:worklist": SIGNED_IN,
     "coalition:detail": SIGNED_IN,
+    # A coalition's life: every member organisation reads its texts and trainings (writes are
+    # POSTs of its coordinators); the onboarding checklist for coordinators and admins, the
+    # signature for admins (POST only).
+    "coalition:announcements": SIGNED_IN,
+    "coalition:minutes": SIGNED_IN,
+    "coalition:decisions": SIGNED_IN,
+    "coalition:trainings": SIGNED_IN,
+    "coalition:training": NO_OBJECT,
+    "coalition:onboarding": frozenset({COORDINATOR, ADMIN}),
+    "coalition:agreement_sign": frozenset({ADMIN}),
     "coalition:list": SIGNED_IN,
     "core:health": SIGNED_IN,
     "core:task": NO_OBJECT,

@@ -6,6 +6,7 @@ from arrimage.accounts import demo
 from arrimage.cases.demo import demo_cases_build
 from arrimage.cases.models import Case
 from arrimage.coalition.demo import demo_glossary_build
+from arrimage.coalition_pages.demo import demo_coalition_life_build
 from arrimage.core.keyfile import write_master_key_file
 from arrimage.directory.demo import demo_directory_build
 from arrimage.orientation.demo import demo_orientation_build, demo_orientation_ready
@@ -70,6 +71,11 @@ class Command(BaseCommand):
             releases = trends_demo.demo_trends_release()
             self.stdout.write(
                 f"Trends: {historical} historical cases, {releases} demonstration releases."
+            )
+            life = demo_coalition_life_build()
+            self.stdout.write(
+                f"Coalition life: {life['texts']} texts, {life['sessions']} training sessions, "
+                f"{life['attendances']} attendances."
             )
         if not options["quiet_logins"]:
             self.print_logins()
