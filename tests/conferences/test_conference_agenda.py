@@ -172,3 +172,14 @@ def test_a_participant_lists_its_conferences_only(client, world):
     body = client.get("/concertations/").content.decode()
     assert str(world["conference_a"].pk) in body
     assert str(world["conference_b"].pk) not in body
+
+
+def test_reading_the_agenda_is_in_the_cases_access_log(client, world):
+    police = world["police"].user(Role.CASEWORKER)
+    _page(client, police, world["conference_a"])
+    body = _page(client, world["a"].user(Role.CASEWORKER), world["conference_a"])
+    client.logout()
+    login(client, world["a"].user(Role.CASEWORKER))
+    log = client.get(f"/dossiers/{world['case_a'].pk}/journal/").content.decode()
+    assert "vu dans l’ordre du jour d’une concertation" in log
+    assert body.status_code == 200

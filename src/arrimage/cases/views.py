@@ -96,6 +96,10 @@ def _labels() -> dict[str, dict[str, Any]]:
             "notifications_read": _("seen in notifications"),
             "calendar_read": _("due date in a calendar feed"),
             "document_read": _("document opened"),
+            "conference_created": _("conference planned on the case"),
+            "conference_read": _("seen in a conference agenda"),
+            "conference_item_added": _("conference agenda item added"),
+            "conference_minutes_written": _("conference minutes written"),
         },
     }
 

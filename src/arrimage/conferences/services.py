@@ -325,7 +325,7 @@ def action_item_add(
     item_id: UUID | str,
     title: str,
     due_on: object,
-    assignee_membership_id: UUID | str,
+    assignee_membership_id: int | str,
 ) -> ActionItem:
     """An action decided on an item of a case conference, assigned to a participant: a task of
     the case in the item's category (:func:`arrimage.cases.services.task_add`, which checks
@@ -368,7 +368,7 @@ def action_item_add(
     return action
 
 
-def _membership_id(value: UUID | str) -> int | None:
+def _membership_id(value: int | str) -> int | None:
     try:
         return int(str(value))
     except ValueError:

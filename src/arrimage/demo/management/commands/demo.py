@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from arrimage.accounts import demo
 from arrimage.cases.demo import demo_cases_build
 from arrimage.cases.models import Case
+from arrimage.conferences.demo import demo_conferences_build
 from arrimage.core.keyfile import write_master_key_file
 from arrimage.directory.demo import demo_directory_build
 from arrimage.orientation.demo import demo_orientation_build, demo_orientation_ready
@@ -52,6 +53,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Cases: {cases} demonstration cases loaded.")
             screenings = demo_screenings()
             self.stdout.write(f"Screening: {screenings} demonstration screenings loaded.")
+            conferences = demo_conferences_build()
+            self.stdout.write(f"Conferences: {conferences} past conferences with minutes.")
             if demo_orientation_ready():
                 made = demo_orientation_build()
                 self.stdout.write(
