@@ -183,3 +183,17 @@ def test_reading_the_agenda_is_in_the_cases_access_log(client, world):
     log = client.get(f"/dossiers/{world['case_a'].pk}/journal/").content.decode()
     assert "vu dans l’ordre du jour d’une concertation" in log
     assert body.status_code == 200
+
+
+def test_the_home_page_lists_the_conferences_of_the_week_to_participants_only(client, world):
+    conference_a, conference_b = world["conference_a"], world["conference_b"]
+    for user, shown in (
+        (world["police"].user(Role.CASEWORKER), True),
+        (world["a"].user(Role.COORDINATOR), True),
+        (world["a"].user(Role.ANALYST), False),
+    ):
+        client.logout()
+        login(client, user)
+        body = client.get("/tableau/").content.decode()
+        assert (f"/concertations/{conference_a.pk}/" in body) == shown, user.email
+        assert f"/concertations/{conference_b.pk}/" not in body

@@ -6,6 +6,7 @@ of a case conference is a read of the case: audited in the hash-chained log and 
 access log (``conference_read``, with the categories shown).
 """
 
+from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
@@ -36,6 +37,23 @@ def conference_list(*, actor_membership: Membership | None) -> dict[str, list[Co
         "upcoming": [c for c in conferences if c.ends_at >= now],
         "past": [c for c in reversed(conferences) if c.ends_at < now],
     }
+
+
+def conferences_soon(*, actor_membership: Membership | None, days: int = 7) -> list[Conference]:
+    """The conferences the acting membership takes part in that start within ``days`` (or
+    are under way), for the home page. Titles and times only: no personal data."""
+    if actor_membership is None:
+        raise NotFound
+    now = timezone.now()
+    return list(
+        Conference.objects.filter(
+            participants__membership=actor_membership,
+            ends_at__gte=now,
+            starts_at__lte=now + timedelta(days=days),
+        )
+        .select_related("organiser_organisation")
+        .order_by("starts_at", "pk")[:10]
+    )
 
 
 def _action_views(access: ConferenceAccess, actions: list[ActionItem]) -> list[dict[str, Any]]:
