@@ -111,7 +111,7 @@ def conference_get(
             actor_membership=access.membership,
             grants=[grant],
             action="conference_read",
-            path="page",
+            path="conference",
             categories=sorted(shown & grant.readable),
         )
     return {

@@ -186,7 +186,7 @@ def conference_create(
         Participant.objects.bulk_create(
             Participant(conference=conference, membership=member) for member in members
         )
-        _audit(actor_membership, conference, "conference_created")
+        _audit(actor_membership, conference, action="conference_created")
         if grant is not None:
             access_record(
                 actor_membership=actor_membership,
@@ -198,7 +198,7 @@ def conference_create(
     return conference
 
 
-def _audit(actor: Membership, conference: Conference, action: str, **details: str) -> None:
+def _audit(actor: Membership, conference: Conference, *, action: str, **details: str) -> None:
     audit_record(
         action=action,
         actor_id=actor.user_id,
@@ -273,7 +273,7 @@ def agenda_item_add(
         )
         item_content_write(conference, item, {"title": cleaned, "minutes": "", "decision": ""})
         item.save()
-        _audit(access.membership, conference, "conference_item_added", category=str(cat))
+        _audit(access.membership, conference, action="conference_item_added", category=str(cat))
         _record_case(access, "conference_item_added", cat)
     return item
 
@@ -312,7 +312,10 @@ def agenda_item_record(
         item_content_write(access.conference, item, content)
         item.save(update_fields=["content", "content_sealed"])
         _audit(
-            access.membership, access.conference, "conference_minutes_written", category=str(cat)
+            access.membership,
+            access.conference,
+            action="conference_minutes_written",
+            category=str(cat),
         )
         _record_case(access, "conference_minutes_written", cat)
     return item
@@ -362,7 +365,7 @@ def action_item_add(
         _audit(
             access.membership,
             access.conference,
-            "conference_action_added",
+            action="conference_action_added",
             category=str(item.category),
         )
     return action
