@@ -234,6 +234,15 @@ GRANTED: dict[str, frozenset[str]] = {
     "coalition:training": NO_OBJECT,
     "coalition:onboarding": frozenset({COORDINATOR, ADMIN}),
     "coalition:agreement_sign": frozenset({ADMIN}),
+    # Conferences: the participants only (the walk's conference is on the lead organisation's
+    # case, with its caseworker and coordinator); any member who reads coordination plans one.
+    "conferences:list": SIGNED_IN,
+    "conferences:create": frozenset({CASEWORKER, SHELTER, COORDINATOR}) | ENFORCEMENT,
+    "conferences:detail": LEAD_CASE,
+    "conferences:ics": LEAD_CASE,
+    "conferences:item_add": LEAD_CASE,
+    "conferences:item_record": LEAD_CASE,
+    "conferences:action_add": LEAD_CASE,
     "coalition:list": SIGNED_IN,
     "core:health": SIGNED_IN,
     "core:task": NO_OBJECT,
