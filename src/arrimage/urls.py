@@ -27,6 +27,7 @@ urlpatterns = [
     path("tendances/", include("arrimage.trends.urls")),
     path("orientation/", include((orientation_patterns, orientation_urls.app_name))),
     path("depistage/", include("arrimage.screening.urls")),
+    path("", include("arrimage.awareness.urls")),
 ]
 
 handler400 = "arrimage.core.views.error_400"

@@ -32,6 +32,7 @@ def _public_pages() -> list[str]:
         "/repertoire/?q=hebergement",
         f"/repertoire/services/{service.pk}/",
         "/confidentialite/",
+        "/aide/",
     ]
 
 

@@ -3,6 +3,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from arrimage.accounts import demo
+from arrimage.awareness.demo import demo_awareness_build
 from arrimage.cases.demo import demo_cases_build
 from arrimage.cases.models import Case
 from arrimage.core.keyfile import write_master_key_file
@@ -65,6 +66,11 @@ class Command(BaseCommand):
             releases = trends_demo.demo_trends_release()
             self.stdout.write(
                 f"Trends: {historical} historical cases, {releases} demonstration releases."
+            )
+            awareness = demo_awareness_build()
+            self.stdout.write(
+                f"Awareness: {awareness['materials']} materials, {awareness['contacts']} "
+                f"help-page contacts, {awareness['briefs']} advocacy brief."
             )
         if not options["quiet_logins"]:
             self.print_logins()
