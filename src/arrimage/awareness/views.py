@@ -6,13 +6,14 @@ from uuid import UUID
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from arrimage.awareness import selectors, services
-from arrimage.awareness.models import Audience, MaterialKind, MaterialLanguage
+from arrimage.awareness.models import Audience, MaterialKind, MaterialLanguage, MaterialVersion
 from arrimage.cases.services import MAX_UPLOAD_BYTES
 from arrimage.core.errors import NotFound
 
@@ -70,7 +71,10 @@ def material_list_view(request: HttpRequest) -> HttpResponse:
         request,
         "awareness/material_list.html",
         {
-            "materials": materials.prefetch_related("versions")[:300],
+            # The languages of each material, without the files' bytes.
+            "materials": materials.prefetch_related(
+                Prefetch("versions", queryset=MaterialVersion.objects.defer("content"))
+            )[:300],
             "coordinated": selectors.coalitions_coordinated(actor=actor),
             "section": "awareness",
         },
