@@ -108,7 +108,7 @@ def test_the_pdfs_figures_are_the_releases_cells_and_suppressed_cells_stay_suppr
     )
     assert expected in text
     assert AuditEvent.objects.filter(
-        action="trends_release_exported", target_id=str(release.pk)
+        action="awareness_brief_exported", target_id=str(brief.pk)
     ).exists()
 
 

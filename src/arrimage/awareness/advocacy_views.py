@@ -17,7 +17,6 @@ from arrimage.awareness.brief_pdf import brief_pdf, paragraphs
 from arrimage.core.errors import NotFound
 from arrimage.trends.presentation import marks_sentence, method_sentence, release_views
 from arrimage.trends.selectors import STATISTICS_ROLES, releases_visible
-from arrimage.trends.services import release_export_audit
 
 
 def _membership(request: HttpRequest) -> Any:
@@ -131,7 +130,7 @@ def brief_pdf_view(request: HttpRequest, brief_id: UUID) -> HttpResponse:
         language = "fr-ca"
     with translation.override(language):
         body = brief_pdf(brief)
-    release_export_audit(actor=actor, release=brief.release, form="advocacy_brief_pdf")
+    services.brief_export_audit(actor=actor, brief=brief)
     response = HttpResponse(body, content_type="application/pdf")
     name = f"plaidoyer-{brief.release.year}-{str(brief.pk)[:8]}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -121,7 +121,7 @@ def _version_save(
         organisation_id=actor.organisation_id,
         target_type="awareness_material",
         target_id=material.pk,
-        details={"language": version.language, "number": version.number},
+        details={"version": version.number},
     )
     return version
 
@@ -157,7 +157,7 @@ def material_create(
             organisation_id=actor.organisation_id,
             target_type="awareness_material",
             target_id=material.pk,
-            details={"coalition_id": str(coalition.pk), "audience": audience},
+            details={"coalition_id": str(coalition.pk)},
         )
         _version_save(actor=actor, material=material, fields=fields)
     return material
@@ -315,3 +315,15 @@ def brief_update(
         )
     brief.refresh_from_db()
     return brief
+
+
+def brief_export_audit(*, actor: Membership, brief: AdvocacyBrief) -> None:
+    """A brief's PDF leaves the instance: audited like a release's downloads, ids only."""
+    audit_record(
+        action="awareness_brief_exported",
+        actor_id=actor.user_id,
+        organisation_id=actor.organisation_id,
+        target_type="awareness_brief",
+        target_id=brief.pk,
+        details={"format": "pdf", "release_id": str(brief.release_id)},
+    )
