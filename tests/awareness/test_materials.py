@@ -187,3 +187,17 @@ def test_only_a_coordinator_of_the_coalition_uploads(client, side_a, side_b, mat
         assert response.status_code == 404
     assert MaterialVersion.objects.count() == count
     assert Material.objects.count() == len(materials)
+
+
+def test_an_accented_file_name_is_kept_and_sent_as_rfc_6266(client, side_a):
+    coalition = side_a.organisation.coalitions.get()
+    login(client, side_a.user(Role.COORDINATOR))
+    upload = SimpleUploadedFile("Accueil des réfugiés (v2).pdf", PDF)
+    assert _create(client, coalition, file=upload).status_code == 302
+    version = MaterialVersion.objects.get()
+    assert version.filename == "Accueil des réfugiés (v2).pdf"
+    client.logout()
+    response = client.get(f"/sensibilisation/{version.material_id}/versions/{version.pk}/")
+    assert response["Content-Disposition"] == (
+        "attachment; filename*=utf-8''Accueil%20des%20r%C3%A9fugi%C3%A9s%20%28v2%29.pdf"
+    )

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -167,7 +168,8 @@ def version_file_view(request: HttpRequest, material_id: UUID, version_id: UUID)
     if content_type == "text/plain":
         content_type = "text/plain; charset=utf-8"
     response = HttpResponse(bytes(version.content or b""), content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{version.filename}"'
+    # RFC 6266: an accented name travels as filename*=utf-8''...
+    response["Content-Disposition"] = content_disposition_header(True, version.filename)
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
