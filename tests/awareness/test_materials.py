@@ -25,6 +25,7 @@ def test_public_materials_are_readable_anonymously(client, materials):
     assert "Repérer les indicateurs a (public)" in listing
     assert "Repérer les indicateurs b (public)" in listing
     assert "(workers)" not in listing
+    assert "Langues\u00a0: Français, Anglais" in listing
     public = materials["public-a"]
     page = client.get(f"/sensibilisation/{public.pk}/")
     assert page.status_code == 200

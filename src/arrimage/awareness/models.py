@@ -71,6 +71,13 @@ class Material(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def language_names(self) -> str:
+        """« Français, Anglais »: the languages it has versions in, French and English first
+        (reads the prefetched versions)."""
+        order = list(MaterialLanguage.values)
+        codes = sorted({version.language for version in self.versions.all()}, key=order.index)
+        return ", ".join(str(MaterialLanguage(code).label) for code in codes)
+
 
 class MaterialVersion(models.Model):
     """One version of a material in one language: an uploaded file (kept in the database, as
