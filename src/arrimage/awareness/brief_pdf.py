@@ -29,6 +29,7 @@ FONT_CANDIDATES = (
     ),
 )
 REGULAR, BOLD = "AwarenessSans", "AwarenessSans-Bold"
+LABEL_WIDTH = 4.2 * cm
 _registered = False
 
 
@@ -105,15 +106,28 @@ def brief_pdf(brief: AdvocacyBrief) -> bytes:
     ]
     for view in release_views(content):
         story.append(Paragraph(escape(view.title), styles["heading3"]))
-        data = [[view.row_heading, *view.columns]]
+        # Every column on the page: the labels' column first, the figures share the rest
+        # (a provincial table may have a column per region), smaller type when they are many.
+        columns = len(view.columns)
+        figure_width = min(2.4 * cm, (document.width - LABEL_WIDTH) / max(1, columns))
+        size = 7 if columns <= 8 else 5.5
+        # Labels and headings wrap inside their column; figures stay on one line.
+        label_style = ParagraphStyle("cell", fontName=regular, fontSize=size, leading=size + 1.5)
+        head_style = ParagraphStyle("head", parent=label_style, fontName=bold)
+        data: list[list[Any]] = [
+            [Paragraph(escape(text), head_style) for text in [view.row_heading, *view.columns]]
+        ]
         for line in view.lines:
-            data.append([line.label, *[figure.text for figure in line.figures]])
-        table = Table(data, repeatRows=1)
+            data.append(
+                [Paragraph(escape(line.label), label_style)]
+                + [figure.text for figure in line.figures]
+            )
+        table = Table(data, repeatRows=1, colWidths=[LABEL_WIDTH, *[figure_width] * columns])
         table.setStyle(
             TableStyle(
                 [
-                    ("FONT", (0, 0), (-1, -1), regular, 7),
-                    ("FONT", (0, 0), (-1, 0), bold, 7),
+                    ("FONT", (0, 0), (-1, -1), regular, size),
+                    ("FONT", (0, 0), (-1, 0), bold, size),
                     ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
                     ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef7")),
                 ]
