@@ -204,4 +204,7 @@ URL_POLICY: dict[str, Access] = {
     "screening:attach": Access.AUTHENTICATED,
     "api:screening_list": Access.API,
     "api:screening_detail": Access.API,
+    "api:screening_start": Access.API,
+    "api:screening_answer": Access.API,
+    "api:screening_attach": Access.API,
 }
