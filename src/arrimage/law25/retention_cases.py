@@ -1,7 +1,8 @@
 """The retention anonymiser of cases: the bridge between the schedule
 (:mod:`arrimage.law25.retention`), :func:`arrimage.cases.services.case_anonymise` and
 :func:`arrimage.orientation.referrals.referral_notes_erase` (the free text of the case's
-referrals).
+referrals) and :func:`arrimage.screening.retention.screenings_of_persons_anonymise` (the
+answers of the screenings attached to the person).
 
 A person is anonymised once every one of their cases is closed and was closed before the
 retention time of the organisation that recorded them: a person with an open case, or a case
@@ -17,6 +18,7 @@ from arrimage.cases import vocabularies as v
 from arrimage.cases.models import Case, Person
 from arrimage.cases.services import case_anonymise
 from arrimage.orientation.referrals import referral_notes_erase
+from arrimage.screening.retention import screenings_of_persons_anonymise
 
 
 def _persons_due(*, organisation_id: UUID, closed_before: datetime) -> QuerySet[Person]:
@@ -53,4 +55,5 @@ def case_retention_anonymise(
         case_anonymise(case=case)
         anonymised.append(case.pk)
     referral_notes_erase(case_ids=anonymised)
+    screenings_of_persons_anonymise(person_ids=persons)
     return anonymised
