@@ -6,14 +6,16 @@ and prosecution reach none. There is no verdict in any answer: indicators and ne
 only."""
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
+from arrimage.core import text
 from arrimage.core.schemas import ErrorOut, ValidationErrorOut
+from arrimage.core.text import Text
 from arrimage.screening import selectors, services
 from arrimage.screening.questions import questions_left
 
@@ -81,7 +83,7 @@ class ScreeningStartIn(Schema):
 
 
 class ScreeningAnswerIn(Schema):
-    question: str = Field(max_length=64, description="The code of a question asked")
+    question: Annotated[str, Text(text.CODE)] = Field(description="The code of a question asked")
     answer: Literal["yes", "no", "unknown", "declined"]
 
 
