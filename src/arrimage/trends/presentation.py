@@ -85,7 +85,7 @@ def section_labels() -> dict[str, str]:
         "timelines": _("Immigration and mental-health timelines"),
         "referrals": _("Referrals: outcomes, decline reasons, response times"),
         "unmet_needs": _("Unmet needs by region"),
-        "screening": _("Screening indicators (never a verdict)"),
+        "screening": _("Screening indicators"),
     }
 
 
