@@ -33,18 +33,31 @@ def _count(html: str) -> tuple[int, int, int]:
 
 
 @pytest.mark.parametrize(
-    "yes",
-    [set(), {"has_worked"}, {"has_worked", "sex_exchange"}],
-    ids=["no gate opened", "work", "work and sex"],
+    ("form", "yes"),
+    [
+        ("short", set()),
+        ("short", {"has_worked"}),
+        ("short", {"has_worked", "sex_exchange"}),
+        ("long", {"has_worked", "brought_by_someone", "sex_exchange"}),
+        ("long", {"brought_by_someone"}),
+    ],
+    ids=[
+        "short, no gate opened",
+        "short, work",
+        "short, work and sex",
+        "long, every gate",
+        "long, travel",
+    ],
 )
-def test_the_counter_is_truthful_under_skip_logic(client, sworld, yes):
+def test_the_counter_is_truthful_under_skip_logic(client, sworld, form, yes):
     login(client, sworld.a.user(Role.CASEWORKER))
     start = client.get("/depistage/nouveau/").content.decode()
-    short = TOOL.questions_of(Form.SHORT)
-    ungated = sum(1 for q in short if q.requires is None)
-    assert f"Commencer la forme courte ({ungated} à {len(short)} questions)" in start
+    questions = TOOL.questions_of(Form(form))
+    ungated = sum(1 for q in questions if q.requires is None)
+    label = "courte" if form == "short" else "longue"
+    assert f"Commencer la forme {label} ({ungated} à {len(questions)} questions)" in start
 
-    screening = _start(client, "short")
+    screening = _start(client, form)
     seen: list[tuple[int, int, int]] = []
     while True:
         response = client.get(f"/depistage/{screening.pk}/")
@@ -62,10 +75,13 @@ def test_the_counter_is_truthful_under_skip_logic(client, sworld, yes):
     assert [number for number, _low, _high in seen] == list(range(1, asked + 1))
     for number, low, high in seen:
         assert low <= asked - number <= high, (number, low, high, asked)
-    # The last question: nothing certain is left; only a "yes" to a gate would ask more.
+    assert seen[0] == (1, ungated - 1, len(questions) - 1)
+    # The last question: nothing certain is left; only a "yes" to the last gate (about sex in
+    # exchange for something) would ask the questions behind it.
+    behind = sum(1 for q in questions if q.requires == "sex_exchange")
     assert seen[-1][1] == 0
-    assert seen[-1][2] == (0 if "sex_exchange" in yes else 2)
-    assert seen[0] == (1, ungated - 1, len(short) - 1)
+    assert seen[-1][2] == (0 if "sex_exchange" in yes else behind)
+    assert asked == sum(1 for q in questions if q.requires is None or q.requires in yes)
 
 
 def test_dates_read_as_words(client, sworld):

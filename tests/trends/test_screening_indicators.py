@@ -44,6 +44,17 @@ LABOUR = ["has_worked", "pay_kept", "papers_kept"]
 SEXUAL = ["sex_exchange", "sex_decided_by_other", "sex_money_given"]
 
 
+def test_the_indicators_keep_their_bits():
+    """The statistics projection stores a person's indicators as bits in the tool's order:
+    a new indicator goes at the end of the data file, never between two others."""
+    assert INDICATOR_ORDER[:17] == [
+        "ilo_vulnerability", "ilo_deception", "ilo_movement", "ilo_isolation", "ilo_violence",
+        "ilo_threats", "ilo_documents", "ilo_wages", "ilo_debt", "ilo_conditions",
+        "ilo_overtime", "sex_control", "sex_earnings", "sex_advertised_moved", "sex_minor",
+        "current_danger", "recruitment_control",
+    ]  # fmt: skip
+
+
 def _indicators(form: str, answers: dict[str, str]) -> set[str]:
     """From the data file: a question is asked when it has no gate or its gate was answered
     yes; a yes shows its indicators."""
