@@ -249,4 +249,7 @@ URL_POLICY: dict[str, Access] = {
     "conferences:item_add": Access.AUTHENTICATED,
     "conferences:item_record": Access.AUTHENTICATED,
     "conferences:action_add": Access.AUTHENTICATED,
+    "api:screening_start": Access.API,
+    "api:screening_answer": Access.API,
+    "api:screening_attach": Access.API,
 }

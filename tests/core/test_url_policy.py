@@ -333,6 +333,9 @@ GRANTED: dict[str, frozenset[str]] = {
     "screening:attach": frozenset({CASEWORKER}),
     "api:screening_list": frozenset({CASEWORKER}),
     "api:screening_detail": frozenset({CASEWORKER}),
+    "api:screening_start": frozenset({CASEWORKER}),
+    "api:screening_answer": frozenset({CASEWORKER}),
+    "api:screening_attach": frozenset({CASEWORKER}),
     # Trends: answers for the organisation's own cases by those who read them; releases for
     # coordinators (and analysts reading them) of the coalition.
     "trends:answer_set": LEAD_CASE,

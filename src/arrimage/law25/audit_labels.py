@@ -66,6 +66,7 @@ AUDIT_ACTION_LABELS: dict[str, Any] = {
     "screening_read": pgettext_lazy("audit action", "Screening read"),
     "screening_listed": pgettext_lazy("audit action", "Screenings listed"),
     "screening_exported": pgettext_lazy("audit action", "Screening exported"),
+    "screening_anonymised": pgettext_lazy("audit action", "Screening anonymised"),
     "directory_service_created": pgettext_lazy("audit action", "Service added"),
     "directory_service_updated": pgettext_lazy("audit action", "Service changed"),
     "directory_location_created": pgettext_lazy("audit action", "Place added"),
