@@ -13,8 +13,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.converters import IntConverter, UUIDConverter
 
 from arrimage.accounts.models import Role
+from arrimage.cases.document_services import document_add
 from arrimage.cases.models import Task
-from arrimage.cases.services import document_add
 from arrimage.coalition.models import Coalition, CoalitionLevel, Region
 from arrimage.privacy.categories import Category
 from arrimage.url_policy import URL_POLICY, Access
@@ -162,6 +162,20 @@ GRANTED: dict[str, frozenset[str]] = {
     "accounts:two_factor_enrol": SIGNED_IN,
     # The coalition's agreement: every member organisation reads it.
     "agreements:detail": SIGNED_IN,
+    # Awareness: the help page and public materials for anyone; the walk's material is for
+    # workers: every member of the coalition reads it, B's answers 404; coordinators write;
+    # briefs follow their release (coordinators and analysts).
+    "awareness:brief_create": frozenset({COORDINATOR}),
+    "awareness:brief_detail": NO_OBJECT,
+    "awareness:brief_pdf": NO_OBJECT,
+    "awareness:briefs": frozenset({COORDINATOR, ANALYST}),
+    "awareness:contacts": frozenset({COORDINATOR}),
+    "awareness:help": SIGNED_IN,
+    "awareness:material_create": frozenset({COORDINATOR}),
+    "awareness:material_detail": SIGNED_IN,
+    "awareness:materials": SIGNED_IN,
+    "awareness:version_add": frozenset({COORDINATOR}),
+    "awareness:version_file": SIGNED_IN,
     "api:api-root": NOBODY,  # the API has no root page
     # Cases through the API: the lead organisation, by the categories each role reads
     # (consents need identity: the caseworker); lists answer everyone with their own cases.
@@ -224,6 +238,16 @@ GRANTED: dict[str, frozenset[str]] = {
     "cases:task_done": LEAD_CASE,
     "cases:worklist": SIGNED_IN,
     "coalition:detail": SIGNED_IN,
+    # A coalition's life: every member organisation reads its texts and trainings (writes are
+    # POSTs of its coordinators); the onboarding checklist for coordinators and admins, the
+    # signature for admins (POST only).
+    "coalition:announcements": SIGNED_IN,
+    "coalition:minutes": SIGNED_IN,
+    "coalition:decisions": SIGNED_IN,
+    "coalition:trainings": SIGNED_IN,
+    "coalition:training": NO_OBJECT,
+    "coalition:onboarding": frozenset({COORDINATOR, ADMIN}),
+    "coalition:agreement_sign": frozenset({ADMIN}),
     # Conferences: the participants only (the walk's conference is on the lead organisation's
     # case, with its caseworker and coordinator); any member who reads coordination plans one.
     "conferences:list": SIGNED_IN,
@@ -254,6 +278,11 @@ GRANTED: dict[str, frozenset[str]] = {
     "directory:service_create": frozenset({SHELTER}),
     "directory:service_edit": frozenset({SHELTER}),
     "directory:sharing": frozenset({COORDINATOR}),
+    # The glossary and mandates: read by everyone signed in; written for an organisation by its
+    # own administrators and coordinators.
+    "glossary:definition_edit": frozenset({COORDINATOR, ADMIN}),
+    "glossary:list": SIGNED_IN,
+    "glossary:term": SIGNED_IN,
     "home:availability_confirm": frozenset({SHELTER}),
     "home:home": SIGNED_IN,
     "hsds:openapi": SIGNED_IN,
@@ -281,6 +310,7 @@ GRANTED: dict[str, frozenset[str]] = {
     "law25:privacy_notice": SIGNED_IN,
     "law25:privacy_settings": frozenset({ADMIN}),
     "law25:retention_preview": frozenset({ADMIN}),
+    "mandates:edit": frozenset({COORDINATOR, ADMIN}),
     "metrics": NOBODY,  # a scraper with the token, no user
     "orientation:hold_accept": frozenset({SHELTER}),
     "orientation:hold_create": frozenset({CASEWORKER}),
@@ -303,6 +333,9 @@ GRANTED: dict[str, frozenset[str]] = {
     "screening:attach": frozenset({CASEWORKER}),
     "api:screening_list": frozenset({CASEWORKER}),
     "api:screening_detail": frozenset({CASEWORKER}),
+    "api:screening_start": frozenset({CASEWORKER}),
+    "api:screening_answer": frozenset({CASEWORKER}),
+    "api:screening_attach": frozenset({CASEWORKER}),
     # Trends: answers for the organisation's own cases by those who read them; releases for
     # coordinators (and analysts reading them) of the coalition.
     "trends:answer_set": LEAD_CASE,

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from arrimage.accounts.models import Membership
 from arrimage.cases import validation as check
 from arrimage.cases.access import access_record, case_grant
-from arrimage.cases.services import task_add
+from arrimage.cases.plan_services import task_add
 from arrimage.coalition.models import Coalition
 from arrimage.conferences.access import (
     ConferenceAccess,

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from arrimage.coalition.glossary_links import glossary_slug_for
 from arrimage.coalition.models import Region
 from arrimage.trends import vocabulary as vocab
 from arrimage.trends.tables import CAUTION, SUPPRESSED, Axis
@@ -46,6 +47,8 @@ class Line:
     label: str
     is_aggregate: bool
     figures: list[Figure]
+    # The glossary term that explains the label (a form of exploitation), or "".
+    glossary: str = ""
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,7 @@ def titles() -> dict[str, str]:
         "referral_outcome_need": _("Referral outcomes by need"),
         "decline_reason_need": _("Why referrals were declined, by need"),
         "response_time_need": _("Time to answer a referral, by need"),
+        "screening_indicator_quarter": _("Screening indicators by quarter"),
     }
 
 
@@ -84,6 +88,7 @@ def section_labels() -> dict[str, str]:
         "timelines": _("Immigration and mental-health timelines"),
         "referrals": _("Referrals: outcomes, decline reasons, response times"),
         "unmet_needs": _("Unmet needs by region"),
+        "screening": _("Screening indicators"),
     }
 
 
@@ -106,6 +111,7 @@ def dimension_names() -> dict[str, str]:
         "outcome": _("Outcome"),
         "decline_reason": _("Reason"),
         "response_time": _("Time to answer"),
+        "screening_indicator": _("Indicator"),
     }
 
 
@@ -127,7 +133,14 @@ def table_view(table: dict[str, Any]) -> TableView:
     lines = []
     for i, row in enumerate(rows.keys):
         figures = [Figure(cell["v"], int(cell["a"]), str(cell["f"])) for cell in table["cells"][i]]
-        lines.append(Line(label(rows.dimension, row), row in rows.aggregates, figures))
+        lines.append(
+            Line(
+                label(rows.dimension, row),
+                row in rows.aggregates,
+                figures,
+                glossary_slug_for(rows.dimension, row),
+            )
+        )
     # The chart shows the leaves of the rows against the last total column (or the first
     # column when the table has no total).
     total_index = len(cols.keys) - 1

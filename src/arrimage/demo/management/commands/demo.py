@@ -3,8 +3,11 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from arrimage.accounts import demo
+from arrimage.awareness.demo import demo_awareness_build
 from arrimage.cases.demo import demo_cases_build
 from arrimage.cases.models import Case
+from arrimage.coalition.demo import demo_glossary_build
+from arrimage.coalition_pages.demo import demo_coalition_life_build
 from arrimage.conferences.demo import demo_conferences_build
 from arrimage.core.keyfile import write_master_key_file
 from arrimage.directory.demo import demo_directory_build
@@ -47,6 +50,10 @@ class Command(BaseCommand):
         else:
             self.stdout.write("Loading the demonstration coalition...")
             demo.demo_coalition_build()
+            mandates, definitions = demo_glossary_build()
+            self.stdout.write(
+                f"Coalition: {mandates} mandates, {definitions} glossary definitions."
+            )
             count = demo_directory_build()
             self.stdout.write(f"Directory: {count} demonstration services loaded.")
             cases = demo_cases_build()
@@ -68,6 +75,16 @@ class Command(BaseCommand):
             releases = trends_demo.demo_trends_release()
             self.stdout.write(
                 f"Trends: {historical} historical cases, {releases} demonstration releases."
+            )
+            life = demo_coalition_life_build()
+            self.stdout.write(
+                f"Coalition life: {life['texts']} texts, {life['sessions']} training sessions, "
+                f"{life['attendances']} attendances."
+            )
+            awareness = demo_awareness_build()
+            self.stdout.write(
+                f"Awareness: {awareness['materials']} materials, {awareness['contacts']} "
+                f"help-page contacts, {awareness['briefs']} advocacy brief."
             )
         if not options["quiet_logins"]:
             self.print_logins()
