@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from arrimage.accounts.models import Role
 from arrimage.awareness.models import Material, MaterialVersion
-from arrimage.cases.services import MAX_UPLOAD_BYTES
+from arrimage.cases.document_services import MAX_UPLOAD_BYTES
 from arrimage.core.models import AuditEvent
 from tests.awareness.conftest import PDF
 from tests.conftest import login

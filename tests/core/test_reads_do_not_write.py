@@ -175,6 +175,8 @@ def _side_world(side, coalition, label: str) -> dict[str, str]:
         "organization_id": str(place.location.organization_id),
         "sal_id": str(place.pk),
         "coalition_id": str(coalition.pk),
+        "organisation_id": str(side.organisation.pk),
+        "slug": "traite",
         "consent_id": str(consent.pk),
         "material_id": str(material.pk),
         "version_id": str(material.versions.get().pk),

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from arrimage.awareness import selectors, services
 from arrimage.awareness.models import Audience, MaterialKind, MaterialLanguage, MaterialVersion
-from arrimage.cases.services import MAX_UPLOAD_BYTES
+from arrimage.cases.document_services import MAX_UPLOAD_BYTES
 from arrimage.core.errors import NotFound
 
 HOTLINE = "1-833-900-1010"
