@@ -1,5 +1,5 @@
 """What a material's file may be, checked from its content and its name before anything is
-stored: as case documents (``cases.services``), PDF, JPEG or PNG, 10 MB at most, plus plain
+stored: as case documents (``cases.document_services``), PDF, JPEG or PNG, 10 MB at most, plus plain
 text (``.txt``, ``.md``: UTF-8, no control characters). The name must end with an extension
 that matches the content, so that no page, script or program is ever stored, whatever its
 name claims; files are always sent back as downloads (``attachment``) with their type."""
