@@ -23,6 +23,8 @@ urlpatterns = [
     path("hsds/", include("arrimage.directory.hsds_urls")),
     path("dossiers/", include("arrimage.cases.urls")),
     path("ententes/", include("arrimage.coalition_pages.urls")),
+    path("glossaire/", include("arrimage.coalition_pages.glossary_urls")),
+    path("mandats/", include("arrimage.coalition_pages.mandate_urls")),
     path("confidentialite/", include("arrimage.law25.urls")),
     path("tendances/", include("arrimage.trends.urls")),
     path("orientation/", include((orientation_patterns, orientation_urls.app_name))),
