@@ -162,6 +162,20 @@ GRANTED: dict[str, frozenset[str]] = {
     "accounts:two_factor_enrol": SIGNED_IN,
     # The coalition's agreement: every member organisation reads it.
     "agreements:detail": SIGNED_IN,
+    # Awareness: the help page and public materials for anyone; the walk's material is for
+    # workers: every member of the coalition reads it, B's answers 404; coordinators write;
+    # briefs follow their release (coordinators and analysts).
+    "awareness:brief_create": frozenset({COORDINATOR}),
+    "awareness:brief_detail": NO_OBJECT,
+    "awareness:brief_pdf": NO_OBJECT,
+    "awareness:briefs": frozenset({COORDINATOR, ANALYST}),
+    "awareness:contacts": frozenset({COORDINATOR}),
+    "awareness:help": SIGNED_IN,
+    "awareness:material_create": frozenset({COORDINATOR}),
+    "awareness:material_detail": SIGNED_IN,
+    "awareness:materials": SIGNED_IN,
+    "awareness:version_add": frozenset({COORDINATOR}),
+    "awareness:version_file": SIGNED_IN,
     "api:api-root": NOBODY,  # the API has no root page
     # Cases through the API: the lead organisation, by the categories each role reads
     # (consents need identity: the caseworker); lists answer everyone with their own cases.
@@ -224,6 +238,25 @@ GRANTED: dict[str, frozenset[str]] = {
     "cases:task_done": LEAD_CASE,
     "cases:worklist": SIGNED_IN,
     "coalition:detail": SIGNED_IN,
+    # A coalition's life: every member organisation reads its texts and trainings (writes are
+    # POSTs of its coordinators); the onboarding checklist for coordinators and admins, the
+    # signature for admins (POST only).
+    "coalition:announcements": SIGNED_IN,
+    "coalition:minutes": SIGNED_IN,
+    "coalition:decisions": SIGNED_IN,
+    "coalition:trainings": SIGNED_IN,
+    "coalition:training": NO_OBJECT,
+    "coalition:onboarding": frozenset({COORDINATOR, ADMIN}),
+    "coalition:agreement_sign": frozenset({ADMIN}),
+    # Conferences: the participants only (the walk's conference is on the lead organisation's
+    # case, with its caseworker and coordinator); any member who reads coordination plans one.
+    "conferences:list": SIGNED_IN,
+    "conferences:create": frozenset({CASEWORKER, SHELTER, COORDINATOR}) | ENFORCEMENT,
+    "conferences:detail": LEAD_CASE,
+    "conferences:ics": LEAD_CASE,
+    "conferences:item_add": LEAD_CASE,
+    "conferences:item_record": LEAD_CASE,
+    "conferences:action_add": LEAD_CASE,
     "coalition:list": SIGNED_IN,
     "core:health": SIGNED_IN,
     "core:task": NO_OBJECT,

@@ -7,7 +7,7 @@ action the code records and fails on one that has none."""
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import pgettext, pgettext_lazy
 
 from arrimage.accounts.models import Role
 from arrimage.coalition.models import OrganisationType
@@ -40,6 +40,10 @@ AUDIT_ACTION_LABELS: dict[str, Any] = {
     "organisation_created": pgettext_lazy("audit action", "Organisation created"),
     "coalition_member_added": pgettext_lazy("audit action", "Joined a coalition"),
     "sharing_agreement_changed": pgettext_lazy("audit action", "Sharing agreement changed"),
+    "sharing_agreement_signed": pgettext_lazy("audit action", "Sharing agreement signed"),
+    "coalition_text_published": pgettext_lazy("audit action", "Published for the coalition"),
+    "training_session_created": pgettext_lazy("audit action", "Training session added"),
+    "training_attendance_recorded": pgettext_lazy("audit action", "Training attendance recorded"),
     "consent_recorded": pgettext_lazy("audit action", "Consent recorded"),
     "consent_withdrawn": pgettext_lazy("audit action", "Consent withdrawn"),
     "case_created": pgettext_lazy("audit action", "Case opened"),
@@ -80,6 +84,13 @@ AUDIT_ACTION_LABELS: dict[str, Any] = {
     "trends_reported_elsewhere_set": pgettext_lazy(
         "audit action", "Cases reported elsewhere marked"
     ),
+    "awareness_material_created": pgettext_lazy("audit action", "Material added"),
+    "awareness_material_version_added": pgettext_lazy("audit action", "Material version added"),
+    "awareness_contact_added": pgettext_lazy("audit action", "Help-page contact published"),
+    "awareness_contact_removed": pgettext_lazy("audit action", "Help-page contact removed"),
+    "awareness_brief_created": pgettext_lazy("audit action", "Advocacy brief written"),
+    "awareness_brief_updated": pgettext_lazy("audit action", "Advocacy brief changed"),
+    "awareness_brief_exported": pgettext_lazy("audit action", "Advocacy brief downloaded"),
     "incident_recorded": pgettext_lazy("audit action", "Incident recorded"),
     "incident_updated": pgettext_lazy("audit action", "Incident updated"),
     "incident_viewed": pgettext_lazy("audit action", "Incident read"),
@@ -91,13 +102,22 @@ AUDIT_ACTION_LABELS: dict[str, Any] = {
     "organisation_audit_viewed": pgettext_lazy("audit action", "Audit log read"),
     "person_exported": pgettext_lazy("audit action", "Data exported for the person"),
     "person_export_delivered": pgettext_lazy("audit action", "Export downloaded"),
+    "conference_created": pgettext_lazy("audit action", "Conference planned"),
+    "conference_item_added": pgettext_lazy("audit action", "Conference agenda item added"),
+    "conference_minutes_written": pgettext_lazy("audit action", "Conference minutes written"),
+    "conference_action_added": pgettext_lazy("audit action", "Conference action made a task"),
+    "conference_read": pgettext_lazy("audit action", "Conference agenda read"),
 }
 
 TARGET_LABELS: dict[str, Any] = {
+    "awareness_brief": pgettext_lazy("audit target", "Advocacy brief"),
+    "awareness_contact": pgettext_lazy("audit target", "Help-page contact"),
+    "awareness_material": pgettext_lazy("audit target", "Training or awareness material"),
     "bed_hold": pgettext_lazy("audit target", "Place held"),
     "case": pgettext_lazy("audit target", "Case"),
     "coalition": pgettext_lazy("audit target", "Coalition"),
     "glossary_term": pgettext_lazy("audit target", "Glossary term"),
+    "conference": pgettext_lazy("audit target", "Conference"),
     "consent": pgettext_lazy("audit target", "Consent"),
     "directory": pgettext_lazy("audit target", "Directory"),
     "location": pgettext_lazy("audit target", "Place"),
@@ -111,6 +131,7 @@ TARGET_LABELS: dict[str, Any] = {
     "service_capacity": pgettext_lazy("audit target", "Availability"),
     "sharing_agreement": pgettext_lazy("audit target", "Sharing agreement"),
     "totp_device": pgettext_lazy("audit target", "Authenticator app"),
+    "training_session": pgettext_lazy("audit target", "Training session"),
     "trends_projection": pgettext_lazy("audit target", "Statistics"),
     "trends_release": pgettext_lazy("audit target", "Statistics release"),
     "unmet_need": pgettext_lazy("audit target", "Unmet need"),
@@ -152,6 +173,8 @@ DETAIL_LABELS: dict[str, Any] = {
     "rules_added": pgettext_lazy("audit detail", "Rules added"),
     "is_reported_elsewhere": pgettext_lazy("audit detail", "Reported elsewhere"),
     "failed_organisations": pgettext_lazy("audit detail", "Organisations that failed"),
+    "kind": pgettext_lazy("audit detail", "Kind"),
+    "attendees": pgettext_lazy("audit detail", "Attendees"),
 }
 
 # Details that are ids: the reader cannot use them, the audit keeps them.
@@ -165,8 +188,11 @@ HIDDEN_DETAILS = frozenset(
         "organization_id",
         "person_id",
         "recipient_id",
+        "release_id",
         "service_id",
+        "session_id",
         "source_release_id",
+        "text_id",
         "trusted_instance_id",
         "user_id",
         "url",
@@ -197,6 +223,12 @@ def detail_value(key: str, value: object) -> str:
         "risk_level": _choices(RiskLevel),
         "previous_risk_level": _choices(RiskLevel),
         "status": _choices(ReferralStatus, HoldStatus),
+        # The kinds of a coalition's texts (coalition_pages.models.TextKind, a layer beside).
+        "kind": {
+            "announcement": pgettext("coalition text", "Announcement"),
+            "minutes": pgettext("coalition text", "Meeting minutes"),
+            "decision": pgettext("coalition text", "Decision"),
+        },
     }.get(key, {})
     return names.get(text, text)
 
