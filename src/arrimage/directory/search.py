@@ -10,13 +10,15 @@ Not every word must match. Services that match every group come first; when fewe
 do, services matching at least half of the groups follow. Within that, ranking is by
 
 1. how many groups the service matches;
-2. with a place in the box, the distance band from it (0, 10, 25, 50, 60, 100 km, farther);
+2. with a place in the box (else the "near" filter's municipality), the distance band from
+   it (0, 10, 25, 50, 60, 100 km, farther);
 3. where the words are: each group scores 1 in the name, 0.6 in the taxonomy (categories and
    what their synonyms name), 0.3 in the description, 0.1 in the eligibility, added up over
    the fields it is found in (0.8 of that for a corrected word, 0.6 for a prefix), and 1 more
    when the service holds the taxonomy term of a phrase of several words found whole in the
    box ("aide sociale" -> income support, rather than any "aide" with a "sociale");
-4. the name.
+4. with a place, the distance itself (the nearer first within a band);
+5. the name.
 
 The index is read in bounded, unordered slices (at most ``RANK_LIMIT`` + 1 rows each; with a
 place, ring by ring outwards), so every query costs about the same whatever it matches, and
@@ -324,14 +326,14 @@ class _Scorer:
         return len(masks), round(score + PHRASE_BONUS * len(found), 6)
 
 
-def _band(candidate: Candidate, place: Place | None) -> int:
-    """The distance band of the candidate's nearest place from ``place`` (0 when there is no
-    place to rank by)."""
+def _band(candidate: Candidate, place: Place | None) -> tuple[int, float]:
+    """The distance band of the candidate's nearest place from ``place``, and that distance
+    in km, which orders services of one band (0 when there is no place to rank by)."""
     if place is None:
-        return 0
+        return 0, 0.0
     codes = _PLACE.findall(candidate.terms)
     if place.region_code:
-        return 0 if token("r", place.region_code) in codes else FAR
+        return (0, 0.0) if token("r", place.region_code) in codes else (FAR, math.inf)
     centre = place.municipality
     assert centre is not None
     distances = [
@@ -340,9 +342,10 @@ def _band(candidate: Candidate, place: Place | None) -> int:
         if m is not None
     ]
     if not distances:
-        return FAR
+        return FAR, math.inf
     nearest = min(distances)
-    return next((i for i, band in enumerate(geo.NEAR_BANDS_KM) if nearest <= band), FAR)
+    band = next((i for i, band in enumerate(geo.NEAR_BANDS_KM) if nearest <= band), FAR)
+    return band, round(nearest, 3)
 
 
 @dataclass(frozen=True)
@@ -354,7 +357,8 @@ class Ranked:
 
 def _rank(candidate: Candidate, scorer: _Scorer, place: Place | None) -> Ranked:
     coverage, score = scorer.score(candidate.terms)
-    key = (-coverage, _band(candidate, place), -score, candidate.sort_name, candidate.id)
+    band, distance = _band(candidate, place)
+    key = (-coverage, band, -score, distance, candidate.sort_name, candidate.id)
     return Ranked(candidate, coverage, key)
 
 
@@ -439,6 +443,14 @@ class _Result:
     full: int  # rows matching every group
 
 
+def _filter_place(params: SearchParams) -> Place | None:
+    """The municipality of the "near" filter, as a place to rank around."""
+    if not params.municipality:
+        return None
+    centre = geo.municipality_find(params.municipality)
+    return Place(label=params.municipality, municipality=centre) if centre else None
+
+
 def _ranked(
     params: SearchParams,
     text: TextQuery,
@@ -452,11 +464,13 @@ def _ranked(
     rest follow in the index's order, so that every page of it reads the same ranking."""
     window = window or RANK_LIMIT + 1
     groups = text.groups
+    # Ranked around the place typed in the box, else around the "near" filter's municipality.
+    around = text.place or _filter_place(params)
     if not groups:
-        if text.place is None:  # words typed, none found anywhere
+        if text.place is None and around is None:  # words typed, none found anywhere
             return _Result([], False, False, 0)
         gathered = _gather(params, filters, None, text.place, needed=needed, window=window)
-        ranked = _order(gathered, groups, text.place, window, 0)
+        ranked = _order(gathered, groups, around, window, 0)
         return _Result(ranked, gathered.is_broad, False, len(ranked))
     words = [(g.alternatives, g.prefixes) for g in groups]
     gathered = _gather(
@@ -474,7 +488,7 @@ def _ranked(
         gathered.is_broad = gathered.is_broad or partial_rows.is_broad
         partial = True
     least = math.ceil(len(groups) / 2)
-    ranked = _order(gathered, groups, text.place, window, least)
+    ranked = _order(gathered, groups, around, window, least)
     partial = partial and any(r.coverage < len(groups) for r in ranked)
     return _Result(ranked, gathered.is_broad, partial, full)
 
@@ -583,8 +597,9 @@ def _directory_search(params: SearchParams) -> SearchPage:
         ordered = not filter_groups
         rows = _read(params, [filters], max(RANK_LIMIT + 1, needed), order_by_name=ordered)
         broad = len(rows) > RANK_LIMIT
-        if not broad:
-            rows.sort(key=lambda c: (c.sort_name, c.id))
+        if not broad:  # nearest first with a "near" filter, then by name
+            around = _filter_place(params)
+            rows.sort(key=lambda c: (*_band(c, around), c.sort_name, c.id))
         chosen = [c.id for c in rows[offset : offset + PER_PAGE]]
         total = RANK_LIMIT + 1 if broad else len(rows)
         return SearchPage(

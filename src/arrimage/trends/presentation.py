@@ -161,6 +161,16 @@ def release_views(content: dict[str, Any]) -> list[TableView]:
     return [table_view(table) for table in content["tables"]]
 
 
+def suppression_rule(threshold: int) -> str:
+    """The small-cell suppression rule, stated one way everywhere: release pages, PDF and
+    spreadsheet, the coordinator's release form, the unmet-needs page and the home page
+    (``{% suppression_rule threshold %}``), and docs/trends.md."""
+    return _(
+        "Counts from 1 to %(below)s are not shown (x), nor are the figures that would let "
+        "anyone work them out."
+    ) % {"below": threshold - 1}
+
+
 def method_sentence(content: dict[str, Any]) -> str:
     method = content["method"]
     if method == "dp":
@@ -170,10 +180,7 @@ def method_sentence(content: dict[str, Any]) -> str:
             "20. Totals are sums of the noisy figures, so cells may not add up exactly."
         ) % {"epsilon": f"{float(content['epsilon']):.2f}"}
     if method == "suppression":
-        return _(
-            "Exact counts. Counts from 1 to %(below)s are suppressed, and so are the "
-            "figures that would let anyone work them out."
-        ) % {"below": int(content["threshold"]) - 1}
+        return _("Exact counts.") + " " + suppression_rule(int(content["threshold"]))
     return _("The sum of the releases received from the level below, as they were released.")
 
 
