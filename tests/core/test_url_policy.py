@@ -224,6 +224,25 @@ GRANTED: dict[str, frozenset[str]] = {
     "cases:task_done": LEAD_CASE,
     "cases:worklist": SIGNED_IN,
     "coalition:detail": SIGNED_IN,
+    # A coalition's life: every member organisation reads its texts and trainings (writes are
+    # POSTs of its coordinators); the onboarding checklist for coordinators and admins, the
+    # signature for admins (POST only).
+    "coalition:announcements": SIGNED_IN,
+    "coalition:minutes": SIGNED_IN,
+    "coalition:decisions": SIGNED_IN,
+    "coalition:trainings": SIGNED_IN,
+    "coalition:training": NO_OBJECT,
+    "coalition:onboarding": frozenset({COORDINATOR, ADMIN}),
+    "coalition:agreement_sign": frozenset({ADMIN}),
+    # Conferences: the participants only (the walk's conference is on the lead organisation's
+    # case, with its caseworker and coordinator); any member who reads coordination plans one.
+    "conferences:list": SIGNED_IN,
+    "conferences:create": frozenset({CASEWORKER, SHELTER, COORDINATOR}) | ENFORCEMENT,
+    "conferences:detail": LEAD_CASE,
+    "conferences:ics": LEAD_CASE,
+    "conferences:item_add": LEAD_CASE,
+    "conferences:item_record": LEAD_CASE,
+    "conferences:action_add": LEAD_CASE,
     "coalition:list": SIGNED_IN,
     "core:health": SIGNED_IN,
     "core:task": NO_OBJECT,
@@ -245,6 +264,11 @@ GRANTED: dict[str, frozenset[str]] = {
     "directory:service_create": frozenset({SHELTER}),
     "directory:service_edit": frozenset({SHELTER}),
     "directory:sharing": frozenset({COORDINATOR}),
+    # The glossary and mandates: read by everyone signed in; written for an organisation by its
+    # own administrators and coordinators.
+    "glossary:definition_edit": frozenset({COORDINATOR, ADMIN}),
+    "glossary:list": SIGNED_IN,
+    "glossary:term": SIGNED_IN,
     "home:availability_confirm": frozenset({SHELTER}),
     "home:home": SIGNED_IN,
     "hsds:openapi": SIGNED_IN,
@@ -272,6 +296,7 @@ GRANTED: dict[str, frozenset[str]] = {
     "law25:privacy_notice": SIGNED_IN,
     "law25:privacy_settings": frozenset({ADMIN}),
     "law25:retention_preview": frozenset({ADMIN}),
+    "mandates:edit": frozenset({COORDINATOR, ADMIN}),
     "metrics": NOBODY,  # a scraper with the token, no user
     "orientation:hold_accept": frozenset({SHELTER}),
     "orientation:hold_create": frozenset({CASEWORKER}),

@@ -46,6 +46,7 @@ from arrimage.cases.forms import (
 )
 from arrimage.cases.models import CalendarFeed, Need
 from arrimage.cases.validation import parse_date
+from arrimage.coalition.glossary import organisations_for_mandates
 from arrimage.coalition.models import Organisation
 from arrimage.core import text
 from arrimage.core.errors import NotFound
@@ -115,6 +116,10 @@ def _labels() -> dict[str, dict[str, Any]]:
             "screening_read": _("screening read"),
             "screening_listed": _("screening seen in a list"),
             "screening_exported": _("screening exported"),
+            "conference_created": _("conference planned on the case"),
+            "conference_read": _("seen in a conference agenda"),
+            "conference_item_added": _("conference agenda item added"),
+            "conference_minutes_written": _("conference minutes written"),
         },
         # How the access came: the page, the API, an export... (CaseAccess.path).
         "access_path": {
@@ -128,6 +133,7 @@ def _labels() -> dict[str, dict[str, Any]]:
             "result": _("search results"),
             "service": _("automatic processing"),
             "write": _("change"),
+            "conference": _("conference agenda"),
         },
     }
 
@@ -334,6 +340,11 @@ def case_detail_view(request: HttpRequest, case_id: UUID) -> HttpResponse:
             "ircc": v.IRCC_LINKS,
             "renewal_soon": renewal_soon,
             "next_action": _next_action(case, readable),
+            # The case's team as the reader knows it: the lead organisation and the reader's
+            # own, each with its mandate (not personal data).
+            "team": organisations_for_mandates(
+                ids=[UUID(case["lead_organisation"]["id"]), membership.organisation_id]  # type: ignore[union-attr]
+            ),
             "members": Membership.objects.filter(organisation_id=membership.organisation_id)  # type: ignore[union-attr]
             .select_related("user")
             .order_by("user__full_name"),

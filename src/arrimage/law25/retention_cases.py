@@ -1,7 +1,8 @@
 """The retention anonymiser of cases: the bridge between the schedule
 (:mod:`arrimage.law25.retention`), :func:`arrimage.cases.services.case_anonymise` and
 :func:`arrimage.orientation.referrals.referral_notes_erase` (the free text of the case's
-referrals).
+referrals) and :func:`arrimage.conferences.services.conference_notes_erase` (what case
+conferences wrote about them).
 
 A person is anonymised once every one of their cases is closed and was closed before the
 retention time of the organisation that recorded them: a person with an open case, or a case
@@ -16,6 +17,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from arrimage.cases import vocabularies as v
 from arrimage.cases.anonymisation import case_anonymise
 from arrimage.cases.models import Case, Person
+from arrimage.conferences.services import conference_notes_erase
 from arrimage.orientation.referral_expiry import referral_notes_erase
 
 
@@ -53,4 +55,5 @@ def case_retention_anonymise(
         case_anonymise(case=case)
         anonymised.append(case.pk)
     referral_notes_erase(case_ids=anonymised)
+    conference_notes_erase(case_ids=anonymised)
     return anonymised

@@ -5,6 +5,9 @@ from django.core.management.base import BaseCommand, CommandParser
 from arrimage.accounts import demo
 from arrimage.cases.demo import demo_cases_build
 from arrimage.cases.models import Case
+from arrimage.coalition.demo import demo_glossary_build
+from arrimage.coalition_pages.demo import demo_coalition_life_build
+from arrimage.conferences.demo import demo_conferences_build
 from arrimage.core.keyfile import write_master_key_file
 from arrimage.directory.demo import demo_directory_build
 from arrimage.orientation.demo import demo_orientation_build, demo_orientation_ready
@@ -46,12 +49,18 @@ class Command(BaseCommand):
         else:
             self.stdout.write("Loading the demonstration coalition...")
             demo.demo_coalition_build()
+            mandates, definitions = demo_glossary_build()
+            self.stdout.write(
+                f"Coalition: {mandates} mandates, {definitions} glossary definitions."
+            )
             count = demo_directory_build()
             self.stdout.write(f"Directory: {count} demonstration services loaded.")
             cases = demo_cases_build()
             self.stdout.write(f"Cases: {cases} demonstration cases loaded.")
             screenings = demo_screenings()
             self.stdout.write(f"Screening: {screenings} demonstration screenings loaded.")
+            conferences = demo_conferences_build()
+            self.stdout.write(f"Conferences: {conferences} past conferences with minutes.")
             if demo_orientation_ready():
                 made = demo_orientation_build()
                 self.stdout.write(
@@ -65,6 +74,11 @@ class Command(BaseCommand):
             releases = trends_demo.demo_trends_release()
             self.stdout.write(
                 f"Trends: {historical} historical cases, {releases} demonstration releases."
+            )
+            life = demo_coalition_life_build()
+            self.stdout.write(
+                f"Coalition life: {life['texts']} texts, {life['sessions']} training sessions, "
+                f"{life['attendances']} attendances."
             )
         if not options["quiet_logins"]:
             self.print_logins()
