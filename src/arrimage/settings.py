@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "arrimage.law25",
     "arrimage.coalition_pages",
     "arrimage.conferences",
+    "arrimage.awareness",
     "arrimage.demo",
     "arrimage.operations",
 ]

@@ -36,6 +36,7 @@ urlpatterns = [
     path("orientation/", include((orientation_patterns, orientation_urls.app_name))),
     path("depistage/", include("arrimage.screening.urls")),
     path("concertations/", include("arrimage.conferences.urls")),
+    path("", include("arrimage.awareness.urls")),
 ]
 
 handler400 = "arrimage.core.views.error_400"

@@ -34,6 +34,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from arrimage.accounts.models import Membership, Role
+from arrimage.awareness.services import material_create
 from arrimage.coalition.models import Coalition, CoalitionLevel, Region
 from arrimage.core.models import AuditEvent
 from arrimage.directory.models import ServiceAtLocation, ServiceCapacity, Taxonomy, TaxonomyTerm
@@ -152,6 +153,18 @@ def _side_world(side, coalition, label: str) -> dict[str, str]:
     Referral.objects.filter(pk=referral.pk).update(response_due_at=past)
     BedHold.objects.filter(pk=hold.pk).update(expires_at=past)
     place = ServiceAtLocation.objects.filter(service=service).select_related("location").get()
+    material = material_create(
+        actor=membership(side, Role.COORDINATOR),
+        coalition_id=coalition.pk,
+        data={
+            "title": f"Formation {label}",
+            "audience": "workers",
+            "kind": "training",
+            "language": "fr",
+        },
+        filename="formation.md",
+        content=f"# Formation {label}\n".encode(),
+    )
     term = TaxonomyTerm.objects.filter(taxonomy__isnull=False).first()
     return {
         "case_id": str(case.pk),
@@ -168,6 +181,8 @@ def _side_world(side, coalition, label: str) -> dict[str, str]:
         "organisation_id": str(side.organisation.pk),
         "slug": "traite",
         "consent_id": str(consent.pk),
+        "material_id": str(material.pk),
+        "version_id": str(material.versions.get().pk),
         "membership_id": str(membership(side).pk),
         "taxonomy_id": str(Taxonomy.objects.first().pk),  # type: ignore[union-attr]
         "term_id": str(term.pk if term else ""),

@@ -66,6 +66,7 @@ AUDIT_ACTION_LABELS: dict[str, Any] = {
     "screening_read": pgettext_lazy("audit action", "Screening read"),
     "screening_listed": pgettext_lazy("audit action", "Screenings listed"),
     "screening_exported": pgettext_lazy("audit action", "Screening exported"),
+    "screening_anonymised": pgettext_lazy("audit action", "Screening anonymised"),
     "directory_service_created": pgettext_lazy("audit action", "Service added"),
     "directory_service_updated": pgettext_lazy("audit action", "Service changed"),
     "directory_location_created": pgettext_lazy("audit action", "Place added"),
@@ -84,6 +85,13 @@ AUDIT_ACTION_LABELS: dict[str, Any] = {
     "trends_reported_elsewhere_set": pgettext_lazy(
         "audit action", "Cases reported elsewhere marked"
     ),
+    "awareness_material_created": pgettext_lazy("audit action", "Material added"),
+    "awareness_material_version_added": pgettext_lazy("audit action", "Material version added"),
+    "awareness_contact_added": pgettext_lazy("audit action", "Help-page contact published"),
+    "awareness_contact_removed": pgettext_lazy("audit action", "Help-page contact removed"),
+    "awareness_brief_created": pgettext_lazy("audit action", "Advocacy brief written"),
+    "awareness_brief_updated": pgettext_lazy("audit action", "Advocacy brief changed"),
+    "awareness_brief_exported": pgettext_lazy("audit action", "Advocacy brief downloaded"),
     "incident_recorded": pgettext_lazy("audit action", "Incident recorded"),
     "incident_updated": pgettext_lazy("audit action", "Incident updated"),
     "incident_viewed": pgettext_lazy("audit action", "Incident read"),
@@ -103,6 +111,9 @@ AUDIT_ACTION_LABELS: dict[str, Any] = {
 }
 
 TARGET_LABELS: dict[str, Any] = {
+    "awareness_brief": pgettext_lazy("audit target", "Advocacy brief"),
+    "awareness_contact": pgettext_lazy("audit target", "Help-page contact"),
+    "awareness_material": pgettext_lazy("audit target", "Training or awareness material"),
     "bed_hold": pgettext_lazy("audit target", "Place held"),
     "case": pgettext_lazy("audit target", "Case"),
     "coalition": pgettext_lazy("audit target", "Coalition"),
@@ -178,6 +189,7 @@ HIDDEN_DETAILS = frozenset(
         "organization_id",
         "person_id",
         "recipient_id",
+        "release_id",
         "service_id",
         "session_id",
         "source_release_id",

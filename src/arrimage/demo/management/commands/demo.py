@@ -3,6 +3,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from arrimage.accounts import demo
+from arrimage.awareness.demo import demo_awareness_build
 from arrimage.cases.demo import demo_cases_build
 from arrimage.cases.models import Case
 from arrimage.coalition.demo import demo_glossary_build
@@ -79,6 +80,11 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Coalition life: {life['texts']} texts, {life['sessions']} training sessions, "
                 f"{life['attendances']} attendances."
+            )
+            awareness = demo_awareness_build()
+            self.stdout.write(
+                f"Awareness: {awareness['materials']} materials, {awareness['contacts']} "
+                f"help-page contacts, {awareness['briefs']} advocacy brief."
             )
         if not options["quiet_logins"]:
             self.print_logins()
