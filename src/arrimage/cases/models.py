@@ -366,7 +366,12 @@ class CaseAccess(models.Model):
 
     class Meta:
         ordering = ["-occurred_at", "-id"]
-        indexes = [models.Index(fields=["case", "-occurred_at"], name="case_access_case")]
+        indexes = [
+            models.Index(fields=["case", "-occurred_at"], name="case_access_case"),
+            # The recent changes of the listed cases (the worklist): reads, which every page
+            # adds, are not read again.
+            models.Index(fields=["case", "path", "-occurred_at"], name="case_access_path"),
+        ]
 
     def __str__(self) -> str:
         return f"CaseAccess {self.pk}"

@@ -15,18 +15,19 @@ import re
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from arrimage.accounts.models import Membership
 from arrimage.cases import search_index
 from arrimage.cases.access import CaseGrant, access_record, case_grants
-from arrimage.cases.models import Case, Person, PersonSearchToken
+from arrimage.cases.models import Case, PersonSearchToken
 from arrimage.cases.sealing import category_data
 from arrimage.cases.selectors import case_header
 from arrimage.core.errors import NotFound
 from arrimage.privacy.categories import Category, Purpose
 from arrimage.privacy.consent import consents_active_for_recipient
+from arrimage.privacy.models import ConsentRecord
 
 # A search keeps at most this many cases, most recently updated first; the page says when a
 # query matched more and asks for more words.
@@ -38,18 +39,13 @@ _REFERENCE = re.compile(r"[0-9A-Z]{12}")
 _OLD_REFERENCE = re.compile(r"[0-9A-F]{8}")
 
 
-def _shared_person_ids(actor_membership: Membership) -> Any:
+def _shared(actor_membership: Membership) -> QuerySet[ConsentRecord]:
+    """The live consents naming the actor's organisation for coordination: the persons whose
+    cases it may see beside its own."""
     return consents_active_for_recipient(
         recipient_id=actor_membership.organisation_id,
         purpose=Purpose.COORDINATION,
         at=timezone.now(),
-    ).values("person_id")
-
-
-def _visible(actor_membership: Membership) -> Q:
-    """The cases the actor's organisation may see: its own and those shared with it."""
-    return Q(lead_organisation_id=actor_membership.organisation_id) | Q(
-        person_id__in=_shared_person_ids(actor_membership)
     )
 
 
@@ -63,25 +59,44 @@ def _reference_match(needle: str) -> Q | None:
     return None
 
 
-def _name_match(actor_membership: Membership, query: str) -> Q | None:
-    sharers = (
-        Person.objects.filter(pk__in=_shared_person_ids(actor_membership))
-        .values_list("organisation_id", flat=True)
-        .distinct()
-    )
-    tokens, needed = search_index.query_tokens(
-        organisation_ids=[actor_membership.organisation_id, *sharers], query=query
-    )
-    if not needed:
-        return None
-    persons = (
+def _persons_matching(tokens: list[int], needed: int) -> QuerySet[PersonSearchToken, Any]:
+    """The persons who hold a token for every word of the query (``needed`` of them)."""
+    return (
         PersonSearchToken.objects.filter(token__in=tokens)
         .values("person_id")
         .annotate(matched=Count("token"))
         .filter(matched__gte=needed)
         .values("person_id")
     )
-    return Q(person_id__in=persons)
+
+
+def _name_matches(actor_membership: Membership, query: str) -> list[QuerySet[Case]] | None:
+    """The visible cases whose person's names begin with every word of the query, as one query
+    for the actor's own cases and one for the cases shared with it. A person's tokens are
+    hashed under the key of the person's organisation (the lead organisation of its cases):
+    the actor's own persons are looked up under its key; the persons shared with it, and only
+    they, under the keys of the organisations that hold them. Each query reads cases by their
+    person (an index), so the work grows with what the actor may see, not with the index."""
+    own_id = actor_membership.organisation_id
+    own_tokens, needed = search_index.query_tokens(organisation_ids=[own_id], query=query)
+    if not needed:
+        return None
+    found = [
+        Case.objects.filter(
+            lead_organisation_id=own_id, person_id__in=_persons_matching(own_tokens, needed)
+        )
+    ]
+    shared = _shared(actor_membership)
+    sharers = list(
+        shared.exclude(person__organisation_id=own_id)
+        .values_list("person__organisation_id", flat=True)
+        .distinct()
+    )
+    if sharers:
+        tokens, _needed = search_index.query_tokens(organisation_ids=sharers, query=query)
+        persons = _persons_matching(tokens, needed).filter(person_id__in=shared.values("person_id"))
+        found.append(Case.objects.filter(person_id__in=persons))
+    return found
 
 
 def case_search(
@@ -94,18 +109,23 @@ def case_search(
     if len(query.strip()) < 2:
         return [], False
     by_reference = _reference_match(query)
-    by_name = _name_match(actor_membership, query)
-    found = [q for q in (by_reference, by_name) if q is not None]
-    if not found:
-        return [], False
-    match = found[0] if len(found) == 1 else found[0] | found[1]
-    cases = list(
-        Case.objects.filter(match)
-        .filter(_visible(actor_membership))
-        .exclude(person__is_anonymised=True)
-        .select_related("lead_organisation", "person")
-        .order_by("-updated_at", "pk")[: SEARCH_LIMIT + 1]
-    )
+    sources = _name_matches(actor_membership, query) or []
+    if by_reference is not None:
+        visible = Q(lead_organisation_id=actor_membership.organisation_id) | Q(
+            person_id__in=_shared(actor_membership).values("person_id")
+        )
+        sources.append(Case.objects.filter(by_reference).filter(visible))
+    found: dict[UUID, Case] = {}
+    for source in sources:
+        for case in (
+            source.exclude(person__is_anonymised=True)
+            .select_related("lead_organisation", "person")
+            # A result shows the person's identity at most: the rest stays in the row.
+            .defer("legal_sealed", "person__contact_sealed", "person__location_sealed")
+            .order_by("-updated_at", "pk")[: SEARCH_LIMIT + 1]
+        ):
+            found[case.pk] = case
+    cases = sorted(found.values(), key=lambda c: (-c.updated_at.timestamp(), c.pk))
     more = len(cases) > SEARCH_LIMIT
     reference = by_reference is not None
     matched = [
@@ -164,9 +184,9 @@ def case_search_page(
             continue
     cases = {
         c.pk: c
-        for c in Case.objects.filter(pk__in=wanted, person__is_anonymised=False).select_related(
-            "lead_organisation", "person"
-        )
+        for c in Case.objects.filter(pk__in=wanted, person__is_anonymised=False)
+        .select_related("lead_organisation", "person")
+        .defer("legal_sealed", "person__contact_sealed", "person__location_sealed")
     }
     ordered = [cases[i] for i in wanted if i in cases]
     grants = [

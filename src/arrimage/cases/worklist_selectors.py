@@ -78,7 +78,10 @@ def visible_grants(
     (from the worklist index) and those shared with it by a consent. Returns the grants and
     whether more exist."""
     wanted = offset + limit + 1
-    base = Case.objects.select_related("lead_organisation", "person", "assigned_worker")
+    # A list shows the person's identity at most: the other sealed columns stay in the rows.
+    base = Case.objects.select_related("lead_organisation", "person", "assigned_worker").defer(
+        "legal_sealed", "person__contact_sealed", "person__location_sealed"
+    )
     if not include_closed:
         base = base.exclude(status__in=CLOSED_STATUSES)
     # Urgent first only for readers of immigration: the order would tell the others.
@@ -184,7 +187,11 @@ def case_list_for_worklist(
     events = []
     if by_case:
         for entry in (
-            CaseAccess.objects.filter(case_id__in=list(by_case), action__in=WRITE_ACTIONS)
+            # Writes are logged with the path "write" (cases/writing.py): the index on the path
+            # reads them alone, not the reads that every page adds to the log.
+            CaseAccess.objects.filter(
+                case_id__in=list(by_case), path="write", action__in=WRITE_ACTIONS
+            )
             .select_related("organisation")
             .order_by("-occurred_at")[:15]
         ):
