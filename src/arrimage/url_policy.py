@@ -240,4 +240,16 @@ URL_POLICY: dict[str, Access] = {
     "screening:attach": Access.AUTHENTICATED,
     "api:screening_list": Access.API,
     "api:screening_detail": Access.API,
+    # Case conferences (issue 15): participants only (the acting membership was invited);
+    # the agenda applies the policy item by item; anyone else gets 404.
+    "conferences:list": Access.AUTHENTICATED,
+    "conferences:create": Access.AUTHENTICATED,
+    "conferences:detail": Access.AUTHENTICATED,
+    "conferences:ics": Access.AUTHENTICATED,
+    "conferences:item_add": Access.AUTHENTICATED,
+    "conferences:item_record": Access.AUTHENTICATED,
+    "conferences:action_add": Access.AUTHENTICATED,
+    "api:screening_start": Access.API,
+    "api:screening_answer": Access.API,
+    "api:screening_attach": Access.API,
 }

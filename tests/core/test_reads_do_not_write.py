@@ -43,6 +43,7 @@ from arrimage.orientation.models import BedHold, HoldStatus, Referral, ReferralS
 from arrimage.orientation.referrals import referral_create_and_send
 from arrimage.screening.services import screening_answer, screening_start
 from tests.cases.conftest import populate
+from tests.conferences.conftest import conference_world
 from tests.conftest import login, make_side
 from tests.orientation.conftest import (
     agreement_for_referrals,
@@ -79,6 +80,8 @@ READ_ACTIONS = frozenset(
         "screening_read",
         "screening_listed",
         "screening_exported",
+        # A case conference's agenda holds what was said about the person, by category.
+        "conference_read",
     }
 )
 # Table -> the statements a GET may send to it.
@@ -188,6 +191,7 @@ def _side_world(side, coalition, label: str) -> dict[str, str]:
         "token": "sample",
         "uidb64": "sample",
         "shelter": shelter,  # type: ignore[dict-item]
+        **conference_world(side, case, label),
     }
 
 

@@ -248,6 +248,15 @@ GRANTED: dict[str, frozenset[str]] = {
     "coalition:training": NO_OBJECT,
     "coalition:onboarding": frozenset({COORDINATOR, ADMIN}),
     "coalition:agreement_sign": frozenset({ADMIN}),
+    # Conferences: the participants only (the walk's conference is on the lead organisation's
+    # case, with its caseworker and coordinator); any member who reads coordination plans one.
+    "conferences:list": SIGNED_IN,
+    "conferences:create": frozenset({CASEWORKER, SHELTER, COORDINATOR}) | ENFORCEMENT,
+    "conferences:detail": LEAD_CASE,
+    "conferences:ics": LEAD_CASE,
+    "conferences:item_add": LEAD_CASE,
+    "conferences:item_record": LEAD_CASE,
+    "conferences:action_add": LEAD_CASE,
     "coalition:list": SIGNED_IN,
     "core:health": SIGNED_IN,
     "core:task": NO_OBJECT,
@@ -324,6 +333,9 @@ GRANTED: dict[str, frozenset[str]] = {
     "screening:attach": frozenset({CASEWORKER}),
     "api:screening_list": frozenset({CASEWORKER}),
     "api:screening_detail": frozenset({CASEWORKER}),
+    "api:screening_start": frozenset({CASEWORKER}),
+    "api:screening_answer": frozenset({CASEWORKER}),
+    "api:screening_attach": frozenset({CASEWORKER}),
     # Trends: answers for the organisation's own cases by those who read them; releases for
     # coordinators (and analysts reading them) of the coalition.
     "trends:answer_set": LEAD_CASE,

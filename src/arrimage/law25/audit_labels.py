@@ -66,6 +66,7 @@ AUDIT_ACTION_LABELS: dict[str, Any] = {
     "screening_read": pgettext_lazy("audit action", "Screening read"),
     "screening_listed": pgettext_lazy("audit action", "Screenings listed"),
     "screening_exported": pgettext_lazy("audit action", "Screening exported"),
+    "screening_anonymised": pgettext_lazy("audit action", "Screening anonymised"),
     "directory_service_created": pgettext_lazy("audit action", "Service added"),
     "directory_service_updated": pgettext_lazy("audit action", "Service changed"),
     "directory_location_created": pgettext_lazy("audit action", "Place added"),
@@ -102,6 +103,11 @@ AUDIT_ACTION_LABELS: dict[str, Any] = {
     "organisation_audit_viewed": pgettext_lazy("audit action", "Audit log read"),
     "person_exported": pgettext_lazy("audit action", "Data exported for the person"),
     "person_export_delivered": pgettext_lazy("audit action", "Export downloaded"),
+    "conference_created": pgettext_lazy("audit action", "Conference planned"),
+    "conference_item_added": pgettext_lazy("audit action", "Conference agenda item added"),
+    "conference_minutes_written": pgettext_lazy("audit action", "Conference minutes written"),
+    "conference_action_added": pgettext_lazy("audit action", "Conference action made a task"),
+    "conference_read": pgettext_lazy("audit action", "Conference agenda read"),
 }
 
 TARGET_LABELS: dict[str, Any] = {
@@ -112,6 +118,7 @@ TARGET_LABELS: dict[str, Any] = {
     "case": pgettext_lazy("audit target", "Case"),
     "coalition": pgettext_lazy("audit target", "Coalition"),
     "glossary_term": pgettext_lazy("audit target", "Glossary term"),
+    "conference": pgettext_lazy("audit target", "Conference"),
     "consent": pgettext_lazy("audit target", "Consent"),
     "directory": pgettext_lazy("audit target", "Directory"),
     "location": pgettext_lazy("audit target", "Place"),

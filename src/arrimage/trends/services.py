@@ -95,6 +95,7 @@ def _payload(
         "threshold": threshold,
         "contribution_bound": selectors.contribution_bound(),
         "referral_bound": sources.REFERRAL_SLOTS,
+        "screening_bound": selectors.screening_bound(),
         "created_at": timezone.now().astimezone(UTC).isoformat(timespec="seconds"),
         "sources": sources_summary or [],
         "tables": tables,
@@ -309,6 +310,7 @@ def _specs(*, sections: list[str], regions: list[str]) -> list[TableSpec]:
         regions=regions,
         contribution_bound=selectors.contribution_bound(),
         referral_bound=sources.REFERRAL_SLOTS,
+        screening_bound=selectors.screening_bound(),
     )
     if UNMET_NEEDS in sections:
         needs: tuple[str, ...] = ()
