@@ -155,6 +155,7 @@ def generate(records: int, organisations: int, year: int, seed: int) -> dict:
         + ["expired"] * 2
     )
     reasons = ["at_capacity", "at_capacity", "not_eligible", "safety", "other"]
+    from arrimage.cases.references import reference_new
     from arrimage.directory.models import DirectoryOrganization, Service
     from arrimage.orientation.needs import NEEDS
     from arrimage.trends import sources
@@ -191,6 +192,7 @@ def generate(records: int, organisations: int, year: int, seed: int) -> dict:
                         False,
                         stamp(opened),
                         stamp(opened),
+                        reference_new(),
                     )
                 )
                 # A third of the cases were referred, one to four times; the projection keeps
@@ -306,6 +308,7 @@ def generate(records: int, organisations: int, year: int, seed: int) -> dict:
                     "is_urgent",
                     "opened_at",
                     "updated_at",
+                    "reference",
                 ],
                 cases,
             )
