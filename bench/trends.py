@@ -432,6 +432,13 @@ def run(database: str, args: argparse.Namespace) -> dict:
             cursor.fetchone()
         baseline.append(time.perf_counter() - t0)
     timings, releases = [], []
+    profile = os.environ.get("BENCH_PROFILE")  # a file: pyinstrument's text of the releases
+    profiler = None
+    if profile:
+        from pyinstrument import Profiler
+
+        profiler = Profiler()
+        profiler.start()
     for _ in range(args.repeat):
         t0 = time.perf_counter()
         release = services.release_create(
@@ -443,6 +450,9 @@ def run(database: str, args: argparse.Namespace) -> dict:
         )
         timings.append(time.perf_counter() - t0)
         releases.append(release)
+    if profiler is not None:
+        profiler.stop()
+        Path(str(profile)).write_text(profiler.output_text(show_all=False))
     say(f"{database}: releases in " + ", ".join(f"{t:.2f}s" for t in timings))
     exact = exact_tables(coalition, year)
     errors, within, published, suppressed = [], 0, 0, 0
@@ -630,9 +640,19 @@ def build_run(database: str, args: argparse.Namespace) -> dict:
         case_services.immigration_update(
             actor_membership=actor, case_id=case_id, data={"status": rng.choice(STATUSES)}
         )
+    profile = os.environ.get("BENCH_PROFILE")  # a file: pyinstrument's text of the refresh
+    profiler = None
+    if profile:
+        from pyinstrument import Profiler
+
+        profiler = Profiler()
+        profiler.start()
     t0 = time.perf_counter()
     tasks.statistics_refresh.call()
     refresh = time.perf_counter() - t0
+    if profiler is not None:
+        profiler.stop()
+        Path(str(profile)).write_text(profiler.output_text(show_all=False))
     say(f"{database}: refresh after {len(changed)} cases changed {refresh:.3f}s")
     t0 = time.perf_counter()
     tasks.statistics_refresh.call()

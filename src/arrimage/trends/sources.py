@@ -70,22 +70,35 @@ TALLY_SOURCES: dict[str, tuple[str, ...]] = {
 # The codes of one case, in the order they are sealed (a JSON list: short, fixed order).
 CODE_COLUMNS = tuple(dict.fromkeys(c for columns in TALLY_SOURCES.values() for c in columns))
 
-TallyKey = tuple[object, ...]
+# A cell of a tally: its codes joined by ``KEY_SEPARATOR`` (no code holds it; a referral
+# code holds "|"), so that a tally is a flat JSON object of numbers, read by the JSON parser
+# in C, and tallies add up key by key without building a tuple per cell.
+KEY_SEPARATOR = "/"
+TALLY_FORMAT = 2
+
+
+def tally_key(values: Iterable[object]) -> str:
+    return KEY_SEPARATOR.join("" if value is None else str(value) for value in values)
+
+
+def tally_key_split(key: str) -> list[str]:
+    return key.split(KEY_SEPARATOR)
 
 
 @dataclass
 class Tally:
-    """Exact counts: for each source, how many counted cases have each combination of codes."""
+    """Exact counts: for each source, how many counted cases have each combination of codes
+    (the key of ``tally_key``)."""
 
     records: int = 0
-    counts: dict[str, dict[TallyKey, int]] = field(
+    counts: dict[str, dict[str, int]] = field(
         default_factory=lambda: {source: {} for source in TALLY_SOURCES}
     )
 
     def add(self, codes: dict[str, object], sign: int = 1) -> None:
         self.records += sign
         for source, columns in TALLY_SOURCES.items():
-            key = tuple(codes[column] for column in columns)
+            key = tally_key(codes[column] for column in columns)
             counts = self.counts[source]
             n = counts.get(key, 0) + sign
             if n:
@@ -96,31 +109,42 @@ class Tally:
     def merge(self, other: "Tally") -> None:
         self.records += other.records
         for source, counts in other.counts.items():
-            mine = self.counts[source]
-            for key, n in counts.items():
-                total = mine.get(key, 0) + n
-                if total:
-                    mine[key] = total
-                else:
-                    mine.pop(key, None)
+            _counts_add(self.counts.setdefault(source, {}), counts)
 
     def as_text(self) -> str:
         text = json.dumps(
-            {
-                "records": self.records,
-                "counts": {s: [[list(k), n] for k, n in c.items()] for s, c in self.counts.items()},
-            },
+            {"format": TALLY_FORMAT, "records": self.records, "counts": self.counts},
             separators=(",", ":"),
         )
         return _padded(text, TALLY_BLOCK)
 
     @classmethod
     def from_text(cls, text: str) -> "Tally":
-        data = json.loads(text)
-        tally = cls(records=int(data["records"]))
-        for source, pairs in data["counts"].items():
-            tally.counts[source] = {tuple(key): int(n) for key, n in pairs}
+        tally = cls()
+        tally.merge_text(text)
         return tally
+
+    def merge_text(self, text: str) -> None:
+        """Add a sealed tally's plaintext: the flat format, or the former one (a list of
+        [codes, count] pairs per source), which the next change of the tally rewrites."""
+        data = json.loads(text)
+        self.records += int(data["records"])
+        for source, counts in data["counts"].items():
+            mine = self.counts.setdefault(source, {})
+            if data.get("format") == TALLY_FORMAT:
+                _counts_add(mine, counts)
+            else:
+                _counts_add(mine, {tally_key(key): int(n) for key, n in counts})
+
+
+def _counts_add(mine: dict[str, int], other: dict[str, int]) -> None:
+    get = mine.get
+    for key, n in other.items():
+        total = get(key, 0) + n
+        if total:
+            mine[key] = total
+        else:
+            mine.pop(key, None)
 
 
 def _padded(text: str, block: int) -> str:
@@ -407,38 +431,32 @@ def _tally_rebuild(organisation_id: UUID, year: int) -> None:
 
 def tally_sum(*, organisation_ids: Iterable[UUID], year: int) -> Tally:
     """The exact counts of these organisations' counted cases opened in ``year``, as of their
-    last refresh: their tallies, opened and added up (straight from each one's JSON, the
-    release's one pass over them)."""
+    last refresh: their tallies, opened and added up key by key (the release's one pass over
+    them)."""
     total = Tally()
     for row in StatisticsTally.objects.filter(
         organisation_id__in=list(organisation_ids), year=year
     ).order_by("organisation_id"):
-        if not row.counts_sealed:
-            continue
-        data = json.loads(
-            statistics_open(purpose=Purpose.STATISTICS, instance=row, field="counts_sealed")
-        )
-        total.records += int(data["records"])
-        for source, pairs in data["counts"].items():
-            counts = total.counts[source]
-            for key, n in pairs:
-                cell = tuple(key)
-                counts[cell] = counts.get(cell, 0) + n
+        if row.counts_sealed:
+            total.merge_text(
+                statistics_open(purpose=Purpose.STATISTICS, instance=row, field="counts_sealed")
+            )
     return total
 
 
 def countable_cube(*, tally: Tally) -> dict[CubeKey, int]:
     """By month, region, gender, age band, immigration bucket and exploitation bits."""
-    return {
-        (int(m), str(r), str(g), str(a), str(i), int(e)): n  # type: ignore[call-overload]
-        for (m, r, g, a, i, e), n in tally.counts["cube"].items()
-    }
+    cube: dict[CubeKey, int] = {}
+    for key, n in tally.counts["cube"].items():
+        m, r, g, a, i, e = tally_key_split(key)
+        cube[(int(m), r, g, a, i, int(e))] = n
+    return cube
 
 
 def grouped_counts(*, tally: Tally, name: str) -> dict[tuple[str, ...], int]:
     """By the codes of ``TALLY_SOURCES[name]`` (permit delay by month and applications,
     mental-health access, referral slots), as text."""
-    return {tuple(str(v) for v in key): n for key, n in tally.counts[name].items()}
+    return {tuple(tally_key_split(key)): n for key, n in tally.counts[name].items()}
 
 
 def referral_cube(*, tally: Tally) -> dict[ReferralKey, int]:
