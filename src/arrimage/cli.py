@@ -12,6 +12,7 @@ settings, so it answers even where the environment is not configured yet (produc
 
 import ast
 import os
+import secrets
 import sys
 import textwrap
 from pathlib import Path
@@ -64,12 +65,25 @@ def usage() -> str:
     return "\n".join(lines) + "\n"
 
 
+def _asks_for_help(args: list[str]) -> bool:
+    """``arrimage help COMMAND``, ``arrimage COMMAND --help`` or ``-h`` (before any ``--``)."""
+    if args[0] in HELP_FLAGS or args[:2] == ["manage", "help"]:
+        return True
+    options = args[: args.index("--")] if "--" in args else args
+    return "--help" in options or "-h" in options
+
+
 def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     if not args or (args[0] in HELP_FLAGS and len(args) == 1):
         sys.stdout.write(usage())
         return
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "arrimage.settings")
+    if _asks_for_help(args):
+        # A command's help needs the settings loaded, and production settings refuse to load
+        # without a secret key. Help only prints: a throwaway key, never used, lets it answer
+        # before the environment is configured (``arrimage serve --help`` on a new server).
+        os.environ.setdefault("ARRIMAGE_SECRET_KEY", "help-only-" + secrets.token_urlsafe(32))
     from django.core.management import execute_from_command_line
 
     if args[0] == "manage":

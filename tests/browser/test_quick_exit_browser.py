@@ -3,6 +3,7 @@ button, and the Esc key, replace the page and its history entry with a neutral w
 so that "Back" does not return to Arrimage. The neutral site is answered by the test (no
 network): our code fetches nothing, the browser only goes there."""
 
+import re
 from typing import Any
 
 import pytest
@@ -73,3 +74,42 @@ def test_the_exit_speaks_english_and_leaves_for_the_english_weather(
     expect(page.locator("#quick-exit")).to_contain_text("Leave this site")
     page.keyboard.press("Escape")
     _left(page, live_server, "en")
+
+
+def test_the_exit_never_covers_the_footer_on_a_phone(phone_page: Page, live_server: Any) -> None:
+    """Scrolled to the bottom, the last line of the footer (the privacy link) is above the
+    button that stays on screen."""
+    for width, path in [(w, p) for w in (320, 360) for p in _public_pages()]:
+        phone_page.set_viewport_size({"width": width, "height": 740})
+        phone_page.goto(path)
+        phone_page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+        phone_page.wait_for_function(
+            "Math.ceil(window.scrollY + window.innerHeight) >= "
+            "document.documentElement.scrollHeight - 1"
+        )
+        exit_box = phone_page.locator("#quick-exit").bounding_box()
+        for line in (".site-footer p:first-child", ".site-footer p:last-child"):
+            box = phone_page.locator(line).bounding_box()
+            assert exit_box is not None and box is not None
+            assert box["y"] + box["height"] <= exit_box["y"], (width, path, line, box, exit_box)
+
+
+def test_back_after_the_exit_skips_every_page_of_the_site(
+    phone_page: Page, live_server: Any
+) -> None:
+    """A visitor reads several public pages, then leaves: Back does not bring back any of
+    them, because a link followed inside the site replaces the page instead of adding one."""
+    _neutral(phone_page)
+    service_make(directory_org(None, "Maison Publique"), name_fr="Hébergement public")
+    phone_page.goto("about:blank")
+    phone_page.goto("/")
+    phone_page.locator("main a[href^='/repertoire/']").first.tap()
+    expect(phone_page).to_have_url(re.compile(r"/repertoire/"))
+    phone_page.locator("main input[name=q]").first.fill("hebergement")
+    phone_page.locator("main input[name=q]").first.press("Enter")
+    expect(phone_page).to_have_url(re.compile(r"q=hebergement"))
+    phone_page.locator("#quick-exit").tap()
+    expect(phone_page).to_have_url(NEUTRAL["fr"])
+    phone_page.go_back()
+    phone_page.wait_for_load_state()
+    assert phone_page.url == "about:blank", phone_page.url

@@ -1,6 +1,8 @@
 """The demonstration cases: about 200, deterministic, consents in every state, and the
 enforcement login sees nothing protected."""
 
+import re
+
 import pytest
 from django.utils import timezone
 
@@ -72,3 +74,25 @@ def test_the_demo_cases_are_deterministic():
     demo_cases_build(count=12)
     assert _aliases() == first
     assert len(first) == 12
+
+
+def test_the_demonstration_reads_like_french_case_work():
+    """Notes are short French notes, not lorem ipsum; cities are real Quebec towns, not
+    Faker's broken place names ("L'Île- Claude -sur-Mer"); French spacing in the notes."""
+    from tests.core.test_french_pages import french_problems
+
+    demo.demo_coalition_build()
+    demo_cases_build(count=24)
+    notes, cities = [], set()
+    for case in Case.objects.select_related("lead_organisation"):
+        lead = Membership.objects.filter(
+            organisation_id=case.lead_organisation_id, role="caseworker"
+        ).first()
+        view = selectors.case_get(actor_membership=lead, case_id=case.pk)
+        notes += [n["body"] for n in view["notes"]]
+        cities.add(view["person"].get("city"))
+    assert len(notes) >= 24
+    for lorem in ("lorem", "ipsum", "dolor", "amet", "consectetur"):
+        assert not [body for body in notes if lorem in body.lower()], lorem
+    assert french_problems(notes) == []
+    assert all(city and not re.search(r"- | -|L' |--", city) for city in cities), cities

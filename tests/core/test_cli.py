@@ -63,3 +63,15 @@ def test_help_of_one_command_describes_its_options():
 
 def test_each_listed_command_has_a_summary():
     assert all(cli.commands().values()), cli.commands()
+
+
+@pytest.mark.parametrize("command", sorted(_every_command()))
+def test_the_help_of_every_command_answers_without_a_configured_environment(command):
+    """``arrimage serve --help`` on a server where ARRIMAGE_MODE and the secret key are not
+    set yet (production settings, which refuse to load without a key) describes the command."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ARRIMAGE_", "DJANGO_"))}
+    for args in ([command, "--help"], ["help", command]):
+        done = _arrimage(*args, env=env)
+        assert done.returncode == 0, (args, done.stderr)
+        assert "usage:" in done.stdout.lower(), (args, done.stdout)
+        assert "Traceback" not in done.stderr, (args, done.stderr)

@@ -1,6 +1,8 @@
 """The demonstration coalition: deterministic, synthetic, every type and role, an enforcement
 login; and the arrimage console command."""
 
+import re
+
 import pytest
 from django import forms
 from django.db import transaction
@@ -93,3 +95,17 @@ def test_cli_audit_verify_exits_non_zero_on_tampering(capsys):
         main(["audit-verify"])
     assert exit_info.value.code != 0
     assert "sequence 1, modified" in capsys.readouterr().err
+
+
+def test_demo_names_are_grammatical_french():
+    """ "de l'Outaouais", "des Laurentides", "d'Aylmer", never "de Outaouais" nor Faker's
+    broken place names ("CLSC L'Île- Claude -sur-Mer")."""
+    demo.demo_coalition_build()
+    names = [*Organisation.objects.values_list("name", flat=True)]
+    names += [*Coalition.objects.values_list("name", flat=True)]
+    wrong = re.compile(
+        r"\bde [AEIOUÉÈÎaeiouéèî]|\bde (Outaouais|Estrie|Laurentides|Capitale)|- | -|L' |--"
+    )
+    assert [name for name in names if wrong.search(name)] == []
+    assert any("de l'Outaouais" in name for name in names)
+    assert any(name.startswith("CLSC ") for name in names)

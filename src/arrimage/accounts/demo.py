@@ -19,6 +19,24 @@ DEMO_DOMAIN = "arrimage.example"
 SEED = 2026
 
 # Regions with a regional coalition, and how many organisations each has.
+# Real places of each demonstration region, and the region's name after "de" (French grammar:
+# "de l'Outaouais", "des Laurentides"). Faker's fr_CA place names are not grammatical
+# ("L'Île- Claude -sur-Mer"): they are not used for names.
+REGION_PLACES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "QC-06": ("de Montréal", ("Montréal-Nord", "Verdun", "Saint-Laurent", "Lachine", "Rosemont")),
+    "QC-03": ("de la Capitale-Nationale", ("Québec", "Beauport", "Charlesbourg", "Portneuf")),
+    "QC-07": ("de l'Outaouais", ("Gatineau", "Aylmer", "Buckingham", "Maniwaki", "Shawville")),
+    "QC-05": ("de l'Estrie", ("Sherbrooke", "Magog", "Coaticook", "Lac-Mégantic", "Windsor")),
+    "QC-15": ("des Laurentides", ("Saint-Jérôme", "Mont-Tremblant", "Mirabel", "Lachute")),
+    "QC-13": ("de Laval", ("Chomedey", "Sainte-Rose", "Vimont", "Fabreville", "Auteuil")),
+}
+
+
+def of_place(place: str) -> str:
+    """ "de Gatineau", "d'Aylmer": the elision before a vowel."""
+    return f"d'{place}" if place[:1].upper() in "AEIOUÉÈÊÎÔ" else f"de {place}"
+
+
 DEMO_REGIONS = {"QC-06": 12, "QC-03": 8, "QC-07": 6, "QC-05": 6, "QC-15": 6, "QC-13": 4}
 
 # Every organisation type appears; the front line (community, shelters, health) most often.
@@ -42,13 +60,13 @@ TYPE_CYCLE = [
 NAME_PATTERNS = {
     "community": "Centre d'entraide {name}",
     "shelter": "Maison {name}",
-    "health_social": "CLSC {city}",
-    "legal_aid": "Aide juridique {city}",
+    "health_social": "CLSC {place}",
+    "legal_aid": "Aide juridique {place}",
     "immigration_legal": "Clinique juridique pour personnes migrantes {name}",
-    "police": "Service de police de {city}",
-    "border_enforcement": "Bureau frontalier de {city}",
-    "prosecution": "Bureau des poursuites de {city}",
-    "government": "Direction régionale des services sociaux de {city}",
+    "police": "Service de police {of_place}",
+    "border_enforcement": "Bureau frontalier {of_place}",
+    "prosecution": "Bureau des poursuites {of_place}",
+    "government": "Direction régionale des services sociaux {of_region}",
     "research": "Observatoire {name} sur l'exploitation",
     "other": "Fondation {name}",
 }
@@ -58,7 +76,7 @@ MANDATES = {
     "shelter": "Hébergement d'urgence et de transition sécuritaire.",
     "health_social": "Services de santé et services sociaux de première ligne.",
     "legal_aid": "Représentation juridique en droit criminel, familial et du travail.",
-    "immigration_legal": "Conseil et représentation en immigration : PTR, asile, CH.",
+    "immigration_legal": "Conseil et représentation en immigration\u00a0: PTR, asile, CH.",
     "police": "Enquêtes en matière de traite de personnes.",
     "border_enforcement": "Application de la loi à la frontière.",
     "prosecution": "Poursuites criminelles.",
@@ -132,8 +150,9 @@ def demo_coalition_build() -> None:
     used_names: set[str] = set()
     for code, count in DEMO_REGIONS.items():
         region = Region.objects.get(code=code)
+        of_region, places = REGION_PLACES[code]
         regional = Coalition.objects.create(
-            name=f"Table régionale {region.name_fr} (démo)",
+            name=f"Table régionale {of_region} (démo)",
             level=CoalitionLevel.REGIONAL,
             parent=provincial,
             region=region,
@@ -142,9 +161,17 @@ def demo_coalition_build() -> None:
         for _ in range(count):
             org_type = TYPE_CYCLE[type_index % len(TYPE_CYCLE)]
             type_index += 1
-            name = NAME_PATTERNS[org_type].format(name=faker.last_name(), city=region.name_fr)
-            while name in used_names:
-                name = NAME_PATTERNS[org_type].format(name=faker.last_name(), city=faker.city())
+            name = ""
+            for attempt in range(len(places) * 4):
+                place = places[(len(used_names) + attempt) % len(places)]
+                name = NAME_PATTERNS[org_type].format(
+                    name=faker.last_name(),
+                    place=place,
+                    of_place=of_place(place),
+                    of_region=of_region,
+                )
+                if name not in used_names:
+                    break
             used_names.add(name)
             organisation = organisation_create(
                 name=f"{name} (démo)",

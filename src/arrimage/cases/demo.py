@@ -40,6 +40,49 @@ NOTE_CATEGORIES = [
     Category.CONTACT,
 ]
 
+# Short synthetic notes, one list per category of what they are about (no lorem ipsum: a
+# demonstration reads like the work it shows). Every person and detail is fictitious.
+NOTE_BODIES: dict[str, tuple[str, ...]] = {
+    Category.COORDINATION: (
+        "Premier entretien fait avec une interprète. La personne veut d'abord un endroit sûr.",
+        "Rencontre avec l'équipe du refuge\u00a0: la personne s'installe, elle dort mieux.",
+        "Appel avec la travailleuse sociale du CLSC, on se revoit mardi pour le plan.",
+        "La personne a choisi les organismes avec qui partager son dossier.",
+    ),
+    Category.HEALTH: (
+        "Rendez-vous pris à la clinique pour des douleurs au dos, accompagnement prévu.",
+        "Suivi psychologique commencé, une rencontre par semaine.",
+        "Carte du PFSI reçue, la pharmacie l'accepte.",
+    ),
+    Category.IMMIGRATION: (
+        "L'avocate prépare la demande de permis de séjour temporaire.",
+        "Rappel\u00a0: le permis arrive à échéance dans quatre mois, préparer le renouvellement.",
+        "La personne a peur d'être renvoyée\u00a0; on lui a expliqué ses droits.",
+    ),
+    Category.LOCATION: (
+        "Déménagement au logement de transition prévu la semaine prochaine.",
+        "La personne reste au refuge pour le moment, chambre individuelle.",
+    ),
+    Category.LEGAL: (
+        "La personne ne souhaite pas porter plainte pour l'instant.",
+        "Rencontre avec l'aide juridique au sujet du salaire jamais payé.",
+    ),
+    Category.EXPLOITATION: (
+        "Le recruteur a gardé son passeport\u00a0; elle travaillait sept jours sur sept.",
+        "Dette imposée pour le voyage, menaces envers la famille restée au pays.",
+    ),
+    Category.CONTACT: (
+        "Nouveau numéro de téléphone, texto seulement.",
+        "Ne pas laisser de message vocal\u00a0: le téléphone est partagé.",
+    ),
+}
+
+# Real Quebec towns: Faker's fr_CA place names are not grammatical.
+CITIES = (
+    "Montréal", "Laval", "Longueuil", "Québec", "Gatineau", "Sherbrooke", "Saint-Jérôme",
+    "Trois-Rivières", "Drummondville", "Granby", "Saint-Hyacinthe", "Terrebonne",
+)  # fmt: skip
+
 
 def _caseworker(organisation: Organisation) -> Membership:
     membership = (
@@ -135,7 +178,7 @@ def demo_cases_build(count: int = CASE_COUNT) -> int:
                 ),
             },
             location={
-                "city": faker.city(),
+                "city": faker.random_element(CITIES),
                 "accommodation": rng.choice(
                     [
                         "Maison d'hébergement",
@@ -174,7 +217,7 @@ def demo_cases_build(count: int = CASE_COUNT) -> int:
                 actor_membership=actor,
                 case_id=case.pk,
                 category=category,
-                body=faker.paragraph(nb_sentences=3),
+                body=faker.random_element(NOTE_BODIES[category]),
             )
         services.task_add(
             actor_membership=actor,
@@ -295,7 +338,7 @@ def demo_cases_build(count: int = CASE_COUNT) -> int:
                 actor_membership=actor,
                 case_id=case.pk,
                 category=Category.IMMIGRATION,
-                body="Statut précaire : ne jamais transmettre aux services "
+                body="Statut précaire\u00a0: ne jamais transmettre aux services "
                 "d'application de la loi.",
             )
     return created

@@ -96,6 +96,27 @@ def _labels() -> dict[str, dict[str, Any]]:
             "notifications_read": _("seen in notifications"),
             "calendar_read": _("due date in a calendar feed"),
             "document_read": _("document opened"),
+            "case_matching_read": _("needs read to find resources"),
+            "referral_case_read": _("read with a referral"),
+            "screening_started": _("screening started"),
+            "screening_answered": _("screening answered"),
+            "screening_attached": _("screening attached"),
+            "screening_read": _("screening read"),
+            "screening_listed": _("screening seen in a list"),
+            "screening_exported": _("screening exported"),
+        },
+        # How the access came: the page, the API, an export... (CaseAccess.path).
+        "access_path": {
+            "page": _("case page"),
+            "api": _("API"),
+            "export": _("export"),
+            "home": _("home page"),
+            "icalendar": _("calendar feed"),
+            "list": _("list of cases"),
+            "orientation": _("orientation"),
+            "result": _("search results"),
+            "service": _("automatic processing"),
+            "write": _("change"),
         },
     }
 
@@ -247,6 +268,22 @@ def case_create_view(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _next_action(case: dict[str, Any], readable: set[str]) -> dict[str, Any]:
+    """What the summary at the top of the case page offers to do next: the open task due
+    first, else finding resources for the open needs, else adding a task."""
+    open_tasks = [t for t in case.get("tasks", []) if t["status"] == v.TaskStatus.OPEN]
+    if open_tasks:
+        return {"kind": "task", "task": min(open_tasks, key=lambda t: t["due_on"])}
+    open_needs = [
+        n
+        for n in case.get("needs", [])
+        if n["status"] in (v.NeedStatus.OPEN, v.NeedStatus.IN_PROGRESS)
+    ]
+    if open_needs and "coordination" in readable:
+        return {"kind": "needs", "count": len(open_needs)}
+    return {"kind": "none"}
+
+
 def case_detail_view(request: HttpRequest, case_id: UUID) -> HttpResponse:
     membership = _membership(request)
     case = selectors.case_get(actor_membership=membership, case_id=case_id, path="page")
@@ -285,6 +322,7 @@ def case_detail_view(request: HttpRequest, case_id: UUID) -> HttpResponse:
             "follow_up_kinds": v.FollowUpKind.choices,
             "ircc": v.IRCC_LINKS,
             "renewal_soon": renewal_soon,
+            "next_action": _next_action(case, readable),
             "members": Membership.objects.filter(organisation_id=membership.organisation_id)  # type: ignore[union-attr]
             .select_related("user")
             .order_by("user__full_name"),

@@ -307,7 +307,7 @@ TEMPLATES: dict[str, list[Template]] = {
         Template(
             "Centre de jour pour jeunes",
             "Youth drop-in centre",
-            "Centre de jour pour jeunes de 16 à 24 ans : repas, douches, intervention.",
+            "Centre de jour pour jeunes de 16 à 24 ans\u00a0: repas, douches, intervention.",
             "Drop-in centre for young people aged 16 to 24: meals, showers, support.",
             ("basic_needs", "employment", "cost_free", *ALL_STATUSES),
             ("fr", "en"),
@@ -362,7 +362,7 @@ TEMPLATES: dict[str, list[Template]] = {
         Template(
             "Soins infirmiers de proximité",
             "Outreach nursing",
-            "Infirmières de rue : dépistage, soins et vaccination.",
+            "Infirmières de rue\u00a0: dépistage, soins et vaccination.",
             "Street nurses: screening, care and vaccination.",
             ("physical_health", "coverage_ramq", "coverage_ifhp", "cost_free", *ALL_STATUSES),
             ("fr", "en"),
@@ -507,11 +507,8 @@ def demo_directory_build() -> int:
                 minimum_age=template.ages[0],
                 maximum_age=template.ages[1],
                 assured_date=(now - timedelta(days=rng.randrange(1, 120))).date(),
-                application_process=(
-                    "Appeler la ligne d'accueil."
-                    if template.french_only
-                    else "Appeler la ligne d'accueil / Call the intake line."
-                ),
+                # One language per field (HSDS has a single application_process): French.
+                application_process="Appeler la ligne d'accueil.",
                 last_modified=now - timedelta(days=rng.randrange(0, 30)),
             )
             street = f"{rng.randrange(10, 9999)} {rng.choice(STREET_TYPES)} {faker.last_name()}"

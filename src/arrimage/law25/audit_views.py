@@ -16,41 +16,14 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext_lazy
 
 from arrimage.accounts.models import Membership, Role
 from arrimage.core.audit import audit_record
 from arrimage.core.errors import NotFound
 from arrimage.core.models import AuditEvent
+from arrimage.law25.audit_labels import AUDIT_ACTION_LABELS, TARGET_LABELS, details_in_words
 
 PAGE_SIZE = 100
-
-AUDIT_ACTION_LABELS: dict[str, Any] = {
-    "login": pgettext_lazy("audit action", "Logged in"),
-    "logout": pgettext_lazy("audit action", "Logged out"),
-    "login_failed": pgettext_lazy("audit action", "Failed login"),
-    "profile_changed": pgettext_lazy("audit action", "Profile changed"),
-    "membership_added": pgettext_lazy("audit action", "Member added"),
-    "membership_changed": pgettext_lazy("audit action", "Member's role changed"),
-    "membership_removed": pgettext_lazy("audit action", "Member removed"),
-    "two_factor_enabled": pgettext_lazy("audit action", "Two-factor login turned on"),
-    "two_factor_disabled": pgettext_lazy("audit action", "Two-factor login turned off"),
-    "recovery_code_used": pgettext_lazy("audit action", "Recovery code used"),
-    "recovery_codes_regenerated": pgettext_lazy("audit action", "Recovery codes replaced"),
-    "organisation_created": pgettext_lazy("audit action", "Organisation created"),
-    "coalition_member_added": pgettext_lazy("audit action", "Joined a coalition"),
-    "incident_recorded": pgettext_lazy("audit action", "Incident recorded"),
-    "incident_updated": pgettext_lazy("audit action", "Incident updated"),
-    "incident_viewed": pgettext_lazy("audit action", "Incident read"),
-    "privacy_officer_changed": pgettext_lazy("audit action", "Person in charge changed"),
-    "retention_changed": pgettext_lazy("audit action", "Retention time changed"),
-    "retention_anonymised": pgettext_lazy("audit action", "Anonymised after retention"),
-    "audit_log_viewed": pgettext_lazy("audit action", "Access log read"),
-    "organisation_audit_viewed": pgettext_lazy("audit action", "Audit log read"),
-    "person_exported": pgettext_lazy("audit action", "Data exported for the person"),
-    "person_export_delivered": pgettext_lazy("audit action", "Export downloaded"),
-    "retention_run": pgettext_lazy("audit action", "Retention schedule run"),
-}
 
 
 @dataclass(frozen=True)
@@ -62,6 +35,7 @@ class AuditLine:
     actor_name: str
     organisation_name: str
     target_type: str
+    target_label: str
     target_id: str
     details: list[tuple[str, str]]
 
@@ -70,14 +44,6 @@ class AuditLine:
 class AuditPage:
     lines: list[AuditLine]
     older_before: int | None  # pass as ``before`` for the next page, if there is one
-
-
-def _details(details: object) -> list[tuple[str, str]]:
-    if not isinstance(details, dict):
-        return []
-    return [
-        (str(key), "" if value is None else str(value)) for key, value in sorted(details.items())
-    ]
 
 
 def _page(
@@ -106,8 +72,9 @@ def _page(
                 organisation_names.get(event.organisation_id, "") if event.organisation_id else ""
             ),
             target_type=event.target_type,
+            target_label=str(TARGET_LABELS.get(event.target_type, event.target_type)),
             target_id=event.target_id,
-            details=_details(event.details),
+            details=details_in_words(event.details),
         )
         for event in rows
     ]
