@@ -647,13 +647,24 @@ def build_run(database: str, args: argparse.Namespace) -> dict:
 
         profiler = Profiler()
         profiler.start()
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     t0 = time.perf_counter()
-    tasks.statistics_refresh.call()
+    with CaptureQueriesContext(connection) as queries:
+        tasks.statistics_refresh.call()
     refresh = time.perf_counter() - t0
+    if os.environ.get("BENCH_QUERIES"):
+        Path(os.environ["BENCH_QUERIES"]).write_text(
+            "\n".join(q["sql"][:300] for q in queries.captured_queries)
+        )
     if profiler is not None:
         profiler.stop()
         Path(str(profile)).write_text(profiler.output_text(show_all=False))
-    say(f"{database}: refresh after {len(changed)} cases changed {refresh:.3f}s")
+    say(
+        f"{database}: refresh after {len(changed)} cases changed {refresh:.3f}s, "
+        f"{len(queries.captured_queries)} queries"
+    )
     t0 = time.perf_counter()
     tasks.statistics_refresh.call()
     idle = time.perf_counter() - t0

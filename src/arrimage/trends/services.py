@@ -35,7 +35,6 @@ from arrimage.trends.models import (
     TrustedInstance,
 )
 from arrimage.trends.tables import (
-    CASES,
     REFERRALS,
     SECTIONS,
     UNMET_NEEDS,
@@ -352,11 +351,9 @@ def exact_counts(
         if source == UNMET_NEEDS:
             return sources.unmet_need_counts(regions=regions, year=year)
         assert tally is not None
-        if source == CASES:
-            return sources.countable_cube(tally=tally)
         if source == REFERRALS:
-            return sources.referral_cube(tally=tally)
-        return sources.grouped_counts(tally=tally, name=source)
+            return sources.referral_counts(tally=tally)
+        return sources.margin_counts(tally=tally, name=source)
 
     cubes: dict[str, dict[Any, int]] = {}
     for number, source in enumerate(sorted({spec.source for spec in specs}), start=1):
