@@ -212,6 +212,24 @@ def test_each_table_whose_totals_differ_from_its_figures_says_why(client, coordi
     # Nine cases in hundreds of cells: most figures are 0 plus noise, so some are shown 0
     # while their totals add them as drawn.
     assert differing >= 1
+    # The spreadsheet says the same under each table.
+    import io
+
+    from openpyxl import load_workbook
+
+    xlsx = client.get(f"/tendances/diffusions/{release.pk}/rapport.xlsx").content
+    workbook = load_workbook(io.BytesIO(xlsx))
+    for sheet in workbook.worksheets[1:]:
+        texts = [str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None]
+        assert any(t.startswith("Précision\u00a0: ± ") for t in texts), sheet.title
+    notes = sum(
+        1
+        for sheet in workbook.worksheets[1:]
+        for row in sheet.iter_rows()
+        for c in row
+        if str(c.value or "").startswith(note)
+    )
+    assert notes == differing
 
 
 def test_exact_counts_add_up_and_carry_no_note(client, coordinators, coalition):

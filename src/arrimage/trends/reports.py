@@ -154,6 +154,10 @@ def release_xlsx(content: dict[str, Any]) -> bytes:
                     figure.flag,
                 ]
             table_sheet.append(row)
+        if view.precision:
+            table_sheet.append([view.precision])
+        if view.totals_differ:
+            table_sheet.append([totals_note()])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
