@@ -241,7 +241,7 @@ def generate(cases: int, organisations: int, measured: int, seed: int) -> dict:
     from django.db import connection, transaction
 
     from arrimage.accounts.models import Membership, User
-    from arrimage.cases import search_index, services
+    from arrimage.cases import plan_services, search_index
     from arrimage.cases.models import Case, Note, Person, PersonSearchToken, Plan
     from arrimage.cases.references import reference_new
     from arrimage.coalition.models import Coalition, CoalitionMembership, Organisation, Region
@@ -606,7 +606,7 @@ def generate(cases: int, organisations: int, measured: int, seed: int) -> dict:
         chosen = own_cases[org_id][:40]
         samples[str(org_id)] = chosen
         for case_id in chosen[:15]:
-            services.task_add(
+            plan_services.task_add(
                 actor_membership=member,
                 case_id=case_id,
                 title="Rappeler pour le rendez-vous",

@@ -500,6 +500,7 @@ def real_cases(count: int, organisations: int, seed: int) -> dict:
     from faker import Faker
 
     from arrimage.accounts.models import Membership, Role, User
+    from arrimage.cases import plan_services, track_services
     from arrimage.cases import services as case_services
     from arrimage.coalition.models import Coalition, CoalitionLevel, Organisation, Region
     from arrimage.privacy.consent import consent_record
@@ -531,7 +532,7 @@ def real_cases(count: int, organisations: int, seed: int) -> dict:
             },
         )
         kind = rng.randrange(4)
-        case_services.exploitation_update(
+        track_services.exploitation_update(
             actor_membership=actor,
             case_id=case.pk,
             data={"sex_exploitation_types": SEX[kind], "labour_exploitation_types": LABOUR[kind]},
@@ -541,18 +542,18 @@ def real_cases(count: int, organisations: int, seed: int) -> dict:
         if status == "trp_victim":
             issued = datetime.now(UTC).date() - timedelta(days=rng.randint(0, 200))
             immigration["trp_issued_on"] = issued.isoformat()
-        case_services.immigration_update(actor_membership=actor, case_id=case.pk, data=immigration)
+        track_services.immigration_update(actor_membership=actor, case_id=case.pk, data=immigration)
         if rng.random() < 0.4:
-            need = case_services.need_add(
+            need = plan_services.need_add(
                 actor_membership=actor, case_id=case.pk, need_type="mental_health", urgency="high"
             )
-            case_services.need_set_status(
+            plan_services.need_set_status(
                 actor_membership=actor,
                 case_id=case.pk,
                 need_id=need.pk,
                 status=rng.choice(["open", "in_progress", "met", "unmet"]),
             )
-            case_services.health_follow_up_add(
+            track_services.health_follow_up_add(
                 actor_membership=actor,
                 case_id=case.pk,
                 data={
@@ -617,7 +618,7 @@ def build_run(database: str, args: argparse.Namespace) -> dict:
     if database == "postgresql":
         reset_postgres()
     configure(database, data_dir)
-    from arrimage.cases import services as case_services
+    from arrimage.cases import track_services
     from arrimage.trends import tasks
 
     say(f"{database}: {args.cases:,} cases through the services")
@@ -637,7 +638,7 @@ def build_run(database: str, args: argparse.Namespace) -> dict:
     rng = random.Random(args.seed + 1)
     changed = rng.sample(setup["cases"], max(1, len(setup["cases"]) // 100))
     for actor, case_id in changed:
-        case_services.immigration_update(
+        track_services.immigration_update(
             actor_membership=actor, case_id=case_id, data={"status": rng.choice(STATUSES)}
         )
     profile = os.environ.get("BENCH_PROFILE")  # a file: pyinstrument's text of the refresh

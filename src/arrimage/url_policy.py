@@ -11,6 +11,8 @@
 - ``DIRECTORY_MANAGER``: administrators and coordinators of the acting organisation: directory
   import and export.
 - ``COORDINATOR``: coordinators of the acting organisation, for the coalitions it belongs to.
+- ``ORGANISATION_EDITOR``: administrators and coordinators of the acting organisation, for that
+  organisation only (its mandate, its definitions in the glossary); anyone else gets 404.
 - ``METRICS``: a monitoring scraper sending the bearer token ``ARRIMAGE_METRICS_TOKEN``; to
   anyone else (and to everyone when no token is set) 404. No login.
 """
@@ -27,6 +29,7 @@ class Access(StrEnum):
     SERVICE_STAFF = "service_staff"
     DIRECTORY_MANAGER = "directory_manager"
     COORDINATOR = "coordinator"
+    ORGANISATION_EDITOR = "organisation_editor"
     METRICS = "metrics"
 
 
@@ -67,6 +70,17 @@ URL_POLICY: dict[str, Access] = {
     "api:openapi-view": Access.PUBLIC,
     "api:me": Access.API,
     "coalition:detail": Access.COALITION_MEMBER,
+    # A coalition's life (issue 15 item 5): members read its announcements, minutes, decisions
+    # and training sessions; only its coordinators write them (POST); the onboarding checklist
+    # for its coordinators (every member) and administrators (their own organisation), who
+    # alone sign the agreement for it. Anyone else gets 404.
+    "coalition:announcements": Access.COALITION_MEMBER,
+    "coalition:minutes": Access.COALITION_MEMBER,
+    "coalition:decisions": Access.COALITION_MEMBER,
+    "coalition:trainings": Access.COALITION_MEMBER,
+    "coalition:training": Access.COALITION_MEMBER,
+    "coalition:onboarding": Access.COALITION_MEMBER,
+    "coalition:agreement_sign": Access.COALITION_MEMBER,
     # Cases (issue 4): every page applies the policy itself; denied answers 404.
     "cases:worklist": Access.AUTHENTICATED,
     "cases:create": Access.AUTHENTICATED,
@@ -96,6 +110,13 @@ URL_POLICY: dict[str, Access] = {
     "cases:access_log": Access.AUTHENTICATED,
     "cases:export": Access.AUTHENTICATED,
     "agreements:detail": Access.COALITION_MEMBER,
+    # The glossary and mandates (docs/coalition.md): not personal data, read by every signed-in
+    # user; an organisation's definitions and mandate are written by its own administrators
+    # and coordinators only (ORGANISATION_EDITOR); anyone else gets 404.
+    "glossary:list": Access.AUTHENTICATED,
+    "glossary:term": Access.AUTHENTICATED,
+    "glossary:definition_edit": Access.ORGANISATION_EDITOR,
+    "mandates:edit": Access.ORGANISATION_EDITOR,
     "api:cases_worklist": Access.API,
     "api:cases_create": Access.API,
     "api:cases_search": Access.API,

@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from arrimage.cases import services
+from arrimage.cases import plan_services, services
 from tests.browser.conftest import DEFAULT_TIMEOUT_MS, PHONE_VIEWPORT, browser_login
 from tests.browser.test_journey_browser import axe_clean, contexts, new_page, no_sideways_scroll
 from tests.cases.conftest import membership, populate
@@ -27,8 +27,10 @@ def _case_with_everything() -> tuple[Any, str]:
     side = make_side("A")
     case = populate(side, "A")
     actor = membership(side)
-    services.need_add(actor_membership=actor, case_id=case.pk, need_type="housing", urgency="high")
-    services.task_add(
+    plan_services.need_add(
+        actor_membership=actor, case_id=case.pk, need_type="housing", urgency="high"
+    )
+    plan_services.task_add(
         actor_membership=actor,
         case_id=case.pk,
         title=FIRST_TASK,
@@ -133,12 +135,14 @@ def test_the_summary_offers_the_needs_when_no_task_is_open(
     # Nothing to do yet: the next action is to add a task; on a desktop every section shows.
     expect(page.locator(".next-action a")).to_have_attribute("href", "#tasks")
     expect(page.locator("#notes")).to_be_visible()
-    services.need_add(actor_membership=actor, case_id=case.pk, need_type="housing", urgency="high")
+    plan_services.need_add(
+        actor_membership=actor, case_id=case.pk, need_type="housing", urgency="high"
+    )
     page.reload()
     expect(page.locator(".next-action a")).to_have_attribute(
         "href", f"/orientation/dossier/{case.pk}/"
     )
-    services.task_add(
+    plan_services.task_add(
         actor_membership=actor,
         case_id=case.pk,
         title="Rappeler le refuge",

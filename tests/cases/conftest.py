@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from arrimage.accounts.models import Membership, Role
-from arrimage.cases import services
+from arrimage.cases import plan_services, services, track_services
 from arrimage.cases.models import Case
 from arrimage.coalition.models import OrganisationType
 from arrimage.privacy.categories import Category, Purpose
@@ -50,7 +50,7 @@ def populate(side: Side, label: str) -> Case:
         case_id=case.pk,
         data={"proceedings": marker(label, "legal", "field")},
     )
-    services.exploitation_update(
+    track_services.exploitation_update(
         actor_membership=actor,
         case_id=case.pk,
         data={
@@ -59,7 +59,7 @@ def populate(side: Side, label: str) -> Case:
             "details": marker(label, "exploitation", "field"),
         },
     )
-    services.immigration_update(
+    track_services.immigration_update(
         actor_membership=actor,
         case_id=case.pk,
         data={
@@ -67,30 +67,30 @@ def populate(side: Side, label: str) -> Case:
             "legal_representative": marker(label, "immigration", "field"),
         },
     )
-    services.health_follow_up_add(
+    track_services.health_follow_up_add(
         actor_membership=actor,
         case_id=case.pk,
         data={"kind": "referral", "service": marker(label, "health", "field"), "coverage": "ifhp"},
     )
-    services.goal_add(
+    plan_services.goal_add(
         actor_membership=actor, case_id=case.pk, text=marker(label, "coordination", "field")
     )
     tomorrow = timezone.localdate() + timedelta(days=1)
     for category in Category.values:
-        services.note_add(
+        plan_services.note_add(
             actor_membership=actor,
             case_id=case.pk,
             category=category,
             body=marker(label, category, "note"),
         )
-        services.task_add(
+        plan_services.task_add(
             actor_membership=actor,
             case_id=case.pk,
             category=category,
             title=marker(label, category, "task"),
             due_on=tomorrow,
         )
-        services.goal_add(
+        plan_services.goal_add(
             actor_membership=actor,
             case_id=case.pk,
             category=category,

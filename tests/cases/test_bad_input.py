@@ -7,7 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from arrimage.cases import services
+from arrimage.cases import document_services, plan_services, services, track_services
 from arrimage.cases.models import Case, CaseAccess, Document, ImmigrationTrack, Note, Person, Task
 from tests.cases.conftest import membership
 from tests.conftest import login
@@ -31,7 +31,7 @@ def _counts():
 def test_an_oversized_upload_is_refused_with_a_message(client, world, settings):
     login(client, world.a.user("caseworker"))
     before = _counts()
-    big = SimpleUploadedFile("big.pdf", b"%PDF-" + b"0" * (services.MAX_UPLOAD_BYTES + 10))
+    big = SimpleUploadedFile("big.pdf", b"%PDF-" + b"0" * (document_services.MAX_UPLOAD_BYTES + 10))
     response = client.post(
         f"/dossiers/{world.case_a.pk}/documents/", {"file": big, "category": "legal"}, follow=True
     )
@@ -53,7 +53,7 @@ def test_a_wrong_file_type_is_refused(world, content, name):
 
     before = _counts()
     with pytest.raises(ValidationError) as refused:
-        services.document_add(
+        document_services.document_add(
             actor_membership=membership(world.a),
             case_id=world.case_a.pk,
             category="legal",
@@ -93,7 +93,7 @@ def test_permit_dates_in_the_wrong_order_change_nothing(world):
     sealed = bytes(track.immigration_sealed)
     today = timezone.localdate()
     with pytest.raises(ValidationError):
-        services.immigration_update(
+        track_services.immigration_update(
             actor_membership=membership(world.a),
             case_id=world.case_a.pk,
             data={
@@ -162,7 +162,7 @@ def test_an_assignee_from_another_organisation_is_refused(world):
 
     before = _counts()
     with pytest.raises(ValidationError):
-        services.task_add(
+        plan_services.task_add(
             actor_membership=membership(world.a),
             case_id=world.case_a.pk,
             title="x",

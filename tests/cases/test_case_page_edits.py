@@ -3,7 +3,7 @@ organisation with identical data can do neither (404, nothing changed)."""
 
 import pytest
 
-from arrimage.cases import selectors, services
+from arrimage.cases import plan_services, selectors
 from arrimage.cases.models import Need
 from tests.cases.conftest import membership
 from tests.conftest import login
@@ -18,7 +18,7 @@ def identity(world, side, case):
 
 
 def test_the_case_page_offers_the_identity_and_need_status_forms(client, world):
-    services.need_add(
+    plan_services.need_add(
         actor_membership=membership(world.a),
         case_id=world.case_a.pk,
         need_type="housing",
@@ -55,7 +55,7 @@ def test_lead_caseworker_corrects_the_identity(client, world):
 
 
 def test_other_organisation_cannot_change_identity_or_need(client, world):
-    need = services.need_add(
+    need = plan_services.need_add(
         actor_membership=membership(world.a),
         case_id=world.case_a.pk,
         need_type="housing",
@@ -72,7 +72,7 @@ def test_other_organisation_cannot_change_identity_or_need(client, world):
 
 
 def test_lead_caseworker_changes_a_need_status(client, world):
-    need = services.need_add(
+    need = plan_services.need_add(
         actor_membership=membership(world.a),
         case_id=world.case_a.pk,
         need_type="housing",

@@ -15,7 +15,7 @@ from django.test import Client
 from django.utils import timezone
 
 from arrimage.accounts.models import Role
-from arrimage.cases import search_index, services
+from arrimage.cases import anonymisation, search_index, services
 from arrimage.cases.models import Case, CaseAccess, Person, PersonSearchToken
 from arrimage.privacy.sealing import blind_tokens
 from tests.cases.conftest import agreement_allowing_all, consent_for, membership
@@ -180,7 +180,7 @@ def test_the_index_holds_no_plaintext(side_a):
 @pytest.mark.django_db
 def test_an_anonymised_case_is_no_longer_found(client, side_a):
     case = open_case(side_a, alias="Zéphirine")
-    services.case_anonymise(case=case)
+    anonymisation.case_anonymise(case=case)
     assert not PersonSearchToken.objects.filter(person=case.person).exists()
     login(client, side_a.user(Role.CASEWORKER))
     _posted, page = search(client, "zephirine")

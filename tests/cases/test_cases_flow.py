@@ -7,7 +7,14 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from arrimage.cases import selectors, services
+from arrimage.cases import (
+    anonymisation,
+    reminder_selectors,
+    selectors,
+    services,
+    track_services,
+    worklist_selectors,
+)
 from arrimage.cases.models import CalendarFeed, Case, Note, Person, Task
 from arrimage.core.models import AuditEvent
 from tests.cases.conftest import consent_for, marker, membership
@@ -18,30 +25,30 @@ pytestmark = pytest.mark.django_db
 
 
 def test_detention_makes_the_case_urgent_for_the_lead_organisation_only(world):
-    services.immigration_update(
+    track_services.immigration_update(
         actor_membership=membership(world.a),
         case_id=world.case_a.pk,
         data={"status": "no_status", "is_detained": "1"},
     )
     assert Case.objects.get(pk=world.case_a.pk).is_urgent
-    worklist = selectors.case_list_for_worklist(actor_membership=membership(world.a))
+    worklist = worklist_selectors.case_list_for_worklist(actor_membership=membership(world.a))
     assert worklist.cases[0]["is_urgent"] is True
     consent_for(world.case_a, world.partner.organisation)
-    shared = selectors.case_list_for_worklist(actor_membership=membership(world.partner))
+    shared = worklist_selectors.case_list_for_worklist(actor_membership=membership(world.partner))
     assert "is_urgent" not in shared.cases[0]
-    items = selectors.notifications_for(actor_membership=membership(world.a))
+    items = reminder_selectors.notifications_for(actor_membership=membership(world.a))
     assert items[0] == {
         "kind": "urgent_case",
         "case_id": str(world.case_a.pk),
         "case_reference": world.case_a.reference,
     }
-    partner_items = selectors.notifications_for(actor_membership=membership(world.partner))
+    partner_items = reminder_selectors.notifications_for(actor_membership=membership(world.partner))
     assert all(item["kind"] != "urgent_case" for item in partner_items)
 
 
 def test_a_permit_renewal_becomes_an_immigration_task(world):
     today = timezone.localdate()
-    services.immigration_update(
+    track_services.immigration_update(
         actor_membership=membership(world.a),
         case_id=world.case_a.pk,
         data={
@@ -60,7 +67,7 @@ def test_a_permit_renewal_becomes_an_immigration_task(world):
 
 def test_a_health_follow_up_adds_a_long_term_health_task(world):
     follow_up_on = timezone.localdate() + timedelta(days=180)
-    services.health_follow_up_add(
+    track_services.health_follow_up_add(
         actor_membership=membership(world.a),
         case_id=world.case_a.pk,
         data={
@@ -77,17 +84,17 @@ def test_a_health_follow_up_adds_a_long_term_health_task(world):
 def test_exploitation_is_optional_and_the_status_says_who_decided(world):
     from django.core.exceptions import ValidationError
 
-    services.exploitation_update(
+    track_services.exploitation_update(
         actor_membership=membership(world.a), case_id=world.case_a.pk, data={}
     )
     with pytest.raises(ValidationError) as refused:
-        services.exploitation_update(
+        track_services.exploitation_update(
             actor_membership=membership(world.a),
             case_id=world.case_a.pk,
             data={"trafficking_status": "PossibleVictim"},
         )
     assert refused.value.code == "decided_by_required"
-    services.exploitation_update(
+    track_services.exploitation_update(
         actor_membership=membership(world.a),
         case_id=world.case_a.pk,
         data={
@@ -163,7 +170,7 @@ def test_anonymisation_keeps_the_statistics_and_no_identifying_field(world):
     services.case_status_change(
         actor_membership=membership(world.a), case_id=world.case_a.pk, status="Closed"
     )
-    services.case_anonymise(case=world.case_a)
+    anonymisation.case_anonymise(case=world.case_a)
     person = Person.objects.get(pk=world.case_a.person_id)
     identity = stored_category(person, "identity")
     assert identity == {"alias": "", "gender": "Female", "age_band": "35-44", "citizenship": ["MX"]}

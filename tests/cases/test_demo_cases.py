@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from arrimage.accounts import demo
 from arrimage.accounts.models import Membership
-from arrimage.cases import selectors
+from arrimage.cases import selectors, worklist_selectors
 from arrimage.cases.demo import CASE_COUNT, demo_cases_build
 from arrimage.cases.models import Case
 from arrimage.privacy.consent import consent_state
@@ -36,7 +36,7 @@ def test_two_hundred_cases_consents_in_every_state_and_police_sees_nothing_prote
     police = Membership.objects.select_related("organisation").get(
         user__email="police@arrimage.example"
     )
-    worklist = selectors.case_list_for_worklist(actor_membership=police, page_size=100)
+    worklist = worklist_selectors.case_list_for_worklist(actor_membership=police, page_size=100)
     assert len(worklist.cases) >= 5
     for summary in worklist.cases:
         view = selectors.case_get(actor_membership=police, case_id=summary["id"])

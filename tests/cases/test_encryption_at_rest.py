@@ -3,7 +3,7 @@
 import pytest
 from django.db import connection
 
-from arrimage.cases import services
+from arrimage.cases import document_services
 from arrimage.cases.models import Document, Note, Person
 from arrimage.core.crypto import DecryptionError, open_field
 from tests.cases.conftest import marker, membership
@@ -31,7 +31,7 @@ def _raw_dump() -> bytes:
 
 
 def test_no_personal_value_is_stored_in_clear(world):
-    services.document_add(
+    document_services.document_add(
         actor_membership=membership(world.a),
         case_id=world.case_a.pk,
         category="immigration",
@@ -84,7 +84,7 @@ def test_each_organisation_seals_with_its_own_key(world):
 def test_documents_are_sealed_and_come_back_whole(client, world):
     from tests.conftest import login
 
-    document = services.document_add(
+    document = document_services.document_add(
         actor_membership=membership(world.a),
         case_id=world.case_a.pk,
         category="legal",

@@ -15,7 +15,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from arrimage.cases import selectors, services
+from arrimage.cases import plan_services, worklist_selectors
 from arrimage.cases.models import Goal, Task
 from arrimage.core.errors import NotFound
 from tests.cases.conftest import consent_for, membership
@@ -212,14 +212,14 @@ def test_police_cannot_add_a_protected_goal_or_task_through_the_services(planned
     due = timezone.localdate() + timedelta(days=3)
     for category in PROTECTED:
         with pytest.raises(NotFound):
-            services.goal_add(
+            plan_services.goal_add(
                 actor_membership=membership(world.police),
                 case_id=world.case_a.pk,
                 text="Statut",
                 category=category,
             )
         with pytest.raises(NotFound):
-            services.task_add(
+            plan_services.task_add(
                 actor_membership=membership(world.police),
                 case_id=world.case_a.pk,
                 title="Statut",
@@ -230,7 +230,7 @@ def test_police_cannot_add_a_protected_goal_or_task_through_the_services(planned
 
 
 def test_a_goal_without_a_category_is_coordination(world):
-    goal = services.goal_add(
+    goal = plan_services.goal_add(
         actor_membership=membership(world.a), case_id=world.case_a.pk, text="Trouver un logement"
     )
     assert goal.category == "coordination"
@@ -240,7 +240,7 @@ def test_the_recent_events_do_not_tell_police_a_protected_goal_or_task_was_added
     world = planned
 
     def added(side) -> set[tuple[str, ...]]:
-        worklist = selectors.case_list_for_worklist(actor_membership=membership(side))
+        worklist = worklist_selectors.case_list_for_worklist(actor_membership=membership(side))
         return {
             tuple(e["categories"])
             for e in worklist.events

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from arrimage.cases import selectors, services
+from arrimage.cases import plan_services, selectors
 from arrimage.cases.models import Need
 from arrimage.core.errors import NotFound
 from arrimage.orientation.case_profile import profile_from_case
@@ -21,7 +21,7 @@ PROTECTED_NEEDS = ["health", "mental_health", "immigration"]
 @pytest.fixture
 def case_with_needs(world):
     for need_type in [*PROTECTED_NEEDS, "housing"]:
-        services.need_add(
+        plan_services.need_add(
             actor_membership=membership(world.a),
             case_id=world.case_a.pk,
             need_type=need_type,
@@ -67,7 +67,7 @@ def test_police_cannot_record_or_change_a_protected_need(case_with_needs):
     consent_for(world.case_a, world.police.organisation)
     before = sorted(Need.objects.values_list("need_type", "status"))
     with pytest.raises(NotFound):
-        services.need_add(
+        plan_services.need_add(
             actor_membership=membership(world.police),
             case_id=world.case_a.pk,
             need_type="immigration",
@@ -75,7 +75,7 @@ def test_police_cannot_record_or_change_a_protected_need(case_with_needs):
         )
     health = Need.objects.get(case=world.case_a, need_type="health")
     with pytest.raises(NotFound):
-        services.need_set_status(
+        plan_services.need_set_status(
             actor_membership=membership(world.police),
             case_id=world.case_a.pk,
             need_id=health.pk,

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from arrimage.cases import services
+from arrimage.cases import plan_services, services, track_services
 from arrimage.cases.models import Case, Person
 from tests.cases.conftest import membership
 from tests.conftest import login
@@ -35,13 +35,13 @@ def _old_case(side, title: str, *, detained: bool = False) -> Case:
     actor = membership(side)
     case = services.case_create(actor_membership=actor, identity={"alias": title}, location={})
     if detained:
-        services.immigration_update(
+        track_services.immigration_update(
             actor_membership=actor,
             case_id=case.pk,
             data={"status": "no_status", "is_detained": "1"},
         )
     else:
-        services.task_add(
+        plan_services.task_add(
             actor_membership=actor,
             case_id=case.pk,
             title=title,

@@ -16,7 +16,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from arrimage.cases import services
+from arrimage.cases import plan_services, services, track_services
 from arrimage.cases.models import Case, CaseAccess
 from arrimage.coalition.models import Coalition
 from arrimage.core.audit import audit_verify
@@ -49,14 +49,14 @@ def _cases(side: Side, label: str, start: int, count: int) -> list[Case]:
             contact={"phone": "+1 514 555 0100"},
             location={"city": "Montréal"},
         )
-        services.task_add(
+        plan_services.task_add(
             actor_membership=actor,
             case_id=case.pk,
             title=f"{label}-task-{index}",
             due_on=due,
             assignee_id=actor.user_id,
         )
-        services.note_add(
+        plan_services.note_add(
             actor_membership=actor,
             case_id=case.pk,
             category="coordination",
@@ -144,10 +144,10 @@ def test_the_case_page_costs_the_same_few_queries_however_much_it_holds(client, 
         _shared_with(side, label, coalition)
         case = _cases(side, label, 0, 1)[0]
         actor = membership(side)
-        services.exploitation_update(
+        track_services.exploitation_update(
             actor_membership=actor, case_id=case.pk, data={"details": f"{label}-exploitation"}
         )
-        services.immigration_update(
+        track_services.immigration_update(
             actor_membership=actor,
             case_id=case.pk,
             data={"status": "trp_victim", "legal_representative": f"{label}-representative"},
@@ -157,7 +157,7 @@ def test_the_case_page_costs_the_same_few_queries_however_much_it_holds(client, 
         url = f"/dossiers/{case.pk}/"
         few, _body, _queries = _get(client, url)
         for index in range(5):
-            services.note_add(
+            plan_services.note_add(
                 actor_membership=actor,
                 case_id=case.pk,
                 category="health",

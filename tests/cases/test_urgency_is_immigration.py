@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from arrimage.accounts.models import Role
-from arrimage.cases import services
+from arrimage.cases import services, track_services
 from arrimage.cases.models import Case
 from tests.cases.conftest import membership
 from tests.conftest import login
@@ -23,7 +23,7 @@ NOT_IMMIGRATION = [Role.COORDINATOR, Role.SERVICE_STAFF]
 
 def _detain(world) -> None:
     for side, case in ((world.a, world.case_a), (world.b, world.case_b)):
-        services.immigration_update(
+        track_services.immigration_update(
             actor_membership=membership(side),
             case_id=case.pk,
             data={"status": "no_status", "is_detained": "1"},

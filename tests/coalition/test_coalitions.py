@@ -18,7 +18,7 @@ def test_coalition_page_lists_member_organisations(client, side_a, coalition):
     login(client, side_a.user("analyst"))
     page = client.get(f"/coalitions/{coalition.pk}/").content.decode()
     assert side_a.organisation.name in page
-    assert side_a.organisation.mandate in page
+    assert side_a.organisation.mandate in page  # what it does, in its mandate summary
 
 
 def test_other_coalition_is_not_found(client, side_a, side_b):

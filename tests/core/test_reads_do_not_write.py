@@ -162,6 +162,8 @@ def _side_world(side, coalition, label: str) -> dict[str, str]:
         "organization_id": str(place.location.organization_id),
         "sal_id": str(place.pk),
         "coalition_id": str(coalition.pk),
+        "organisation_id": str(side.organisation.pk),
+        "slug": "traite",
         "consent_id": str(consent.pk),
         "membership_id": str(membership(side).pk),
         "taxonomy_id": str(Taxonomy.objects.first().pk),  # type: ignore[union-attr]

@@ -13,8 +13,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.converters import IntConverter, UUIDConverter
 
 from arrimage.accounts.models import Role
+from arrimage.cases.document_services import document_add
 from arrimage.cases.models import Task
-from arrimage.cases.services import document_add
 from arrimage.coalition.models import Coalition, CoalitionLevel, Region
 from arrimage.privacy.categories import Category
 from arrimage.url_policy import URL_POLICY, Access
@@ -224,6 +224,16 @@ GRANTED: dict[str, frozenset[str]] = {
     "cases:task_done": LEAD_CASE,
     "cases:worklist": SIGNED_IN,
     "coalition:detail": SIGNED_IN,
+    # A coalition's life: every member organisation reads its texts and trainings (writes are
+    # POSTs of its coordinators); the onboarding checklist for coordinators and admins, the
+    # signature for admins (POST only).
+    "coalition:announcements": SIGNED_IN,
+    "coalition:minutes": SIGNED_IN,
+    "coalition:decisions": SIGNED_IN,
+    "coalition:trainings": SIGNED_IN,
+    "coalition:training": NO_OBJECT,
+    "coalition:onboarding": frozenset({COORDINATOR, ADMIN}),
+    "coalition:agreement_sign": frozenset({ADMIN}),
     "coalition:list": SIGNED_IN,
     "core:health": SIGNED_IN,
     "core:task": NO_OBJECT,
@@ -245,6 +255,11 @@ GRANTED: dict[str, frozenset[str]] = {
     "directory:service_create": frozenset({SHELTER}),
     "directory:service_edit": frozenset({SHELTER}),
     "directory:sharing": frozenset({COORDINATOR}),
+    # The glossary and mandates: read by everyone signed in; written for an organisation by its
+    # own administrators and coordinators.
+    "glossary:definition_edit": frozenset({COORDINATOR, ADMIN}),
+    "glossary:list": SIGNED_IN,
+    "glossary:term": SIGNED_IN,
     "home:availability_confirm": frozenset({SHELTER}),
     "home:home": SIGNED_IN,
     "hsds:openapi": SIGNED_IN,
@@ -272,6 +287,7 @@ GRANTED: dict[str, frozenset[str]] = {
     "law25:privacy_notice": SIGNED_IN,
     "law25:privacy_settings": frozenset({ADMIN}),
     "law25:retention_preview": frozenset({ADMIN}),
+    "mandates:edit": frozenset({COORDINATOR, ADMIN}),
     "metrics": NOBODY,  # a scraper with the token, no user
     "orientation:hold_accept": frozenset({SHELTER}),
     "orientation:hold_create": frozenset({CASEWORKER}),

@@ -20,7 +20,8 @@ from arrimage.directory.exchange_apply import bundle_apply
 from arrimage.directory.exchange_read import read_package, read_path, read_upload
 from arrimage.directory.exchange_tasks import LARGE_IMPORT
 from arrimage.directory.exchange_write import export_document, export_package_files
-from arrimage.directory.hsds import HsdsWriter, reveal_all
+from arrimage.directory.hsds import reveal_all
+from arrimage.directory.hsds_writer import HsdsWriter
 from arrimage.directory.models import (
     Attribute,
     CapacityChange,

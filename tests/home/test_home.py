@@ -8,7 +8,8 @@ import pytest
 from django.utils import timezone
 
 from arrimage.accounts.models import Role
-from arrimage.cases.services import immigration_update, task_add
+from arrimage.cases.plan_services import task_add
+from arrimage.cases.track_services import immigration_update
 from arrimage.coalition.models import Coalition, CoalitionLevel, OrganisationType, Region
 from arrimage.directory.models import CapacityChange, ServiceCapacity
 from arrimage.orientation.holds import bed_hold_create

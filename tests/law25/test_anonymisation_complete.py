@@ -16,7 +16,7 @@ from django.apps import apps
 from django.utils import timezone
 
 from arrimage.accounts.models import Role
-from arrimage.cases import services
+from arrimage.cases import document_services, services
 from arrimage.cases import vocabularies as v
 from arrimage.cases.models import Case, Document, Note, Task
 from arrimage.core import crypto
@@ -38,7 +38,7 @@ def _fill(side, label: str, service, shelter) -> Case:
     timeline has a note at every step."""
     case = populate(side, label)
     actor = membership(side)
-    services.document_add(
+    document_services.document_add(
         actor_membership=actor,
         case_id=case.pk,
         category="identity",

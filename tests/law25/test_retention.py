@@ -10,7 +10,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from arrimage.accounts.models import Membership, Role
-from arrimage.cases import services
+from arrimage.cases import plan_services, services, track_services
 from arrimage.cases import vocabularies as v
 from arrimage.cases.models import (
     Case,
@@ -30,11 +30,7 @@ from arrimage.core.models import AuditEvent
 from arrimage.core.worker import worker_run
 from arrimage.law25 import retention
 from arrimage.law25.models import RetentionOverride
-from arrimage.law25.retention import (
-    RetentionIncomplete,
-    retention_override_set,
-    retention_run,
-)
+from arrimage.law25.retention import RetentionIncomplete, retention_override_set, retention_run
 from arrimage.privacy.categories import Category
 from tests.sealed import stored_category
 
@@ -69,7 +65,7 @@ def _case(side, label: str, *, closed_days_ago: int | None) -> Case:
     services.legal_update(
         actor_membership=actor, case_id=case.pk, data={"proceedings": f"Complaint {label}"}
     )
-    services.exploitation_update(
+    track_services.exploitation_update(
         actor_membership=actor,
         case_id=case.pk,
         data={
@@ -78,22 +74,24 @@ def _case(side, label: str, *, closed_days_ago: int | None) -> Case:
             "details": f"Story {label}",
         },
     )
-    services.immigration_update(
+    track_services.immigration_update(
         actor_membership=actor,
         case_id=case.pk,
         data={"status": "trp_victim", "legal_representative": f"Lawyer {label}"},
     )
-    services.health_follow_up_add(
+    track_services.health_follow_up_add(
         actor_membership=actor,
         case_id=case.pk,
         data={"kind": "referral", "service": f"Clinic {label}", "coverage": "ifhp"},
     )
-    services.goal_add(actor_membership=actor, case_id=case.pk, text=f"Goal {label}")
-    services.need_add(actor_membership=actor, case_id=case.pk, need_type="housing", urgency="high")
-    services.note_add(
+    plan_services.goal_add(actor_membership=actor, case_id=case.pk, text=f"Goal {label}")
+    plan_services.need_add(
+        actor_membership=actor, case_id=case.pk, need_type="housing", urgency="high"
+    )
+    plan_services.note_add(
         actor_membership=actor, case_id=case.pk, category="identity", body=f"Note {label}"
     )
-    services.task_add(
+    plan_services.task_add(
         actor_membership=actor,
         case_id=case.pk,
         category="coordination",

@@ -22,7 +22,7 @@ from django.db import connection
 from django.utils import timezone
 
 from arrimage.accounts.models import Role
-from arrimage.cases import services as case_services
+from arrimage.cases import document_services
 from arrimage.core.audit import audit_anchor
 from arrimage.operations.backup import KEYS, MANIFEST, BackupError, keys_open
 from arrimage.trends import services as trend_services
@@ -42,7 +42,7 @@ def instance(side_a, side_b, coalition):
     """Two organisations with identical cases, a sealed document and a signed release."""
     case = populate(side_a, "A")
     populate(side_b, "B")
-    case_services.document_add(
+    document_services.document_add(
         actor_membership=membership(side_a),
         case_id=case.pk,
         category="legal",

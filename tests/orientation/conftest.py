@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from arrimage.accounts.models import Membership, Role
 from arrimage.cases.models import Case
-from arrimage.cases.services import case_create, immigration_update
+from arrimage.cases.services import case_create
+from arrimage.cases.track_services import immigration_update
 from arrimage.coalition.models import Coalition, Organisation, Region
 from arrimage.directory import geo
 from arrimage.directory.indexing import search_entries_refresh

@@ -17,7 +17,8 @@ from django.utils.html import escape
 from arrimage.accounts.models import Role
 from arrimage.cases import vocabularies as v
 from arrimage.cases.countries import _rows as country_rows
-from arrimage.cases.services import immigration_update, person_update
+from arrimage.cases.services import person_update
+from arrimage.cases.track_services import immigration_update
 from arrimage.directory.taxonomy import LANGUAGES
 from arrimage.orientation.intake_forms import URGENCY_LABELS
 from arrimage.orientation.models import Referral, ReferralStatus

@@ -9,7 +9,7 @@ from django.utils import translation
 
 from arrimage.accounts.models import Role
 from arrimage.orientation.needs import NEED_LABELS, need_category
-from arrimage.orientation.referrals import RECIPIENT_ROLES
+from arrimage.orientation.referral_rules import RECIPIENT_ROLES
 from arrimage.privacy.categories import Category
 from tests.conftest import login
 from tests.orientation import test_fhir

@@ -20,26 +20,27 @@ from arrimage.orientation.models import (
     ReferralStatus,
     ServiceResponseStats,
 )
-from arrimage.orientation.referral_selectors import (
-    referral_get,
-    referrals_for,
-    service_response_indicator,
-)
-from arrimage.orientation.referrals import (
+from arrimage.orientation.referral_expiry import referral_expire, referrals_expire_due
+from arrimage.orientation.referral_rules import (
     RECIPIENT,
     RESPONSE_HOURS,
     SENDER,
     SYSTEM,
     TRANSITIONS,
     default_response_hours,
+    shareable_categories,
+)
+from arrimage.orientation.referral_selectors import (
+    referral_get,
+    referrals_for,
+    service_response_indicator,
+)
+from arrimage.orientation.referrals import (
     referral_create_and_send,
     referral_draft_create,
-    referral_expire,
     referral_remind_task,
     referral_send,
     referral_transition,
-    referrals_expire_due,
-    shareable_categories,
 )
 from arrimage.orientation.tasks import referral_access_lapses, referrals_expire
 from arrimage.privacy.consent import consent_withdraw

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from arrimage.accounts.models import Membership, Role, TOTPDevice
-from arrimage.cases import services
+from arrimage.cases import plan_services, services
 from arrimage.cases.access import case_grants, case_subject
 from arrimage.cases.models import Case, Note, Person
 from arrimage.cases.sealing import category_data, open_text
@@ -40,10 +40,10 @@ def _case(side, label: str) -> Case:
         identity={"alias": f"Alias {label}", "gender": "Female"},
         contact={"phone": "+1 514 555 0100"},
     )
-    services.note_add(
+    plan_services.note_add(
         actor_membership=actor, case_id=case.pk, category="health", body=f"Health note {label}"
     )
-    services.note_add(
+    plan_services.note_add(
         actor_membership=actor,
         case_id=case.pk,
         category="coordination",

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from arrimage.accounts.models import Membership, Role
 from arrimage.cases import services as case_services
+from arrimage.cases import track_services
 from arrimage.cases.models import Case
 from arrimage.coalition.models import Coalition, CoalitionLevel, Region
 from arrimage.privacy.categories import Category, Purpose
@@ -65,12 +66,12 @@ def open_case(
         identity={"alias": "Personne", "gender": gender, "age_band": age_band},
     )
     if sex or labour:
-        case_services.exploitation_update(
+        track_services.exploitation_update(
             actor_membership=actor,
             case_id=case.pk,
             data={"sex_exploitation_types": list(sex), "labour_exploitation_types": list(labour)},
         )
-    case_services.immigration_update(
+    track_services.immigration_update(
         actor_membership=actor, case_id=case.pk, data={"status": status}
     )
     return Case.objects.get(pk=case.pk)

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from arrimage.cases import services as case_services
+from arrimage.cases import plan_services, track_services
 from arrimage.cases.models import Case, Exploitation, HealthFollowUp, ImmigrationTrack, Need
 from arrimage.core import crypto
 from arrimage.orientation.models import Referral
@@ -228,7 +228,7 @@ def _population(side, partner) -> list[Case]:
         statistics_consent(case, partner.organisation, state=state, categories=categories)
         if number % 2 == 0:
             issued = case.opened_at.date() + timedelta(days=40 * number)
-            case_services.immigration_update(
+            track_services.immigration_update(
                 actor_membership=actor,
                 case_id=case.pk,
                 data={
@@ -238,16 +238,16 @@ def _population(side, partner) -> list[Case]:
                     "humanitarian_application": "planned",
                 },
             )
-        need = case_services.need_add(
+        need = plan_services.need_add(
             actor_membership=actor, case_id=case.pk, need_type="mental_health", urgency="high"
         )
-        case_services.need_set_status(
+        plan_services.need_set_status(
             actor_membership=actor,
             case_id=case.pk,
             need_id=need.pk,
             status=("met", "open", "unmet", "in_progress")[number % 4],
         )
-        case_services.health_follow_up_add(
+        track_services.health_follow_up_add(
             actor_membership=actor,
             case_id=case.pk,
             data={"kind": "referral", "service": "CLSC", "coverage": ("ifhp", "ramq")[number % 2]},
@@ -312,7 +312,7 @@ def test_counts_equal_the_oracle_in_every_consent_situation(side_a, partner):
     services.statistics_answer_record(
         actor=member(side_a), case_id=cases[2].pk, is_reported_elsewhere=True
     )
-    case_services.immigration_update(
+    track_services.immigration_update(
         actor_membership=member(side_a), case_id=cases[2].pk, data={"status": "no_status"}
     )
     tasks.statistics_refresh.call()

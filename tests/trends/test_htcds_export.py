@@ -13,6 +13,7 @@ import pytest
 
 from arrimage.accounts.models import Role
 from arrimage.cases import services as case_services
+from arrimage.cases import track_services
 from arrimage.cases import vocabularies as v
 from arrimage.cases.models import Case
 from arrimage.trends.exports import COLUMNS, EXTRA_COLUMNS
@@ -84,11 +85,11 @@ def _case(side, *, identity, exploitation=None, immigration=None) -> Case:
     actor = member(side)
     case = case_services.case_create(actor_membership=actor, identity=identity)
     if exploitation is not None:
-        case_services.exploitation_update(
+        track_services.exploitation_update(
             actor_membership=actor, case_id=case.pk, data=exploitation
         )
     if immigration is not None:
-        case_services.immigration_update(actor_membership=actor, case_id=case.pk, data=immigration)
+        track_services.immigration_update(actor_membership=actor, case_id=case.pk, data=immigration)
     return Case.objects.get(pk=case.pk)
 
 

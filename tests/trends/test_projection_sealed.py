@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from arrimage.accounts.models import Role
-from arrimage.cases import services as case_services
+from arrimage.cases import plan_services, track_services
 from arrimage.core.models import AuditEvent
 from arrimage.privacy.categories import Category
 from arrimage.trends import services, sources, tasks
@@ -42,13 +42,13 @@ def _person_with_protected_codes(side, partner):
         side, gender="Male", age_band="18-24", sex=(), labour=("Begging",), status="no_status"
     )
     actor = member(side)
-    need = case_services.need_add(
+    need = plan_services.need_add(
         actor_membership=actor, case_id=case.pk, need_type="mental_health", urgency="high"
     )
-    case_services.need_set_status(
+    plan_services.need_set_status(
         actor_membership=actor, case_id=case.pk, need_id=need.pk, status="unmet"
     )
-    case_services.health_follow_up_add(
+    track_services.health_follow_up_add(
         actor_membership=actor,
         case_id=case.pk,
         data={"kind": "referral", "service": "CLSC", "coverage": "ifhp"},

@@ -76,13 +76,13 @@ def test_projection_keeps_only_coarse_codes(side_a, partner):
 
 
 def test_a_change_to_the_case_is_seen_by_the_next_refresh(side_a, partner):
-    from arrimage.cases import services as case_services
+    from arrimage.cases import track_services
     from tests.trends.conftest import member
 
     case = open_case(side_a, status="no_status")
     statistics_consent(case, partner.organisation)
     sources.statistics_records_refresh(organisation_ids=[side_a.organisation.pk])
-    case_services.immigration_update(
+    track_services.immigration_update(
         actor_membership=member(side_a), case_id=case.pk, data={"status": "citizen"}
     )
     assert sources.statistics_records_refresh(organisation_ids=[side_a.organisation.pk]) == 1

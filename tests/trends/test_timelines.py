@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from arrimage.cases import services as case_services
+from arrimage.cases import plan_services, track_services
 from arrimage.orientation.models import Referral
 from arrimage.privacy.categories import Category
 from arrimage.privacy.models import ConsentRecord
@@ -32,7 +32,7 @@ def _leaves(side, sections=("timelines", "referrals")) -> dict[str, dict]:
 
 
 def _permit(side, case, *, issued: date, asylum: str = "filed") -> None:
-    case_services.immigration_update(
+    track_services.immigration_update(
         actor_membership=member(side),
         case_id=case.pk,
         data={
@@ -47,13 +47,13 @@ def _permit(side, case, *, issued: date, asylum: str = "filed") -> None:
 
 def _mental_health(side, case, *, status: str, coverage: str) -> None:
     actor = member(side)
-    need = case_services.need_add(
+    need = plan_services.need_add(
         actor_membership=actor, case_id=case.pk, need_type="mental_health", urgency="high"
     )
-    case_services.need_set_status(
+    plan_services.need_set_status(
         actor_membership=actor, case_id=case.pk, need_id=need.pk, status=status
     )
-    case_services.health_follow_up_add(
+    track_services.health_follow_up_add(
         actor_membership=actor,
         case_id=case.pk,
         data={"kind": "referral", "service": "CLSC", "coverage": coverage},
@@ -241,7 +241,7 @@ def test_a_rollup_takes_each_tables_latest_release_and_leaves_out_partial_ones(
 
 def test_a_referral_that_changes_after_a_release_is_seen_by_the_next(side_a, partner):
     """An answer or an expiry touches the case, so the next refresh reads its referrals."""
-    from arrimage.orientation.referrals import referral_expire
+    from arrimage.orientation.referral_expiry import referral_expire
 
     service = make_service(partner.organisation, name_fr="Hébergement")
     case = open_case(side_a)

@@ -18,7 +18,8 @@ from arrimage.accounts.models import Membership
 from arrimage.cases import vocabularies as v
 from arrimage.cases.access import CaseGrant, access_record
 from arrimage.cases.models import Case, Task
-from arrimage.cases.selectors import _task_view, visible_grants
+from arrimage.cases.selectors import task_view
+from arrimage.cases.worklist_selectors import visible_grants
 from arrimage.core.errors import NotFound
 from arrimage.privacy.categories import Category
 from arrimage.privacy.models import ConsentRecord
@@ -72,7 +73,7 @@ def case_agenda(*, actor_membership: Membership | None) -> CaseAgenda:
             target = immigration if is_immigration else tasks_due
             if len(target) >= SHOWN:
                 continue
-            item = _task_view(grant, task)
+            item = task_view(grant, task)
             item.update(case_id=str(task.case_id), case_reference=grant.case.reference)
             target.append(item)
             shown.setdefault(category, {})[grant.case.pk] = grant

@@ -15,7 +15,15 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from pydantic import field_validator
 
-from arrimage.cases import search, selectors, services
+from arrimage.cases import (
+    export_selectors,
+    plan_services,
+    reminder_selectors,
+    search,
+    selectors,
+    services,
+    worklist_selectors,
+)
 from arrimage.cases import validation as check
 from arrimage.coalition.models import Organisation
 from arrimage.core import text
@@ -213,7 +221,7 @@ def _invalid(error: ValidationError) -> Status[dict[str, Any]]:
     summary="The worklist of the acting organisation",
 )
 def worklist(request: HttpRequest, page: int = 1) -> Any:
-    result = selectors.case_list_for_worklist(
+    result = worklist_selectors.case_list_for_worklist(
         actor_membership=_membership(request), page=page_number(page), path="api"
     )
     return {
@@ -294,7 +302,7 @@ def search_cases(request: HttpRequest, payload: SearchIn) -> Any:
     summary="Reminders of the acting user",
 )
 def notifications(request: HttpRequest) -> Any:
-    items = selectors.notifications_for(actor_membership=_membership(request), path="api")
+    items = reminder_selectors.notifications_for(actor_membership=_membership(request), path="api")
     return [
         {
             k: (str(val) if isinstance(val, date | datetime | UUID) else val)
@@ -322,7 +330,9 @@ def detail(request: HttpRequest, case_id: UUID) -> Any:
     summary="The case as an export document",
 )
 def export(request: HttpRequest, case_id: UUID) -> Any:
-    data = selectors.case_export(actor_membership=_membership(request), case_id=case_id, path="api")
+    data = export_selectors.case_export(
+        actor_membership=_membership(request), case_id=case_id, path="api"
+    )
     return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
 
 
@@ -334,7 +344,7 @@ def export(request: HttpRequest, case_id: UUID) -> Any:
 )
 def note_add(request: HttpRequest, case_id: UUID, payload: NoteIn) -> Any:
     try:
-        note = services.note_add(
+        note = plan_services.note_add(
             actor_membership=_membership(request),
             case_id=case_id,
             category=payload.category,
@@ -353,7 +363,7 @@ def note_add(request: HttpRequest, case_id: UUID, payload: NoteIn) -> Any:
 )
 def task_add(request: HttpRequest, case_id: UUID, payload: TaskIn) -> Any:
     try:
-        task = services.task_add(
+        task = plan_services.task_add(
             actor_membership=_membership(request),
             case_id=case_id,
             title=payload.title,

@@ -16,7 +16,7 @@ from django.utils import timezone
 from faker import Faker
 
 from arrimage.accounts.models import Membership, Role
-from arrimage.cases import services
+from arrimage.cases import plan_services, services, track_services
 from arrimage.cases import vocabularies as v
 from arrimage.coalition.models import Coalition, CoalitionLevel, Organisation
 from arrimage.privacy.agreements import agreement_version_create
@@ -191,13 +191,13 @@ def demo_cases_build(count: int = CASE_COUNT) -> int:
         )
         created += 1
         for _ in range(rng.randint(1, 3)):
-            services.need_add(
+            plan_services.need_add(
                 actor_membership=actor,
                 case_id=case.pk,
                 need_type=rng.choice(v.NeedType.values),
                 urgency=rng.choice(v.Urgency.values),
             )
-        services.goal_add(
+        plan_services.goal_add(
             actor_membership=actor,
             case_id=case.pk,
             text=rng.choice(
@@ -213,13 +213,13 @@ def demo_cases_build(count: int = CASE_COUNT) -> int:
         )
         for _ in range(rng.randint(1, 3)):
             category = rng.choice(NOTE_CATEGORIES)
-            services.note_add(
+            plan_services.note_add(
                 actor_membership=actor,
                 case_id=case.pk,
                 category=category,
                 body=faker.random_element(NOTE_BODIES[category]),
             )
-        services.task_add(
+        plan_services.task_add(
             actor_membership=actor,
             case_id=case.pk,
             title=rng.choice(
@@ -234,7 +234,7 @@ def demo_cases_build(count: int = CASE_COUNT) -> int:
             assignee_id=actor.user_id,
         )
         if rng.random() < 0.5:
-            services.exploitation_update(
+            track_services.exploitation_update(
                 actor_membership=actor,
                 case_id=case.pk,
                 data={
@@ -253,7 +253,7 @@ def demo_cases_build(count: int = CASE_COUNT) -> int:
         if rng.random() < 0.45:
             issued = today - timedelta(days=rng.randint(30, 330))
             with_permit = rng.random() < 0.5
-            services.immigration_update(
+            track_services.immigration_update(
                 actor_membership=actor,
                 case_id=case.pk,
                 data={
@@ -273,7 +273,7 @@ def demo_cases_build(count: int = CASE_COUNT) -> int:
                 },
             )
         if rng.random() < 0.3:
-            services.health_follow_up_add(
+            track_services.health_follow_up_add(
                 actor_membership=actor,
                 case_id=case.pk,
                 data={
@@ -334,7 +334,7 @@ def demo_cases_build(count: int = CASE_COUNT) -> int:
                 purpose=Purpose.COORDINATION,
                 method="written",
             )
-            services.note_add(
+            plan_services.note_add(
                 actor_membership=actor,
                 case_id=case.pk,
                 category=Category.IMMIGRATION,

@@ -23,7 +23,7 @@ from arrimage.cases import search_index
 from arrimage.cases.access import CaseGrant, access_record, case_grants
 from arrimage.cases.models import Case, Person, PersonSearchToken
 from arrimage.cases.sealing import category_data
-from arrimage.cases.selectors import _case_header
+from arrimage.cases.selectors import case_header
 from arrimage.core.errors import NotFound
 from arrimage.privacy.categories import Category, Purpose
 from arrimage.privacy.consent import consents_active_for_recipient
@@ -141,7 +141,7 @@ def case_search_summary(grant: CaseGrant, query: str = "") -> dict[str, Any]:
             for k, val in category_data(grant, grant.case.person, Category.IDENTITY).items()
             if k in ("alias", "given_name")
         }
-    summary = _case_header(grant, person)
+    summary = case_header(grant, person)
     summary["matched_in"] = (
         ["reference"] if query and _is_reference(grant, query) else [str(Category.IDENTITY)]
     )

@@ -21,7 +21,18 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from arrimage.accounts.middleware import two_factor_exempt
 from arrimage.accounts.models import Membership
-from arrimage.cases import calendar, search, selectors, services
+from arrimage.cases import (
+    calendar,
+    document_services,
+    export_selectors,
+    plan_services,
+    reminder_selectors,
+    search,
+    selectors,
+    services,
+    track_services,
+    worklist_selectors,
+)
 from arrimage.cases import vocabularies as v
 from arrimage.cases.countries import country_choices
 from arrimage.cases.forms import (
@@ -35,6 +46,7 @@ from arrimage.cases.forms import (
 )
 from arrimage.cases.models import CalendarFeed, Need
 from arrimage.cases.validation import parse_date
+from arrimage.coalition.glossary import organisations_for_mandates
 from arrimage.coalition.models import Organisation
 from arrimage.core import text
 from arrimage.core.errors import NotFound
@@ -141,7 +153,7 @@ def _case_url(case_id: UUID, anchor: str = "") -> str:
 
 
 def worklist_view(request: HttpRequest) -> HttpResponse:
-    worklist = selectors.case_list_for_worklist(
+    worklist = worklist_selectors.case_list_for_worklist(
         actor_membership=_membership(request), page=page_number(request.GET.get("page"))
     )
     return render(request, "cases/worklist.html", {"worklist": worklist, "labels": _labels()})
@@ -221,7 +233,7 @@ def search_view(request: HttpRequest) -> HttpResponse:
 
 
 def notifications_view(request: HttpRequest) -> HttpResponse:
-    items = selectors.notifications_for(actor_membership=_membership(request))
+    items = reminder_selectors.notifications_for(actor_membership=_membership(request))
     return render(request, "cases/notifications.html", {"items": items, "labels": _labels()})
 
 
@@ -323,6 +335,11 @@ def case_detail_view(request: HttpRequest, case_id: UUID) -> HttpResponse:
             "ircc": v.IRCC_LINKS,
             "renewal_soon": renewal_soon,
             "next_action": _next_action(case, readable),
+            # The case's team as the reader knows it: the lead organisation and the reader's
+            # own, each with its mandate (not personal data).
+            "team": organisations_for_mandates(
+                ids=[UUID(case["lead_organisation"]["id"]), membership.organisation_id]  # type: ignore[union-attr]
+            ),
             "members": Membership.objects.filter(organisation_id=membership.organisation_id)  # type: ignore[union-attr]
             .select_related("user")
             .order_by("user__full_name"),
@@ -379,7 +396,7 @@ def legal_edit_view(request: HttpRequest, case_id: UUID) -> HttpResponse:
 def note_add_view(request: HttpRequest, case_id: UUID) -> HttpResponse:
     _service(
         request,
-        lambda: services.note_add(
+        lambda: plan_services.note_add(
             actor_membership=_membership(request),
             case_id=case_id,
             category=request.POST.get("category", ""),
@@ -394,7 +411,7 @@ def note_add_view(request: HttpRequest, case_id: UUID) -> HttpResponse:
 def task_add_view(request: HttpRequest, case_id: UUID) -> HttpResponse:
     _service(
         request,
-        lambda: services.task_add(
+        lambda: plan_services.task_add(
             actor_membership=_membership(request),
             case_id=case_id,
             category=request.POST.get("category", Category.COORDINATION),
@@ -411,7 +428,7 @@ def task_add_view(request: HttpRequest, case_id: UUID) -> HttpResponse:
 def task_done_view(request: HttpRequest, case_id: UUID, task_id: UUID) -> HttpResponse:
     _service(
         request,
-        lambda: services.task_complete(
+        lambda: plan_services.task_complete(
             actor_membership=_membership(request), case_id=case_id, task_id=task_id
         ),
         _("The task is done."),
@@ -423,7 +440,7 @@ def task_done_view(request: HttpRequest, case_id: UUID, task_id: UUID) -> HttpRe
 def need_add_view(request: HttpRequest, case_id: UUID) -> HttpResponse:
     _service(
         request,
-        lambda: services.need_add(
+        lambda: plan_services.need_add(
             actor_membership=_membership(request),
             case_id=case_id,
             need_type=request.POST.get("need_type", ""),
@@ -438,7 +455,7 @@ def need_add_view(request: HttpRequest, case_id: UUID) -> HttpResponse:
 def need_status_view(request: HttpRequest, case_id: UUID, need_id: UUID) -> HttpResponse:
     _service(
         request,
-        lambda: services.need_set_status(
+        lambda: plan_services.need_set_status(
             actor_membership=_membership(request),
             case_id=case_id,
             need_id=need_id,
@@ -453,7 +470,7 @@ def need_status_view(request: HttpRequest, case_id: UUID, need_id: UUID) -> Http
 def goal_add_view(request: HttpRequest, case_id: UUID) -> HttpResponse:
     _service(
         request,
-        lambda: services.goal_add(
+        lambda: plan_services.goal_add(
             actor_membership=_membership(request),
             case_id=case_id,
             text=request.POST.get("text", ""),
@@ -472,10 +489,10 @@ def document_add_view(request: HttpRequest, case_id: UUID) -> HttpResponse:
         messages.error(request, _("Choose a file to add."))
         return redirect(_case_url(case_id, "documents"))
     # Never more than one byte past the limit in memory: the service refuses it.
-    content = upload.read(services.MAX_UPLOAD_BYTES + 1)
+    content = upload.read(document_services.MAX_UPLOAD_BYTES + 1)
     _service(
         request,
-        lambda: services.document_add(
+        lambda: document_services.document_add(
             actor_membership=_membership(request),
             case_id=case_id,
             category=request.POST.get("category", ""),
@@ -488,7 +505,7 @@ def document_add_view(request: HttpRequest, case_id: UUID) -> HttpResponse:
 
 
 def document_download_view(request: HttpRequest, case_id: UUID, document_id: UUID) -> HttpResponse:
-    name, content_type, content = services.document_content(
+    name, content_type, content = document_services.document_content(
         actor_membership=_membership(request), case_id=case_id, document_id=document_id
     )
     response = HttpResponse(content, content_type=content_type)
@@ -508,7 +525,7 @@ def exploitation_edit_view(request: HttpRequest, case_id: UUID) -> HttpResponse:
     )
     if request.method == "POST" and _service(
         request,
-        lambda: services.exploitation_update(
+        lambda: track_services.exploitation_update(
             actor_membership=membership,
             case_id=case_id,
             data=form_data(request.POST, EXPLOITATION_FIELDS),
@@ -549,7 +566,7 @@ def immigration_edit_view(request: HttpRequest, case_id: UUID) -> HttpResponse:
     )
     if request.method == "POST" and _service(
         request,
-        lambda: services.immigration_update(
+        lambda: track_services.immigration_update(
             actor_membership=membership,
             case_id=case_id,
             data=form_data(request.POST, IMMIGRATION_FIELDS),
@@ -575,7 +592,7 @@ def immigration_edit_view(request: HttpRequest, case_id: UUID) -> HttpResponse:
 def health_add_view(request: HttpRequest, case_id: UUID) -> HttpResponse:
     _service(
         request,
-        lambda: services.health_follow_up_add(
+        lambda: track_services.health_follow_up_add(
             actor_membership=_membership(request),
             case_id=case_id,
             data=form_data(request.POST, HEALTH_FIELDS),
@@ -597,7 +614,7 @@ def access_log_view(request: HttpRequest, case_id: UUID) -> HttpResponse:
 
 
 def export_view(request: HttpRequest, case_id: UUID) -> HttpResponse:
-    data = selectors.case_export(actor_membership=_membership(request), case_id=case_id)
+    data = export_selectors.case_export(actor_membership=_membership(request), case_id=case_id)
     response = HttpResponse(
         json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
         content_type="application/json",
@@ -753,7 +770,7 @@ def calendar_feed_view(request: HttpRequest, token: str) -> HttpResponse:
     )
     if feed is None or not feed.membership.user.is_active:
         raise NotFound
-    due = selectors.calendar_due_dates(membership=feed.membership)
+    due = reminder_selectors.calendar_due_dates(membership=feed.membership)
     body = calendar.ical_feed(
         due,
         link=lambda case_id: request.build_absolute_uri(reverse("cases:detail", args=[case_id])),

@@ -4,7 +4,8 @@ from arrimage.coalition import views
 
 app_name = "coalition"
 
+# A coalition's own page and its life (texts, trainings, onboarding) compose accounts and the
+# layers above: coalition_pages serves them in this namespace (arrimage/urls.py).
 urlpatterns = [
     path("", views.coalition_list_view, name="list"),
-    path("<uuid:coalition_id>/", views.coalition_detail_view, name="detail"),
 ]

@@ -25,7 +25,8 @@ from arrimage.core.progress import task_file_store, task_kind_register, task_tra
 from arrimage.directory.exchange_apply import ImportFailed, bundle_apply
 from arrimage.directory.exchange_read import read_upload
 from arrimage.directory.exchange_write import export_json, export_package_zip
-from arrimage.directory.hsds import HsdsWriter, public_reveal
+from arrimage.directory.hsds import public_reveal
+from arrimage.directory.hsds_writer import HsdsWriter
 
 KIND = "directory_export"
 IMPORT_KIND = "directory_import"

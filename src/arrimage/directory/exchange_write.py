@@ -18,17 +18,16 @@ from arrimage.directory.exchange_shape import (
     flatten,
 )
 from arrimage.directory.hsds import (
-    HsdsWriter,
     attribute_doc,
     meta_table_description_doc,
-    organizations_full_queryset,
     profile_meta,
     service_doc,
-    services_full_queryset,
     taxonomy_doc,
     taxonomy_term_doc,
 )
 from arrimage.directory.hsds_links import metadata_doc
+from arrimage.directory.hsds_queries import organizations_full_queryset, services_full_queryset
+from arrimage.directory.hsds_writer import HsdsWriter
 from arrimage.directory.models import (
     Attribute,
     Metadata,

@@ -6,41 +6,38 @@ also answers POST with the same parameters in a form or JSON body, so that searc
 of URLs and logs. Confidential addresses are never shown: the feed is public.
 """
 
-import json
-from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
-from functools import wraps
 from typing import Any
 from uuid import UUID
 
-from django.contrib.auth.decorators import login_not_required
 from django.db.models import Q, QuerySet
-from django.http import (
-    FileResponse,
-    HttpRequest,
-    JsonResponse,
-    QueryDict,
-    StreamingHttpResponse,
-)
+from django.http import FileResponse, HttpRequest, JsonResponse
 from django.http.response import HttpResponseBase
 from django.urls import reverse
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods
 
-from arrimage.core.throttling import client_address, rate_hit, retry_after
 from arrimage.directory import geo
 from arrimage.directory.hsds import (
-    HsdsWriter,
-    location_queryset,
     organization_doc,
-    organizations_full_queryset,
     profile_meta,
     public_reveal,
     service_doc,
-    services_full_queryset,
     taxonomy_doc,
     taxonomy_term_doc,
 )
+from arrimage.directory.hsds_params import (
+    BadRequest,
+    bool_param,
+    hsds_endpoint,
+    modified_after_param,
+    page_response,
+    params_of,
+    uuid_param,
+)
+from arrimage.directory.hsds_queries import (
+    location_queryset,
+    organizations_full_queryset,
+    services_full_queryset,
+)
+from arrimage.directory.hsds_writer import HsdsWriter
 from arrimage.directory.models import (
     Attribute,
     DirectoryOrganization,
@@ -56,134 +53,7 @@ from arrimage.directory.schema import SCHEMA_DIR
 from arrimage.directory.search import service_ids_ranked
 from arrimage.directory.text import normalise
 
-MAX_PER_PAGE = 200
 SEARCH_LIMIT = 5000  # services a text search of the feed returns at most
-DEFAULT_PER_PAGE = 50
-
-
-class BadRequest(Exception):
-    pass
-
-
-def _params(request: HttpRequest) -> QueryDict | dict[str, Any]:
-    if request.method == "POST":
-        if request.content_type == "application/json":
-            try:
-                body = json.loads(request.body or b"{}")
-            except json.JSONDecodeError:
-                raise BadRequest("the body is not JSON") from None
-            if not isinstance(body, dict):
-                raise BadRequest("the body must be a JSON object")
-            return {k: str(v) if not isinstance(v, str) else v for k, v in body.items()}
-        return request.POST
-    return request.GET
-
-
-def _int(params: Any, name: str, default: int, lower: int, upper: int) -> int:
-    raw = params.get(name)
-    if raw in (None, ""):
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise BadRequest(f"{name} must be a whole number") from None
-    return max(lower, min(upper, value))
-
-
-def _bool(params: Any, name: str) -> bool:
-    return str(params.get(name, "")).lower() in {"1", "true", "yes"}
-
-
-def _uuid(params: Any, name: str) -> UUID | None:
-    raw = params.get(name)
-    if not raw:
-        return None
-    try:
-        return UUID(str(raw))
-    except ValueError:
-        raise BadRequest(f"{name} must be a UUID") from None
-
-
-def _modified_after(params: Any) -> datetime | None:
-    raw = params.get("modified_after")
-    if not raw:
-        return None
-    try:
-        value = datetime.fromisoformat(str(raw).replace("Z", "+00:00"))
-    except ValueError:
-        raise BadRequest("modified_after must be an ISO 8601 date and time") from None
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
-def hsds_endpoint(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
-    """Public, CORS-open, and limited per client address (``ARRIMAGE_RATES["hsds"]``)."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        wait = rate_hit(scope="hsds", client=client_address(request))
-        if wait is not None:
-            response: HttpResponseBase = JsonResponse(
-                {"error": f"too many requests: retry after {wait} seconds"}, status=429
-            )
-            response["Retry-After"] = retry_after(wait)
-        else:
-            try:
-                response = view(request, *args, **kwargs)
-            except BadRequest as error:
-                response = JsonResponse({"error": str(error)}, status=400)
-        response["Access-Control-Allow-Origin"] = "*"
-        return response
-
-    return login_not_required(csrf_exempt(require_http_methods(["GET", "POST"])(wrapped)))
-
-
-def _page(
-    request: HttpRequest,
-    items: list[Any] | QuerySet[Any],
-    render: Callable[[list[Any]], list[dict[str, Any]]],
-) -> HttpResponseBase:
-    params = _params(request)
-    if params.get("format") == "ndjson":
-        return _ndjson(items, render)
-    if params.get("format") not in (None, "", "json"):
-        raise BadRequest("format must be json or ndjson")
-    per_page = _int(params, "per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
-    total = len(items) if isinstance(items, list) else items.count()
-    pages = max(1, -(-total // per_page))
-    number = _int(params, "page", 1, 1, 10**9)
-    start = (number - 1) * per_page
-    contents = render(list(items[start : start + per_page]))
-    return JsonResponse(
-        {
-            "total_items": total,
-            "total_pages": pages,
-            "page_number": number,
-            "size": len(contents),
-            "first_page": number == 1,
-            "last_page": number >= pages,
-            "empty": total == 0,
-            "contents": contents,
-        },
-        json_dumps_params={"ensure_ascii": False},
-    )
-
-
-def _ndjson(
-    items: list[Any] | QuerySet[Any], render: Callable[[list[Any]], list[dict[str, Any]]]
-) -> HttpResponseBase:
-    def lines() -> Iterator[bytes]:
-        batch: list[Any] = []
-        source = items if isinstance(items, list) else items.iterator(chunk_size=500)
-        for item in source:
-            batch.append(item)
-            if len(batch) == 500:
-                yield from (
-                    json.dumps(d, ensure_ascii=False).encode() + b"\n" for d in render(batch)
-                )
-                batch = []
-        yield from (json.dumps(d, ensure_ascii=False).encode() + b"\n" for d in render(batch))
-
-    return StreamingHttpResponse(lines(), content_type="application/x-ndjson")
 
 
 @hsds_endpoint
@@ -208,24 +78,24 @@ def profile_view(request: HttpRequest) -> HttpResponseBase:
 
 def _service_filter(params: Any) -> QuerySet[Service]:
     queryset = Service.objects.select_related("organization").order_by("id")
-    term_id = _uuid(params, "taxonomy_term_id")
+    term_id = uuid_param(params, "taxonomy_term_id")
     if term_id:
         queryset = queryset.filter(
             pk__in=Attribute.objects.filter(link_entity="service", taxonomy_term_id=term_id).values(
                 "link_id"
             )
         )
-    taxonomy_id = _uuid(params, "taxonomy_id")
+    taxonomy_id = uuid_param(params, "taxonomy_id")
     if taxonomy_id:
         queryset = queryset.filter(
             pk__in=Attribute.objects.filter(
                 link_entity="service", taxonomy_term__taxonomy_id=taxonomy_id
             ).values("link_id")
         )
-    organization_id = _uuid(params, "organization_id")
+    organization_id = uuid_param(params, "organization_id")
     if organization_id:
         queryset = queryset.filter(organization_id=organization_id)
-    modified_after = _modified_after(params)
+    modified_after = modified_after_param(params)
     if modified_after:
         queryset = queryset.filter(last_modified__gte=modified_after)
     return queryset
@@ -265,16 +135,16 @@ def _in_order(queryset: QuerySet[Service], ids: list[Any]) -> list[Service]:
 
 @hsds_endpoint
 def services_view(request: HttpRequest) -> HttpResponseBase:
-    params = _params(request)
+    params = params_of(request)
     queryset = _service_filter(params)
     searched = _searched(params, queryset)
     items: list[Any] | QuerySet[Service] = queryset if searched is None else searched
-    if _bool(params, "minimal"):
+    if bool_param(params, "minimal"):
         # Just the id and modification date, plus the two fields the schema requires.
         minimal = queryset.select_related(None).only(
             "id", "name_fr", "name_en", "status", "last_modified"
         )
-        return _page(
+        return page_response(
             request,
             minimal if searched is None else searched,
             lambda batch: [
@@ -287,13 +157,13 @@ def services_view(request: HttpRequest) -> HttpResponseBase:
                 for s in _in_order(minimal, batch)
             ],
         )
-    if _bool(params, "full"):
-        return _page(
+    if bool_param(params, "full"):
+        return page_response(
             request,
             items,
             lambda batch: _full_services([i.pk if isinstance(i, Service) else i for i in batch]),
         )
-    return _page(
+    return page_response(
         request,
         items,
         lambda batch: [
@@ -357,15 +227,15 @@ def _organizations_full(
 
 @hsds_endpoint
 def organizations_view(request: HttpRequest) -> HttpResponseBase:
-    params = _params(request)
+    params = params_of(request)
     queryset = _organization_filter(params)
-    if _bool(params, "full") or _bool(params, "full_service"):
-        return _page(
+    if bool_param(params, "full") or bool_param(params, "full_service"):
+        return page_response(
             request,
             queryset,
-            lambda batch: _organizations_full(batch, _bool(params, "full_service")),
+            lambda batch: _organizations_full(batch, bool_param(params, "full_service")),
         )
-    return _page(request, queryset, lambda batch: [organization_doc(o) for o in batch])
+    return page_response(request, queryset, lambda batch: [organization_doc(o) for o in batch])
 
 
 @hsds_endpoint
@@ -373,15 +243,15 @@ def organization_view(request: HttpRequest, organization_id: UUID) -> HttpRespon
     org = DirectoryOrganization.objects.filter(pk=organization_id).first()
     if org is None:
         return JsonResponse({"error": "not found"}, status=404)
-    doc = _organizations_full([org], _bool(_params(request), "full_service"))[0]
+    doc = _organizations_full([org], bool_param(params_of(request), "full_service"))[0]
     return JsonResponse(doc, json_dumps_params={"ensure_ascii": False})
 
 
 @hsds_endpoint
 def taxonomies_view(request: HttpRequest) -> HttpResponseBase:
-    params = _params(request)
+    params = params_of(request)
     queryset = _text_filter(Taxonomy.objects.order_by("id"), params, "name")
-    return _page(request, queryset, lambda batch: [taxonomy_doc(t) for t in batch])
+    return page_response(request, queryset, lambda batch: [taxonomy_doc(t) for t in batch])
 
 
 @hsds_endpoint
@@ -394,19 +264,19 @@ def taxonomy_view(request: HttpRequest, taxonomy_id: UUID) -> HttpResponseBase:
 
 @hsds_endpoint
 def taxonomy_terms_view(request: HttpRequest) -> HttpResponseBase:
-    params = _params(request)
+    params = params_of(request)
     queryset = _text_filter(
         TaxonomyTerm.objects.order_by("id"), params, "name_fr", "name_en", "code"
     )
-    taxonomy_id = _uuid(params, "taxonomy_id")
+    taxonomy_id = uuid_param(params, "taxonomy_id")
     if taxonomy_id:
         queryset = queryset.filter(taxonomy_id=taxonomy_id)
-    parent_id = _uuid(params, "parent_id")
+    parent_id = uuid_param(params, "parent_id")
     if parent_id:
         queryset = queryset.filter(parent_id=parent_id)
-    if _bool(params, "top_only"):
+    if bool_param(params, "top_only"):
         queryset = queryset.filter(parent__isnull=True)
-    return _page(request, queryset, lambda batch: [taxonomy_term_doc(t) for t in batch])
+    return page_response(request, queryset, lambda batch: [taxonomy_term_doc(t) for t in batch])
 
 
 @hsds_endpoint
@@ -428,7 +298,7 @@ def _public_point(location: Location) -> tuple[float, float] | None:
 
 @hsds_endpoint
 def service_at_locations_view(request: HttpRequest) -> HttpResponseBase:
-    params = _params(request)
+    params = params_of(request)
     services = _service_filter(params)
     searched = _searched(params, services)
     queryset = (
@@ -486,11 +356,11 @@ def service_at_locations_view(request: HttpRequest) -> HttpResponseBase:
     def render(batch: list[ServiceAtLocation]) -> list[dict[str, Any]]:
         writer.attributes_load([x for s in batch for x in (s.pk, s.location_id)])
         return [
-            writer.service_at_location_doc(s, full=_bool(params, "full"), service=True)
+            writer.service_at_location_doc(s, full=bool_param(params, "full"), service=True)
             for s in batch
         ]
 
-    return _page(request, items, render)
+    return page_response(request, items, render)
 
 
 @hsds_endpoint

@@ -7,7 +7,7 @@ action the code records and fails on one that has none."""
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import pgettext, pgettext_lazy
 
 from arrimage.accounts.models import Role
 from arrimage.coalition.models import OrganisationType
@@ -25,6 +25,8 @@ AUDIT_ACTION_LABELS: dict[str, Any] = {
     "organisation_switched": pgettext_lazy("audit action", "Now acting for the organisation"),
     "membership_added": pgettext_lazy("audit action", "Member added"),
     "membership_changed": pgettext_lazy("audit action", "Member's role changed"),
+    "glossary_definition_changed": pgettext_lazy("audit action", "Glossary definition changed"),
+    "organisation_mandate_changed": pgettext_lazy("audit action", "Organisation's mandate changed"),
     "membership_removed": pgettext_lazy("audit action", "Member removed"),
     "user_disabled": pgettext_lazy("audit action", "Account disabled"),
     "user_enabled": pgettext_lazy("audit action", "Account enabled again"),
@@ -38,6 +40,10 @@ AUDIT_ACTION_LABELS: dict[str, Any] = {
     "organisation_created": pgettext_lazy("audit action", "Organisation created"),
     "coalition_member_added": pgettext_lazy("audit action", "Joined a coalition"),
     "sharing_agreement_changed": pgettext_lazy("audit action", "Sharing agreement changed"),
+    "sharing_agreement_signed": pgettext_lazy("audit action", "Sharing agreement signed"),
+    "coalition_text_published": pgettext_lazy("audit action", "Published for the coalition"),
+    "training_session_created": pgettext_lazy("audit action", "Training session added"),
+    "training_attendance_recorded": pgettext_lazy("audit action", "Training attendance recorded"),
     "consent_recorded": pgettext_lazy("audit action", "Consent recorded"),
     "consent_withdrawn": pgettext_lazy("audit action", "Consent withdrawn"),
     "case_created": pgettext_lazy("audit action", "Case opened"),
@@ -95,6 +101,7 @@ TARGET_LABELS: dict[str, Any] = {
     "bed_hold": pgettext_lazy("audit target", "Place held"),
     "case": pgettext_lazy("audit target", "Case"),
     "coalition": pgettext_lazy("audit target", "Coalition"),
+    "glossary_term": pgettext_lazy("audit target", "Glossary term"),
     "consent": pgettext_lazy("audit target", "Consent"),
     "directory": pgettext_lazy("audit target", "Directory"),
     "location": pgettext_lazy("audit target", "Place"),
@@ -108,6 +115,7 @@ TARGET_LABELS: dict[str, Any] = {
     "service_capacity": pgettext_lazy("audit target", "Availability"),
     "sharing_agreement": pgettext_lazy("audit target", "Sharing agreement"),
     "totp_device": pgettext_lazy("audit target", "Authenticator app"),
+    "training_session": pgettext_lazy("audit target", "Training session"),
     "trends_projection": pgettext_lazy("audit target", "Statistics"),
     "trends_release": pgettext_lazy("audit target", "Statistics release"),
     "unmet_need": pgettext_lazy("audit target", "Unmet need"),
@@ -149,6 +157,8 @@ DETAIL_LABELS: dict[str, Any] = {
     "rules_added": pgettext_lazy("audit detail", "Rules added"),
     "is_reported_elsewhere": pgettext_lazy("audit detail", "Reported elsewhere"),
     "failed_organisations": pgettext_lazy("audit detail", "Organisations that failed"),
+    "kind": pgettext_lazy("audit detail", "Kind"),
+    "attendees": pgettext_lazy("audit detail", "Attendees"),
 }
 
 # Details that are ids: the reader cannot use them, the audit keeps them.
@@ -163,7 +173,9 @@ HIDDEN_DETAILS = frozenset(
         "person_id",
         "recipient_id",
         "service_id",
+        "session_id",
         "source_release_id",
+        "text_id",
         "trusted_instance_id",
         "user_id",
         "url",
@@ -194,6 +206,12 @@ def detail_value(key: str, value: object) -> str:
         "risk_level": _choices(RiskLevel),
         "previous_risk_level": _choices(RiskLevel),
         "status": _choices(ReferralStatus, HoldStatus),
+        # The kinds of a coalition's texts (coalition_pages.models.TextKind, a layer beside).
+        "kind": {
+            "announcement": pgettext("coalition text", "Announcement"),
+            "minutes": pgettext("coalition text", "Meeting minutes"),
+            "decision": pgettext("coalition text", "Decision"),
+        },
     }.get(key, {})
     return names.get(text, text)
 

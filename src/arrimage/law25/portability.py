@@ -28,18 +28,11 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import (
-    Flowable,
-    Paragraph,
-    SimpleDocTemplate,
-    Spacer,
-    Table,
-    TableStyle,
-)
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from arrimage.accounts.models import Membership
+from arrimage.cases.export_selectors import person_export_data, person_export_grants
 from arrimage.cases.labels import field_label as _label
-from arrimage.cases.selectors import person_export_data, person_export_grants
 from arrimage.core.audit import audit_record
 from arrimage.core.errors import NotFound
 from arrimage.orientation.referral_selectors import referrals_export

@@ -14,9 +14,9 @@ from uuid import UUID
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from arrimage.cases import vocabularies as v
+from arrimage.cases.anonymisation import case_anonymise
 from arrimage.cases.models import Case, Person
-from arrimage.cases.services import case_anonymise
-from arrimage.orientation.referrals import referral_notes_erase
+from arrimage.orientation.referral_expiry import referral_notes_erase
 
 
 def _persons_due(*, organisation_id: UUID, closed_before: datetime) -> QuerySet[Person]:

@@ -23,8 +23,8 @@ from arrimage.directory.models import Service
 from arrimage.orientation.holds import HOLD_ROLES, SHELTER_ROLES
 from arrimage.orientation.models import BedHold, HoldStatus, Referral, ReferralStatus
 from arrimage.orientation.needs import NEED_LABELS
+from arrimage.orientation.referral_rules import RECIPIENT_ROLES, SENDER_ROLES
 from arrimage.orientation.referral_selectors import referral_needs
-from arrimage.orientation.referrals import RECIPIENT_ROLES, SENDER_ROLES
 from arrimage.privacy.policy import is_enforcement
 
 S = ReferralStatus

@@ -30,13 +30,8 @@ from arrimage.orientation.holds import (
 )
 from arrimage.orientation.matching import MatchResult, match_profile
 from arrimage.orientation.models import BedHold, Referral
-from arrimage.orientation.needs import (
-    EXPLOITATION_TYPES,
-    GENDERS,
-    NEEDS,
-    STATUSES,
-    NeedsProfile,
-)
+from arrimage.orientation.needs import EXPLOITATION_TYPES, GENDERS, NEEDS, STATUSES, NeedsProfile
+from arrimage.orientation.referral_rules import NOTE_MAX, RESPONSE_HOURS
 from arrimage.orientation.referral_selectors import (
     ReferralView,
     referral_get,
@@ -44,12 +39,7 @@ from arrimage.orientation.referral_selectors import (
     referrals_for,
     service_response_indicator,
 )
-from arrimage.orientation.referrals import (
-    NOTE_MAX,
-    RESPONSE_HOURS,
-    referral_create_and_send,
-    referral_transition,
-)
+from arrimage.orientation.referrals import referral_create_and_send, referral_transition
 from arrimage.orientation.unmet import unmet_needs_record, unmet_subject
 
 router = Router(tags=["orientation"])

@@ -16,10 +16,10 @@ from arrimage.directory.models import Service, ServiceCapacity
 from arrimage.orientation.holds import bed_hold_accept, bed_hold_create, bed_hold_release
 from arrimage.orientation.models import Referral, ReferralStatus, UnmetNeed
 from arrimage.orientation.needs import AGE_BANDS, NEEDS
+from arrimage.orientation.referral_expiry import referral_expire
 from arrimage.orientation.referrals import (
     referral_create_and_send,
     referral_draft_create,
-    referral_expire,
     referral_transition,
 )
 from arrimage.privacy.consent import consent_record

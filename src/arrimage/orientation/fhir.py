@@ -16,7 +16,8 @@ from typing import Any
 
 from arrimage.orientation.models import Referral, ReferralStatus
 from arrimage.orientation.needs import NEED_LABELS, need_readable
-from arrimage.orientation.referral_selectors import RECIPIENT, ReferralView
+from arrimage.orientation.referral_rules import RECIPIENT
+from arrimage.orientation.referral_selectors import ReferralView
 from arrimage.privacy.categories import Category
 
 GRAVITY = "http://hl7.org/fhir/us/sdoh-clinicalcare/StructureDefinition/"

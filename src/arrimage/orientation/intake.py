@@ -21,22 +21,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from arrimage.accounts.models import Membership
-from arrimage.cases.services import case_create, need_add
+from arrimage.cases.plan_services import need_add
+from arrimage.cases.services import case_create
 from arrimage.coalition.models import Organisation
 from arrimage.core.errors import NotFound
 from arrimage.directory.models import Service
 from arrimage.orientation.holds import bed_hold_create
 from arrimage.orientation.models import IntakeSubmission, Referral
-from arrimage.orientation.needs import (
-    CASE_NEED_TYPES,
-    HOUSING_NEEDS,
-    NEED_CATEGORIES,
-)
-from arrimage.orientation.referrals import (
-    SENDER_ROLES,
-    default_response_hours,
-    referral_create_and_send,
-)
+from arrimage.orientation.needs import CASE_NEED_TYPES, HOUSING_NEEDS, NEED_CATEGORIES
+from arrimage.orientation.referral_rules import SENDER_ROLES, default_response_hours
+from arrimage.orientation.referrals import referral_create_and_send
 from arrimage.privacy.agreements import AgreementResolver
 from arrimage.privacy.categories import Category, Purpose
 from arrimage.privacy.consent import DEFAULT_DURATION, consent_record

@@ -14,7 +14,7 @@ from arrimage.directory import geo
 from arrimage.directory.taxonomy import LANGUAGES
 from arrimage.orientation.intake import URGENCIES
 from arrimage.orientation.needs import GENDERS, NEED_LABELS, NEEDS
-from arrimage.orientation.referrals import RESPONSE_HOURS
+from arrimage.orientation.referral_rules import RESPONSE_HOURS
 from arrimage.privacy.categories import Category
 from arrimage.privacy.models import ConsentMethod
 

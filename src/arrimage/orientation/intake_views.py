@@ -43,14 +43,10 @@ from arrimage.orientation.intake_forms import (
 )
 from arrimage.orientation.matching import MatchResult, match_profile
 from arrimage.orientation.needs import GENDERS, NeedsProfile, need_category
-from arrimage.orientation.referrals import SENDER_ROLES, default_response_hours
+from arrimage.orientation.referral_rules import SENDER_ROLES, default_response_hours
 from arrimage.orientation.unmet import unmet_needs_record, unmet_subject
 from arrimage.privacy.categories import Category
-from arrimage.privacy.consent import (
-    DEFAULT_DURATION,
-    READ_ALOUD_LANGUAGES,
-    consent_request_text,
-)
+from arrimage.privacy.consent import DEFAULT_DURATION, READ_ALOUD_LANGUAGES, consent_request_text
 
 STEPS = ("who", "needs", "options", "consent")
 STEP_TITLES = {

@@ -29,7 +29,7 @@ from arrimage.orientation.models import (
     ServiceResponseStats,
 )
 from arrimage.orientation.needs import NEED_LABELS, need_category, need_shown
-from arrimage.orientation.referrals import (
+from arrimage.orientation.referral_rules import (
     RECIPIENT,
     RECIPIENT_ROLES,
     SENDER_ROLES,

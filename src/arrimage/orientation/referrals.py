@@ -1,4 +1,6 @@
-"""Closed-loop referrals: the state machine and every write (docs/referrals.md).
+"""Closed-loop referrals: drafting, sending and answering (docs/referrals.md). The rules
+(state machine, response times) are in ``referral_rules.py``, the scheduled work in
+``referral_expiry.py``, the e-mails in ``referral_notices.py``.
 
 Sending checks, on the server, that the person gave a valid consent naming the recipient
 organisation for the purpose ``referral``; the sender chooses the categories to share among
@@ -13,171 +15,46 @@ from uuid import UUID
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from arrimage.accounts.models import Membership, Role
-from arrimage.cases.access import case_grant, case_grants
-from arrimage.cases.models import Case
-from arrimage.cases.sealing import seal_text
-from arrimage.coalition.models import Organisation
-from arrimage.core.audit import audit_record
+from arrimage.accounts.models import Membership
+from arrimage.cases.access import case_grant
 from arrimage.core.background import background_task, enqueue_once
 from arrimage.core.errors import NotFound
 from arrimage.core.text import text_check
 from arrimage.directory.models import Service
-from arrimage.orientation.holds import (
-    SHELTER_ROLES,
-    bed_hold_accept,
-    bed_hold_expire,
-    bed_hold_release,
-)
 from arrimage.orientation.models import (
     BedHold,
     DeclineReason,
     HoldStatus,
     NotCompletedReason,
     Referral,
-    ReferralEvent,
-    ReferralStatus,
     ServiceResponseStats,
 )
 from arrimage.orientation.needs import NEED_CATEGORIES
-from arrimage.privacy.categories import Category, Purpose
-from arrimage.privacy.grants import Shareable, categories_shareable
-
-S = ReferralStatus
-SENDER, RECIPIENT, SYSTEM = "sender", "recipient", "system"
-
-# (from, to) -> who may make the move.
-TRANSITIONS: dict[tuple[str, str], str] = {
-    (S.DRAFT, S.SENT): SENDER,
-    (S.DRAFT, S.CANCELLED): SENDER,
-    (S.SENT, S.ACCEPTED): RECIPIENT,
-    (S.SENT, S.DECLINED): RECIPIENT,
-    (S.SENT, S.WAITLISTED): RECIPIENT,
-    (S.SENT, S.CANCELLED): SENDER,
-    (S.SENT, S.EXPIRED): SYSTEM,
-    (S.WAITLISTED, S.ACCEPTED): RECIPIENT,
-    (S.WAITLISTED, S.DECLINED): RECIPIENT,
-    (S.WAITLISTED, S.CANCELLED): SENDER,
-    (S.ACCEPTED, S.IN_PROGRESS): RECIPIENT,
-    (S.ACCEPTED, S.NOT_COMPLETED): RECIPIENT,
-    (S.ACCEPTED, S.CANCELLED): SENDER,
-    (S.IN_PROGRESS, S.COMPLETED): RECIPIENT,
-    (S.IN_PROGRESS, S.NOT_COMPLETED): RECIPIENT,
-}
-TERMINAL = frozenset({S.DECLINED, S.CANCELLED, S.EXPIRED, S.COMPLETED, S.NOT_COMPLETED})
-ANSWERS = frozenset({S.ACCEPTED, S.DECLINED, S.WAITLISTED})
-SENDER_ROLES = frozenset({Role.CASEWORKER})
-RECIPIENT_ROLES = frozenset({Role.SERVICE_STAFF, Role.ORGANISATION_ADMIN, Role.CASEWORKER})
-RESPONSE_HOURS = (4, 24, 48, 72)
-DEFAULT_RESPONSE_HOURS = 48
-# Needs that cannot wait: a referral for one expects the shortest response time by default.
-EMERGENCY_NEEDS = frozenset({"emergency_housing"})
-NOTE_MAX = 1000
-
-
-def default_response_hours(need: str, *, urgent: bool = False) -> int:
-    """The response time a referral expects unless the sender chooses another: the shortest
-    for an emergency need (housing tonight) or a need marked urgent, else 48 h."""
-    if urgent or need in EMERGENCY_NEEDS:
-        return min(RESPONSE_HOURS)
-    return DEFAULT_RESPONSE_HOURS
-
-
-def transition_allowed(from_status: str, to_status: str, side: str) -> bool:
-    return TRANSITIONS.get((from_status, to_status)) == side
-
-
-def allowed_moves(status: str, side: str) -> list[str]:
-    return [to for (frm, to), who in TRANSITIONS.items() if frm == status and who == side]
-
-
-def side_of(actor: Membership | None, referral: Referral) -> str | None:
-    """Which side of the referral the acting membership is on, if any."""
-    if actor is None:
-        return None
-    if actor.organisation_id == referral.sender_organisation_id and actor.role in SENDER_ROLES:
-        return SENDER
-    if (
-        actor.organisation_id == referral.recipient_organisation_id
-        and actor.role in RECIPIENT_ROLES
-        and referral.status != S.DRAFT
-    ):
-        return RECIPIENT
-    return None
-
-
-# Categories the recipient may receive ---------------------------------------------------------
-
-
-def shareable_categories(
-    *, case_lead: Organisation, person_id: UUID, recipient: Organisation, at: datetime
-) -> Shareable:
-    """What the one policy function lets pass to the recipient for a referral
-    (:func:`arrimage.privacy.grants.categories_shareable`)."""
-    return categories_shareable(
-        owner_organisation_id=case_lead.pk,
-        owner_organisation_type=case_lead.type,
-        person_id=person_id,
-        recipient_id=recipient.pk,
-        recipient_type=recipient.type,
-        purpose=Purpose.REFERRAL,
-        at=at,
-    )
-
-
-# Writes --------------------------------------------------------------------------------------
-
-
-def _event(
-    referral: Referral,
-    *,
-    kind: str,
-    actor: Membership | None,
-    from_status: str = "",
-    to_status: str = "",
-    reason: str = "",
-    note: str = "",
-    now: datetime | None = None,
-) -> ReferralEvent:
-    event = ReferralEvent(
-        referral=referral,
-        kind=kind,
-        from_status=from_status,
-        to_status=to_status,
-        reason=reason,
-        owner_organisation_id=referral.case.lead_organisation_id,
-        organisation_id=actor.organisation_id if actor else None,
-        actor_id=actor.user_id if actor else None,
-        occurred_at=now or timezone.now(),
-    )
-    if note:
-        seal_text(event, "note_sealed", note)
-    event.save()
-    # The case changed too: its statistics projection (trends) reads its referrals again.
-    Case.objects.filter(pk=referral.case_id).update(updated_at=timezone.now())
-    return event
-
-
-def _audit(
-    action: str, referral: Referral, actor: Membership | None, **details: str | int | bool | None
-) -> None:
-    audit_record(
-        action=action,
-        actor_id=actor.user_id if actor else None,
-        organisation_id=actor.organisation_id if actor else None,
-        target_type="referral",
-        target_id=referral.pk,
-        details={
-            "case_id": str(referral.case_id),
-            "service_id": str(referral.service_id),
-            "status": referral.status,
-            **details,
-        },
-    )
+from arrimage.orientation.referral_expiry import referral_expire
+from arrimage.orientation.referral_notices import referral_notify, referral_reminder_send
+from arrimage.orientation.referral_records import (
+    referral_audit,
+    referral_event_add,
+    referral_hold_settle,
+    referral_lock,
+)
+from arrimage.orientation.referral_rules import (
+    ANSWERS,
+    NOTE_MAX,
+    RESPONSE_HOURS,
+    SENDER,
+    SENDER_ROLES,
+    TERMINAL,
+    S,
+    default_response_hours,
+    shareable_categories,
+    side_of,
+    transition_allowed,
+)
+from arrimage.privacy.categories import Category
 
 
 def _clean_note(note: str) -> str:
@@ -249,24 +126,8 @@ def referral_draft_create(
             created_at=now,
             updated_at=now,
         )
-        _event(referral, kind="created", actor=actor, to_status=S.DRAFT, now=now)
-        _audit("referral_created", referral, actor)
-    return referral
-
-
-def _lock_referral(referral_id: UUID | str) -> Referral:
-    try:
-        pk = UUID(str(referral_id))
-    except ValueError as error:
-        raise NotFound from error
-    referral = (
-        Referral.objects.select_for_update(of=("self",))
-        .select_related("case__lead_organisation", "recipient_organisation")
-        .filter(pk=pk)
-        .first()
-    )
-    if referral is None:
-        raise NotFound
+        referral_event_add(referral, kind="created", actor=actor, to_status=S.DRAFT, now=now)
+        referral_audit("referral_created", referral, actor)
     return referral
 
 
@@ -281,7 +142,7 @@ def referral_send(
         raise ValidationError(_("Choose categories from the list."), code="category")
     now = timezone.now()
     with transaction.atomic():
-        referral = _lock_referral(referral_id)
+        referral = referral_lock(referral_id)
         if side_of(actor, referral) != SENDER:
             raise NotFound
         if not transition_allowed(referral.status, S.SENT, SENDER):
@@ -330,7 +191,7 @@ def referral_send(
                 "updated_at",
             ]
         )
-        _event(
+        referral_event_add(
             referral,
             kind="status",
             actor=actor,
@@ -341,7 +202,7 @@ def referral_send(
         )
         stats, _created = ServiceResponseStats.objects.get_or_create(service_id=referral.service_id)
         ServiceResponseStats.objects.filter(pk=stats.pk).update(sent=F("sent") + 1)
-        _audit(
+        referral_audit(
             "referral_sent",
             referral,
             actor,
@@ -415,7 +276,7 @@ def referral_transition(
     note = _clean_note(note)
     now = now or timezone.now()
     with transaction.atomic():
-        referral = _lock_referral(referral_id)
+        referral = referral_lock(referral_id)
         if side_of(actor, referral) is None:
             raise NotFound
     # Past its response time, a referral is expired: by the scheduled task, or here if the
@@ -425,7 +286,7 @@ def referral_transition(
             _("The response time has passed: this referral has expired."), code="state"
         )
     with transaction.atomic():
-        referral = _lock_referral(referral_id)
+        referral = referral_lock(referral_id)
         side = side_of(actor, referral)
         if side is None:
             raise NotFound
@@ -457,7 +318,7 @@ def referral_transition(
             referral.closed_at = now
             fields.append("closed_at")
         referral.save(update_fields=fields)
-        _event(
+        referral_event_add(
             referral,
             kind="status",
             actor=actor,
@@ -467,197 +328,15 @@ def referral_transition(
             note=note,
             now=now,
         )
-        _audit(
+        referral_audit(
             "referral_status_changed",
             referral,
             actor,
             from_status=from_status,
             reason=reason or None,
         )
-        _settle_hold(referral, actor=actor, to_status=to_status, now=now)
+        referral_hold_settle(referral, actor=actor, to_status=to_status, now=now)
     return referral
-
-
-def _settle_hold(
-    referral: Referral, *, actor: Membership | None, to_status: str, now: datetime
-) -> None:
-    """The unit held for the referral follows it: accepted by the shelter's staff, it is
-    occupied; declined, cancelled or expired, it is free again. A hold that already ended is
-    left as it is."""
-    if referral.hold_id is None:
-        return
-    if not BedHold.objects.filter(pk=referral.hold_id, status=HoldStatus.ACTIVE).exists():
-        return
-    try:
-        if to_status == S.ACCEPTED and actor is not None and actor.role in SHELTER_ROLES:
-            bed_hold_accept(actor=actor, hold_id=referral.hold_id, now=now)
-        elif to_status in (S.DECLINED, S.CANCELLED) and actor is not None:
-            bed_hold_release(actor=actor, hold_id=referral.hold_id, now=now)
-        elif to_status == S.EXPIRED:
-            BedHold.objects.filter(pk=referral.hold_id).update(expires_at=now)
-            bed_hold_expire(hold_id=referral.hold_id, now=now)
-    except ValidationError:
-        return
-
-
-def referral_expire(*, referral_id: UUID | str, now: datetime | None = None) -> bool:
-    """Expire a sent referral unanswered past its response time. True if this call did."""
-    now = now or timezone.now()
-    with transaction.atomic():
-        referral = _lock_referral(referral_id)
-        if (
-            referral.status != S.SENT
-            or referral.response_due_at is None
-            or referral.response_due_at > now
-        ):
-            return False
-        referral.status = S.EXPIRED
-        referral.closed_at = now
-        referral.updated_at = now
-        referral.save(update_fields=["status", "closed_at", "updated_at"])
-        ServiceResponseStats.objects.get_or_create(service_id=referral.service_id)
-        ServiceResponseStats.objects.filter(pk=referral.service_id).update(expired=F("expired") + 1)
-        _event(
-            referral, kind="status", actor=None, from_status=S.SENT, to_status=S.EXPIRED, now=now
-        )
-        _audit("referral_expired", referral, None)
-        _settle_hold(referral, actor=None, to_status=S.EXPIRED, now=now)
-    return True
-
-
-def referrals_expire_due(
-    *, now: datetime | None = None, limit: int = 500, organisation_id: UUID | None = None
-) -> int:
-    now = now or timezone.now()
-    due = Referral.objects.filter(status=S.SENT, response_due_at__lte=now)
-    if organisation_id is not None:
-        due = due.filter(sender_organisation_id=organisation_id) | due.filter(
-            recipient_organisation_id=organisation_id
-        )
-    return sum(
-        1
-        for pk in list(due.values_list("pk", flat=True)[:limit])
-        if referral_expire(referral_id=pk, now=now)
-    )
-
-
-def referral_access_lapse_record(*, referral: Referral, now: datetime | None = None) -> bool:
-    """Note once on the timeline that some shared information is no longer available to the
-    recipient. The entry says nothing of why (a withdrawn or expired consent, a changed
-    agreement)."""
-    with transaction.atomic():
-        locked = _lock_referral(referral.pk)
-        if locked.events.filter(kind="access_lapsed").exists():
-            return False
-        _event(locked, kind="access_lapsed", actor=None, now=now)
-        _audit("referral_access_lapsed", locked, None)
-    return True
-
-
-def referral_access_lapses_record(*, now: datetime | None = None) -> int:
-    """Note once, on the timeline of each open referral, that information shared with the
-    recipient is no longer available to it (a withdrawn or expired consent, a changed
-    agreement). Run by a scheduled task: reading a referral writes nothing. The recipient is
-    judged as an organisation (the caseworker role, which reads every category), not by the
-    role of whoever reads. Returns how many were noted."""
-    open_statuses = [S.SENT, S.ACCEPTED, S.WAITLISTED, S.IN_PROGRESS]
-    waiting = (
-        Referral.objects.filter(status__in=open_statuses)
-        .exclude(events__kind="access_lapsed")
-        .select_related("case__lead_organisation", "recipient_organisation")
-        .order_by("recipient_organisation_id", "pk")
-    )
-    by_recipient: dict[UUID, list[Referral]] = {}
-    for referral in waiting:
-        by_recipient.setdefault(referral.recipient_organisation_id, []).append(referral)
-    noted = 0
-    for referrals in by_recipient.values():
-        reader = Membership(organisation=referrals[0].recipient_organisation, role=Role.CASEWORKER)
-        grants = case_grants(
-            actor_membership=reader, cases=[r.case for r in referrals], purpose=Purpose.REFERRAL
-        )
-        for referral, grant in zip(referrals, grants, strict=True):
-            shared = frozenset(Category(c) for c in referral.shared_categories)
-            if shared - grant.readable and referral_access_lapse_record(referral=referral, now=now):
-                noted += 1
-    return noted
-
-
-def referral_reminder_send(*, referral_id: UUID | str, now: datetime | None = None) -> bool:
-    """Remind the recipient that the response time is ending. No personal data."""
-    from django.core.mail import send_mail
-
-    now = now or timezone.now()
-    with transaction.atomic():
-        referral = _lock_referral(referral_id)
-        if referral.status != S.SENT or referral.reminded_at is not None:
-            return False
-        referral.reminded_at = now
-        referral.save(update_fields=["reminded_at"])
-        _event(referral, kind="reminder", actor=None, now=now)
-        recipients = staff_emails(referral.recipient_organisation_id)
-        if recipients:
-            send_mail(
-                "Référence à traiter bientôt / Referral to answer soon",
-                notification_body(referral),
-                None,
-                recipients,
-            )
-        _audit("referral_reminded", referral, None, recipients=len(recipients))
-    return True
-
-
-def staff_emails(organisation_id: UUID) -> list[str]:
-    return sorted(
-        set(
-            Membership.objects.filter(
-                organisation_id=organisation_id,
-                role__in=[Role.SERVICE_STAFF, Role.ORGANISATION_ADMIN],
-                user__is_active=True,
-            ).values_list("user__email", flat=True)
-        )
-    )
-
-
-def notification_body(referral: Referral) -> str:
-    """The whole notification: a fixed sentence in both languages and a link. No personal
-    data, no service or case detail."""
-    link = reverse("orientation:referral_detail", args=[referral.pk])
-    return f"Nouvelle référence à traiter. / New referral to answer.\n\n{link}\n"
-
-
-def referral_notes_erase(*, case_ids: list[UUID]) -> int:
-    """Erase the free text of the referrals of these cases (the notes of their timelines), for
-    the retention schedule; the events themselves (statuses, dates, reasons) stay. Returns the
-    number of notes erased."""
-    return ReferralEvent.objects.filter(
-        referral__case_id__in=case_ids, note_sealed__isnull=False
-    ).update(note_sealed=None)
-
-
-def referral_notify(*, referral_id: UUID | str) -> int:
-    """Tell the recipient's staff that a referral waits for them."""
-    from django.core.mail import send_mail
-
-    referral = Referral.objects.filter(pk=referral_id).first()
-    if referral is None or referral.status == S.DRAFT:
-        return 0
-    recipients = staff_emails(referral.recipient_organisation_id)
-    if recipients:
-        send_mail(
-            "Nouvelle référence à traiter / New referral",
-            notification_body(referral),
-            None,
-            recipients,
-        )
-    audit_record(
-        action="referral_notified",
-        target_type="referral",
-        target_id=referral.pk,
-        organisation_id=referral.recipient_organisation_id,
-        details={"recipients": len(recipients)},
-    )
-    return len(recipients)
 
 
 # Background tasks (run by `arrimage worker`), queued by referral_send in its transaction.

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from arrimage.core.background import background_task, periodic
 from arrimage.orientation.holds import bed_holds_expire
-from arrimage.orientation.referrals import referral_access_lapses_record, referrals_expire_due
+from arrimage.orientation.referral_expiry import referral_access_lapses_record, referrals_expire_due
 
 
 @background_task()

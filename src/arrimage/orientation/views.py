@@ -24,20 +24,15 @@ from arrimage.cases.countries import country_name
 from arrimage.cases.labels import field_label, section_value_label
 from arrimage.cases.models import Case
 from arrimage.cases.sealing import category_data
-from arrimage.cases.selectors import visible_grants
 from arrimage.cases.vocabularies import AgeBand, Gender
+from arrimage.cases.worklist_selectors import visible_grants
 from arrimage.coalition.models import Organisation
 from arrimage.core.errors import NotFound
 from arrimage.directory import geo
 from arrimage.directory.models import Service
 from arrimage.directory.presentation import language_label
 from arrimage.orientation.case_profile import profile_from_case
-from arrimage.orientation.forms import (
-    HoldForm,
-    NeedsForm,
-    ReferralFilterForm,
-    ReferralSendForm,
-)
+from arrimage.orientation.forms import HoldForm, NeedsForm, ReferralFilterForm, ReferralSendForm
 from arrimage.orientation.holds import (
     HOLD_ROLES,
     bed_hold_accept,
@@ -54,6 +49,11 @@ from arrimage.orientation.models import (
     ReferralStatus,
 )
 from arrimage.orientation.needs import NEED_CATEGORIES, NEED_LABELS
+from arrimage.orientation.referral_rules import (
+    SENDER_ROLES,
+    default_response_hours,
+    shareable_categories,
+)
 from arrimage.orientation.referral_selectors import (
     ReferralFilters,
     referral_get,
@@ -61,13 +61,7 @@ from arrimage.orientation.referral_selectors import (
     response_indicator_context,
     service_response_indicator,
 )
-from arrimage.orientation.referrals import (
-    SENDER_ROLES,
-    default_response_hours,
-    referral_create_and_send,
-    referral_transition,
-    shareable_categories,
-)
+from arrimage.orientation.referrals import referral_create_and_send, referral_transition
 from arrimage.orientation.unmet import unmet_needs_record, unmet_subject
 from arrimage.privacy.categories import Category
 

@@ -8,6 +8,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from arrimage.coalition.glossary_links import glossary_slug_for
 from arrimage.coalition.models import Region
 from arrimage.trends import vocabulary as vocab
 from arrimage.trends.tables import CAUTION, SUPPRESSED, Axis
@@ -47,6 +48,8 @@ class Line:
     label: str
     is_aggregate: bool
     figures: list[Figure]
+    # The glossary term that explains the label (a form of exploitation), or "".
+    glossary: str = ""
 
 
 @dataclass(frozen=True)
@@ -184,7 +187,14 @@ def table_view(table: dict[str, Any]) -> TableView:
     lines = []
     for i, row in enumerate(rows.keys):
         figures = [Figure(cell["v"], int(cell["a"]), str(cell["f"])) for cell in table["cells"][i]]
-        lines.append(Line(label(rows.dimension, row), row in rows.aggregates, figures))
+        lines.append(
+            Line(
+                label(rows.dimension, row),
+                row in rows.aggregates,
+                figures,
+                glossary_slug_for(rows.dimension, row),
+            )
+        )
     # The chart shows the leaves of the rows against the last total column (or the first
     # column when the table has no total).
     total_index = len(cols.keys) - 1

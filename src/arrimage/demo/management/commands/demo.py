@@ -5,6 +5,8 @@ from django.core.management.base import BaseCommand, CommandParser
 from arrimage.accounts import demo
 from arrimage.cases.demo import demo_cases_build
 from arrimage.cases.models import Case
+from arrimage.coalition.demo import demo_glossary_build
+from arrimage.coalition_pages.demo import demo_coalition_life_build
 from arrimage.core.keyfile import write_master_key_file
 from arrimage.directory.demo import demo_directory_build
 from arrimage.orientation.demo import demo_orientation_build, demo_orientation_ready
@@ -46,6 +48,10 @@ class Command(BaseCommand):
         else:
             self.stdout.write("Loading the demonstration coalition...")
             demo.demo_coalition_build()
+            mandates, definitions = demo_glossary_build()
+            self.stdout.write(
+                f"Coalition: {mandates} mandates, {definitions} glossary definitions."
+            )
             count = demo_directory_build()
             self.stdout.write(f"Directory: {count} demonstration services loaded.")
             cases = demo_cases_build()
@@ -65,6 +71,11 @@ class Command(BaseCommand):
             releases = trends_demo.demo_trends_release()
             self.stdout.write(
                 f"Trends: {historical} historical cases, {releases} demonstration releases."
+            )
+            life = demo_coalition_life_build()
+            self.stdout.write(
+                f"Coalition life: {life['texts']} texts, {life['sessions']} training sessions, "
+                f"{life['attendances']} attendances."
             )
         if not options["quiet_logins"]:
             self.print_logins()

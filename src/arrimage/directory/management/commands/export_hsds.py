@@ -5,7 +5,8 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from arrimage.core.audit import audit_record
 from arrimage.directory.exchange_write import export_json, export_package_files
-from arrimage.directory.hsds import HsdsWriter, public_reveal, reveal_all
+from arrimage.directory.hsds import public_reveal, reveal_all
+from arrimage.directory.hsds_writer import HsdsWriter
 
 
 class Command(BaseCommand):
