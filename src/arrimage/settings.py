@@ -89,6 +89,8 @@ INSTALLED_APPS = [
     "arrimage.home",
     "arrimage.law25",
     "arrimage.coalition_pages",
+    "arrimage.conferences",
+    "arrimage.awareness",
     "arrimage.demo",
     "arrimage.operations",
 ]

@@ -173,6 +173,21 @@ URL_POLICY: dict[str, Access] = {
     "api:directory_capacity_update": Access.API,
     # Trends (issue 6): coordinators and analysts of a member organisation see the releases of
     # their coalitions; only coordinators release; denied answers 404.
+    # Awareness (issue 15, items 6 and 7): the help page, the public materials and their
+    # files for anyone (a material for workers answers 404 outside its coalition and the ones
+    # below it); coordinators of the coalition write materials, contacts and briefs; briefs
+    # are read by whoever reads their release.
+    "awareness:help": Access.PUBLIC,
+    "awareness:contacts": Access.COORDINATOR,
+    "awareness:materials": Access.PUBLIC,
+    "awareness:material_create": Access.COORDINATOR,
+    "awareness:material_detail": Access.PUBLIC,
+    "awareness:version_add": Access.COORDINATOR,
+    "awareness:version_file": Access.PUBLIC,
+    "awareness:briefs": Access.COALITION_MEMBER,
+    "awareness:brief_create": Access.COORDINATOR,
+    "awareness:brief_detail": Access.COALITION_MEMBER,
+    "awareness:brief_pdf": Access.COALITION_MEMBER,
     "trends:index": Access.COALITION_MEMBER,
     "trends:release_create": Access.COALITION_MEMBER,
     "trends:rollup_create": Access.COALITION_MEMBER,
@@ -225,4 +240,16 @@ URL_POLICY: dict[str, Access] = {
     "screening:attach": Access.AUTHENTICATED,
     "api:screening_list": Access.API,
     "api:screening_detail": Access.API,
+    # Case conferences (issue 15): participants only (the acting membership was invited);
+    # the agenda applies the policy item by item; anyone else gets 404.
+    "conferences:list": Access.AUTHENTICATED,
+    "conferences:create": Access.AUTHENTICATED,
+    "conferences:detail": Access.AUTHENTICATED,
+    "conferences:ics": Access.AUTHENTICATED,
+    "conferences:item_add": Access.AUTHENTICATED,
+    "conferences:item_record": Access.AUTHENTICATED,
+    "conferences:action_add": Access.AUTHENTICATED,
+    "api:screening_start": Access.API,
+    "api:screening_answer": Access.API,
+    "api:screening_attach": Access.API,
 }

@@ -33,6 +33,7 @@ def _public_pages() -> list[str]:
         "/repertoire/?q=hebergement",
         f"/repertoire/services/{service.pk}/",
         "/confidentialite/",
+        "/aide/",
     ]
 
 

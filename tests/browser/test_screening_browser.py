@@ -1,7 +1,8 @@
 """The short screening on a 360 px phone, in French and in English: started from the home
 page, stopped halfway and resumed from the home page, answered to the end with the four
-answers, and a result with indicators and next steps, never a verdict. axe-core finds nothing
-serious or critical on any page."""
+answers, and a result with indicators and next steps, never a verdict. The counter says what
+is left under skip logic, and the menu marks "Screening" as the current part. axe-core finds
+nothing serious or critical on any page."""
 
 import re
 from typing import Any
@@ -27,6 +28,8 @@ WORDS = {
         "documents": "Papiers d'identité confisqués",
         "step": "Aider à récupérer ou à remplacer les papiers d'identité.",
         "first": "Avez-vous peur pour votre sécurité",
+        "count": "Question 1 · de 9 à 14 questions restantes, selon les réponses",
+        "menu": "Dépistage",
     },
     "en": {
         "yes": "Yes",
@@ -37,6 +40,8 @@ WORDS = {
         "documents": "Identity documents kept by someone else",
         "step": "Help to get identity documents back or replaced.",
         "first": "Are you afraid right now for your safety",
+        "count": "Question 1 · 9 to 14 questions left, depending on the answers",
+        "menu": "Screening",
     },
 }
 # The answers given, by question; every other question is answered "no".
@@ -81,6 +86,10 @@ def test_the_short_screening_on_a_phone(phone_page: Page, live_server: Any, lang
     expect(page).to_have_url(re.compile(r"/depistage/[0-9a-f-]{36}/$"))
     screening_url = page.url
     expect(page.locator("legend")).to_contain_text(words["first"])
+    # The counter under skip logic: what is left, at least and at most; the menu entry.
+    expect(page.locator("#question-count")).to_contain_text(words["count"])
+    expect(page.locator("#nav-screening")).to_have_text(words["menu"])
+    expect(page.locator("#nav-screening")).to_have_attribute("aria-current", "page")
     axe_clean(page, "screening: first question")
     no_sideways_scroll(page)
 

@@ -254,4 +254,15 @@ def test_screening_matrix(client, world, role, relation, consent_state):
     may_write = want and relation == "own"
     if may_write != changed or (not may_write and response.status_code != 404):
         wrong.append(f"answer write: status {response.status_code}, changed {changed}")
+
+    # The same through the API.
+    before = bytes(Screening.objects.get(pk=screening_a.pk).answers_sealed)
+    response = client.post(
+        f"/api/screenings/{screening_a.pk}/answers",
+        json.dumps({"question": "cut_off", "answer": "yes"}),
+        content_type="application/json",
+    )
+    changed = bytes(Screening.objects.get(pk=screening_a.pk).answers_sealed) != before
+    if may_write != changed or (not may_write and response.status_code != 404):
+        wrong.append(f"API answer write: status {response.status_code}, changed {changed}")
     assert not wrong, "\n".join(wrong)

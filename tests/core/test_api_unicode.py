@@ -32,6 +32,8 @@ from arrimage.orientation.needs import NEEDS
 from arrimage.orientation.referrals import referral_create_and_send
 from arrimage.privacy.categories import Category, Purpose
 from arrimage.privacy.sharing_models import ConsentMethod
+from arrimage.screening.questions import TOOL
+from arrimage.screening.services import screening_start
 from tests.conftest import login, make_side
 from tests.orientation.conftest import (
     ALL_STATUSES,
@@ -75,6 +77,7 @@ VALID = {
     "need": list(NEEDS),
     "needs": list(NEEDS),
     "need_type": list(NeedType.values),
+    "question": [q.code for q in TOOL.questions],
     "urgency": list(Urgency.values),
     "unit": ["bed"],
     "to_status": list(ReferralStatus.values),
@@ -258,6 +261,11 @@ def world(coalition, side_a, side_b):
         "holds": holds,
         "referral": referral,
         "capacity": ServiceCapacity.objects.get(service=service),
+        "screenings": [
+            screening_start(actor=caseworker, form="short", case_id=case_a.pk),
+            screening_start(actor=caseworker, form="long"),
+            screening_start(actor=membership(side_b), form="short", case_id=case_b.pk),
+        ],
     }
 
 
@@ -308,6 +316,7 @@ def test_arbitrary_unicode_never_gives_a_5xx_nor_breaks_a_page(world):
         "referral_id": [world["referral"].pk],
         "consent_id": [world["consent"].pk],
         "capacity_id": [world["capacity"].pk],
+        "screening_id": [s.pk for s in world["screenings"]],
     }
     schema = api.get_openapi_schema()
     components = schema["components"]["schemas"]
@@ -345,6 +354,10 @@ def test_arbitrary_unicode_never_gives_a_5xx_nor_breaks_a_page(world):
             (staff, "/api/orientation/referrals?box=in"),
             (staff, f"/repertoire/services/{world['service'].pk}/"),
             (caseworker, f"/hsds/services/{world['service'].pk}"),
+            (caseworker, "/depistage/"),
+            (caseworker, "/api/screenings/"),
+            (caseworker, f"/depistage/{world['screenings'][0].pk}/resultat/"),
+            (caseworker, f"/api/screenings/{world['screenings'][0].pk}"),
         ]
         for case_id in cases:
             listed += [

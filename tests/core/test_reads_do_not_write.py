@@ -34,6 +34,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from arrimage.accounts.models import Membership, Role
+from arrimage.awareness.services import material_create
 from arrimage.coalition.models import Coalition, CoalitionLevel, Region
 from arrimage.core.models import AuditEvent
 from arrimage.directory.models import ServiceAtLocation, ServiceCapacity, Taxonomy, TaxonomyTerm
@@ -42,6 +43,7 @@ from arrimage.orientation.models import BedHold, HoldStatus, Referral, ReferralS
 from arrimage.orientation.referrals import referral_create_and_send
 from arrimage.screening.services import screening_answer, screening_start
 from tests.cases.conftest import populate
+from tests.conferences.conftest import conference_world
 from tests.conftest import login, make_side
 from tests.orientation.conftest import (
     agreement_for_referrals,
@@ -78,6 +80,8 @@ READ_ACTIONS = frozenset(
         "screening_read",
         "screening_listed",
         "screening_exported",
+        # A case conference's agenda holds what was said about the person, by category.
+        "conference_read",
     }
 )
 # Table -> the statements a GET may send to it.
@@ -149,6 +153,18 @@ def _side_world(side, coalition, label: str) -> dict[str, str]:
     Referral.objects.filter(pk=referral.pk).update(response_due_at=past)
     BedHold.objects.filter(pk=hold.pk).update(expires_at=past)
     place = ServiceAtLocation.objects.filter(service=service).select_related("location").get()
+    material = material_create(
+        actor=membership(side, Role.COORDINATOR),
+        coalition_id=coalition.pk,
+        data={
+            "title": f"Formation {label}",
+            "audience": "workers",
+            "kind": "training",
+            "language": "fr",
+        },
+        filename="formation.md",
+        content=f"# Formation {label}\n".encode(),
+    )
     term = TaxonomyTerm.objects.filter(taxonomy__isnull=False).first()
     return {
         "case_id": str(case.pk),
@@ -165,6 +181,8 @@ def _side_world(side, coalition, label: str) -> dict[str, str]:
         "organisation_id": str(side.organisation.pk),
         "slug": "traite",
         "consent_id": str(consent.pk),
+        "material_id": str(material.pk),
+        "version_id": str(material.versions.get().pk),
         "membership_id": str(membership(side).pk),
         "taxonomy_id": str(Taxonomy.objects.first().pk),  # type: ignore[union-attr]
         "term_id": str(term.pk if term else ""),
@@ -173,6 +191,7 @@ def _side_world(side, coalition, label: str) -> dict[str, str]:
         "token": "sample",
         "uidb64": "sample",
         "shelter": shelter,  # type: ignore[dict-item]
+        **conference_world(side, case, label),
     }
 
 

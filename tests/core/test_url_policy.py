@@ -162,6 +162,20 @@ GRANTED: dict[str, frozenset[str]] = {
     "accounts:two_factor_enrol": SIGNED_IN,
     # The coalition's agreement: every member organisation reads it.
     "agreements:detail": SIGNED_IN,
+    # Awareness: the help page and public materials for anyone; the walk's material is for
+    # workers: every member of the coalition reads it, B's answers 404; coordinators write;
+    # briefs follow their release (coordinators and analysts).
+    "awareness:brief_create": frozenset({COORDINATOR}),
+    "awareness:brief_detail": NO_OBJECT,
+    "awareness:brief_pdf": NO_OBJECT,
+    "awareness:briefs": frozenset({COORDINATOR, ANALYST}),
+    "awareness:contacts": frozenset({COORDINATOR}),
+    "awareness:help": SIGNED_IN,
+    "awareness:material_create": frozenset({COORDINATOR}),
+    "awareness:material_detail": SIGNED_IN,
+    "awareness:materials": SIGNED_IN,
+    "awareness:version_add": frozenset({COORDINATOR}),
+    "awareness:version_file": SIGNED_IN,
     "api:api-root": NOBODY,  # the API has no root page
     # Cases through the API: the lead organisation, by the categories each role reads
     # (consents need identity: the caseworker); lists answer everyone with their own cases.
@@ -234,6 +248,15 @@ GRANTED: dict[str, frozenset[str]] = {
     "coalition:training": NO_OBJECT,
     "coalition:onboarding": frozenset({COORDINATOR, ADMIN}),
     "coalition:agreement_sign": frozenset({ADMIN}),
+    # Conferences: the participants only (the walk's conference is on the lead organisation's
+    # case, with its caseworker and coordinator); any member who reads coordination plans one.
+    "conferences:list": SIGNED_IN,
+    "conferences:create": frozenset({CASEWORKER, SHELTER, COORDINATOR}) | ENFORCEMENT,
+    "conferences:detail": LEAD_CASE,
+    "conferences:ics": LEAD_CASE,
+    "conferences:item_add": LEAD_CASE,
+    "conferences:item_record": LEAD_CASE,
+    "conferences:action_add": LEAD_CASE,
     "coalition:list": SIGNED_IN,
     "core:health": SIGNED_IN,
     "core:task": NO_OBJECT,
@@ -310,6 +333,9 @@ GRANTED: dict[str, frozenset[str]] = {
     "screening:attach": frozenset({CASEWORKER}),
     "api:screening_list": frozenset({CASEWORKER}),
     "api:screening_detail": frozenset({CASEWORKER}),
+    "api:screening_start": frozenset({CASEWORKER}),
+    "api:screening_answer": frozenset({CASEWORKER}),
+    "api:screening_attach": frozenset({CASEWORKER}),
     # Trends: answers for the organisation's own cases by those who read them; releases for
     # coordinators (and analysts reading them) of the coalition.
     "trends:answer_set": LEAD_CASE,

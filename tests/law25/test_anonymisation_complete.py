@@ -1,6 +1,7 @@
 """Anonymisation leaves no free text of the case behind: not in the case's own records (notes,
 documents and their files, tasks, goals, health follow-ups, free fields), not in its referrals
-(the notes of their shared timelines), not anywhere else in the database.
+(the notes of their shared timelines), not in its case conferences (agenda items, minutes,
+decisions), not anywhere else in the database.
 
 The scan reads every row of every table, opens every sealed column with the cipher itself, and
 looks for the strings written into side A's case. Side B holds an identical case that stays
@@ -25,6 +26,7 @@ from arrimage.orientation.holds import bed_hold_create
 from arrimage.orientation.models import ReferralEvent
 from arrimage.orientation.referrals import referral_create_and_send, referral_transition
 from tests.cases.conftest import membership, populate
+from tests.conferences.conftest import case_conference
 from tests.conftest import make_side
 from tests.orientation.conftest import agreement_for_referrals, consent_to, make_service
 
@@ -62,6 +64,7 @@ def _fill(side, label: str, service, shelter) -> Case:
         to_status="accepted",
         note=f"mk-{label.lower()}-referral-accepted",
     )
+    case_conference(side, case, label, categories=["coordination", "health"])
     return case
 
 
@@ -123,6 +126,7 @@ def test_anonymisation_leaves_no_free_text_of_the_case_or_its_referrals(
     assert any(".Note." in place for place in before)
     assert any(".Document.content_sealed" in place for place in before)
     assert any(".ReferralEvent.note_sealed" in place for place in before)
+    assert any(".AgendaItem.content_sealed" in place for place in before)
     assert len(_found("mk-b-")) == len(before)
 
     services.case_status_change(

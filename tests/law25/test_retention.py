@@ -369,7 +369,7 @@ def test_the_dry_run_reports_what_a_run_would_do_and_writes_nothing(side_a, side
 
     report = retention.retention_preview()
 
-    assert report.anonymised == {"case": 2}
+    assert report.anonymised == {"case": 2, "screening": 0}
     assert report.by_organisation == {
         ("case", side_a.organisation.pk): 1,
         ("case", side_b.organisation.pk): 1,
@@ -436,4 +436,4 @@ def test_the_dry_run_page_shows_the_organisation_what_would_be_done_and_writes_n
     assert AuditEvent.objects.exclude(action__in=sessions).count() == events
     _assert_intact(old["A"], "A-old")
     _assert_intact(old["B"], "B-old")
-    assert retention_run().anonymised == {"case": 1}
+    assert retention_run().anonymised == {"case": 1, "screening": 0}

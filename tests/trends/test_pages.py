@@ -34,9 +34,9 @@ def release(client, side_a, partner, coalition) -> Release:
 def test_the_gap_report_has_charts_with_tables(client, release):
     page = client.get(f"/tendances/diffusions/{release.pk}/").content.decode()
     assert (
-        page.count('<img src="data:image/svg+xml;base64,') == len(release.content["tables"]) == 11
+        page.count('<img src="data:image/svg+xml;base64,') == len(release.content["tables"]) == 12
     )
-    assert page.count("<table>") == 11
+    assert page.count("<table>") == 12
     assert "Pourquoi des références ont été refusées" in page or "declined" in page
     assert "suppressed" in page or "supprim" in page
 

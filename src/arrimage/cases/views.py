@@ -116,6 +116,10 @@ def _labels() -> dict[str, dict[str, Any]]:
             "screening_read": _("screening read"),
             "screening_listed": _("screening seen in a list"),
             "screening_exported": _("screening exported"),
+            "conference_created": _("conference planned on the case"),
+            "conference_read": _("seen in a conference agenda"),
+            "conference_item_added": _("conference agenda item added"),
+            "conference_minutes_written": _("conference minutes written"),
         },
         # How the access came: the page, the API, an export... (CaseAccess.path).
         "access_path": {
@@ -129,6 +133,7 @@ def _labels() -> dict[str, dict[str, Any]]:
             "result": _("search results"),
             "service": _("automatic processing"),
             "write": _("change"),
+            "conference": _("conference agenda"),
         },
     }
 

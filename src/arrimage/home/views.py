@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from arrimage.accounts.models import Membership, Role
 from arrimage.cases.agenda import case_agenda
+from arrimage.conferences.selectors import conferences_soon
 from arrimage.core.errors import NotFound
 from arrimage.directory.presentation import freshness, unit_label
 from arrimage.directory.selectors import capacities_for_staff
@@ -80,6 +81,7 @@ def home_view(request: HttpRequest) -> HttpResponse:
     if actor is not None:
         role = actor.role
         context["enforcement"] = is_enforcement(actor.organisation.type)
+        context["conferences_soon"] = conferences_soon(actor_membership=actor)
         if role == Role.CASEWORKER:
             context.update(_caseworker(actor))
         if role in STAFF_ROLES:

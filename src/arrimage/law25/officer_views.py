@@ -133,6 +133,12 @@ def _preview_sentence(target_type: str, count: int) -> str:
             "%(count)s cases would be anonymised, with the free text of their referrals.",
             count,
         ) % {"count": count}
+    if target_type == "screening":
+        return ngettext(
+            "%(count)s screening never attached to a case would be deleted.",
+            "%(count)s screenings never attached to a case would be deleted.",
+            count,
+        ) % {"count": count}
     return f"{target_type}: {count}"
 
 

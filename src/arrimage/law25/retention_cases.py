@@ -1,7 +1,11 @@
 """The retention anonymiser of cases: the bridge between the schedule
-(:mod:`arrimage.law25.retention`), :func:`arrimage.cases.services.case_anonymise` and
-:func:`arrimage.orientation.referrals.referral_notes_erase` (the free text of the case's
-referrals).
+(:mod:`arrimage.law25.retention`) and what erases each part of a case:
+:func:`arrimage.cases.anonymisation.case_anonymise`,
+:func:`arrimage.orientation.referral_expiry.referral_notes_erase` (the free text of the case's
+referrals), :func:`arrimage.conferences.services.conference_notes_erase` (what case
+conferences wrote about them) and
+:func:`arrimage.screening.retention.screenings_of_persons_anonymise` (the answers of the
+screenings attached to the person).
 
 A person is anonymised once every one of their cases is closed and was closed before the
 retention time of the organisation that recorded them: a person with an open case, or a case
@@ -16,7 +20,9 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from arrimage.cases import vocabularies as v
 from arrimage.cases.anonymisation import case_anonymise
 from arrimage.cases.models import Case, Person
+from arrimage.conferences.services import conference_notes_erase
 from arrimage.orientation.referral_expiry import referral_notes_erase
+from arrimage.screening.retention import screenings_of_persons_anonymise
 
 
 def _persons_due(*, organisation_id: UUID, closed_before: datetime) -> QuerySet[Person]:
@@ -53,4 +59,6 @@ def case_retention_anonymise(
         case_anonymise(case=case)
         anonymised.append(case.pk)
     referral_notes_erase(case_ids=anonymised)
+    conference_notes_erase(case_ids=anonymised)
+    screenings_of_persons_anonymise(person_ids=persons)
     return anonymised

@@ -88,7 +88,7 @@ def screening_grant(
         screening_uuid = UUID(str(screening_id))
     except ValueError as error:
         raise NotFound from error
-    queryset = Screening.objects.select_related("organisation")
+    queryset = Screening.objects.select_related("organisation").filter(is_anonymised=False)
     if for_update:
         queryset = queryset.select_for_update(of=("self",))
     screening = queryset.filter(pk=screening_uuid).first()

@@ -42,6 +42,10 @@ class Screening(models.Model):
     case_id = models.UUIDField(null=True, blank=True)
     person_id = models.UUIDField(null=True, blank=True)
     answers_sealed = models.BinaryField(null=True)
+    # Set by the retention schedule once the person is anonymised: the answers are erased and
+    # only the indicator codes the statistics count are kept, sealed like the answers.
+    is_anonymised = models.BooleanField(default=False)
+    indicators_sealed = models.BinaryField(null=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     completed_at = models.DateTimeField(null=True, blank=True)
@@ -65,6 +69,13 @@ class Screening(models.Model):
 sealed_field_register(
     Screening,
     "answers_sealed",
+    category=Category.EXPLOITATION,
+    subject=lambda screening: ("screening", str(screening.pk)),
+    organisation_field="organisation_id",
+)
+sealed_field_register(
+    Screening,
+    "indicators_sealed",
     category=Category.EXPLOITATION,
     subject=lambda screening: ("screening", str(screening.pk)),
     organisation_field="organisation_id",

@@ -154,6 +154,36 @@ def question_next(form: str, answers: Mapping[str, str]) -> Question | None:
     return next((q for q in questions_visible(form, answers) if q.code not in answers), None)
 
 
+def _may_be_asked(question: Question, answers: Mapping[str, str]) -> bool:
+    """Whether a question can still be asked: no gate, or a gate answered yes or not yet
+    answered and itself possibly asked."""
+    if question.requires is None:
+        return True
+    gate = next(q for q in TOOL.questions if q.code == question.requires)
+    if question.requires in answers:
+        return answers[question.requires] == Answer.YES and _may_be_asked(gate, answers)
+    return _may_be_asked(gate, answers)
+
+
+def questions_left(
+    form: str, answers: Mapping[str, str], current: str | None = None
+) -> tuple[int, int]:
+    """How many questions are still to come after ``current``, at least and at most: at least
+    those already asked without an answer, at most those too that a "yes" still to be given
+    would open (skip logic). Equal when no gate is left open."""
+    visible = {q.code for q in questions_visible(form, answers)}
+    low = high = 0
+    for question in TOOL.questions_of(form):
+        if question.code == current or question.code in answers:
+            continue
+        if question.code in visible:
+            low += 1
+            high += 1
+        elif _may_be_asked(question, answers):
+            high += 1
+    return low, high
+
+
 def question_get(form: str, code: str) -> Question | None:
     return next((q for q in TOOL.questions_of(form) if q.code == code), None)
 

@@ -3,7 +3,7 @@ function that hands the statistics their anonymised indicator codes."""
 
 import json
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -14,7 +14,7 @@ from django.db.models import Q
 from arrimage.accounts.models import Membership
 from arrimage.core.errors import NotFound
 from arrimage.privacy.categories import Category
-from arrimage.privacy.grants import statistics_grants
+from arrimage.privacy.grants import Grant, statistics_grants
 from arrimage.privacy.sealing import sealed_open
 from arrimage.screening.access import (
     ScreeningGrant,
@@ -71,7 +71,7 @@ def screening_list(
     if not is_screening_reader(actor):
         raise NotFound
     assert actor is not None
-    queryset = Screening.objects.select_related("organisation")
+    queryset = Screening.objects.select_related("organisation").filter(is_anonymised=False)
     if case_id is not None:
         subject = case_subject_for_screening(actor=actor, case_id=case_id)
         queryset = queryset.filter(case_id=subject.id)
@@ -180,13 +180,10 @@ def screening_indicators_for_statistics(*, at: datetime) -> Iterator[PersonIndic
     codes: dict[UUID, set[str]] = defaultdict(set)
     latest: dict[UUID, Screening] = {}
     for screening, grant in zip(screenings, grants, strict=True):
-        if not grant.may(Category.EXPLOITATION) or not screening.answers_sealed:
+        if not grant.may(Category.EXPLOITATION):
             continue
-        answers = sealed_open(grant=grant, instance=screening, field="answers_sealed")
         assert screening.person_id is not None
-        codes[screening.person_id].update(
-            indicator_codes(screening.form, dict(json.loads(answers)))
-        )
+        codes[screening.person_id].update(_statistics_codes(grant=grant, screening=screening))
         latest[screening.person_id] = screening
     for person_id, screening in latest.items():
         completed = screening.completed_at or screening.updated_at
@@ -195,6 +192,43 @@ def screening_indicators_for_statistics(*, at: datetime) -> Iterator[PersonIndic
             month=completed.strftime("%Y-%m"),
             codes=frozenset(c for c in codes[person_id] if c in TOOL.indicators),
         )
+
+
+def screening_indicators_of_persons(
+    *, person_ids: Iterable[UUID], at: datetime
+) -> dict[UUID, frozenset[str]]:
+    """For the statistics projection (``trends.codes``): each of these persons' indicator
+    codes, the union over their completed screenings, opened with the statistics grants the
+    kernel issues (the person's live consents for statistics must cover exploitation). A
+    person left out has no completed screening that may be counted. Anonymised screenings
+    count by the codes they keep."""
+    screenings = list(
+        Screening.objects.select_related("organisation")
+        .filter(person_id__in=list(person_ids), status=ScreeningStatus.COMPLETED)
+        .order_by("person_id", "completed_at", "id")
+    )
+    grants = statistics_grants(subjects=[screening_subject(s) for s in screenings], at=at)
+    codes: dict[UUID, set[str]] = {}
+    for screening, grant in zip(screenings, grants, strict=True):
+        if not grant.may(Category.EXPLOITATION):
+            continue
+        assert screening.person_id is not None
+        codes.setdefault(screening.person_id, set()).update(
+            _statistics_codes(grant=grant, screening=screening)
+        )
+    return {person: frozenset(found) for person, found in codes.items()}
+
+
+def _statistics_codes(*, grant: Grant, screening: Screening) -> list[str]:
+    if screening.is_anonymised:
+        if not screening.indicators_sealed:
+            return []
+        kept = sealed_open(grant=grant, instance=screening, field="indicators_sealed")
+        return [c for c in json.loads(kept) if c in TOOL.indicators]
+    if not screening.answers_sealed:
+        return []
+    answers = sealed_open(grant=grant, instance=screening, field="answers_sealed")
+    return indicator_codes(screening.form, dict(json.loads(answers)))
 
 
 def screenings_export(*, actor: Membership | None, person_id: UUID | str) -> list[dict[str, Any]]:
@@ -210,7 +244,7 @@ def screenings_export(*, actor: Membership | None, person_id: UUID | str) -> lis
         raise NotFound from error
     screenings = list(
         Screening.objects.select_related("organisation")
-        .filter(person_id=person_uuid)
+        .filter(person_id=person_uuid, is_anonymised=False)
         .order_by("created_at", "id")
     )
     exported = []

@@ -15,7 +15,7 @@ from arrimage.accounts.models import Membership
 from arrimage.core.errors import NotFound
 from arrimage.screening import selectors, services
 from arrimage.screening.access import case_subject_for_screening, is_screening_reader
-from arrimage.screening.questions import TOOL, Answer, Form, question_get
+from arrimage.screening.questions import TOOL, Answer, Form, question_get, questions_left
 
 
 def _membership(request: HttpRequest) -> Membership | None:
@@ -71,11 +71,18 @@ def start_view(request: HttpRequest) -> HttpResponse:
             _errors(request, error)
         else:
             return redirect("screening:question", screening_id=screening.pk)
-    short = len(TOOL.questions_of(Form.SHORT))
+    short_low, short_high = questions_left(Form.SHORT, {})
+    long_low, long_high = questions_left(Form.LONG, {})
     return render(
         request,
         "screening/start.html",
-        {"case_id": case_id, "short_count": short, "long_count": len(TOOL.questions)},
+        {
+            "case_id": case_id,
+            "short_low": short_low,
+            "short_high": short_high,
+            "long_low": long_low,
+            "long_high": long_high,
+        },
         status=400 if request.method == "POST" else 200,
     )
 
@@ -109,6 +116,7 @@ def question_view(request: HttpRequest, screening_id: UUID) -> HttpResponse:
         if asked:
             raise NotFound
         return redirect("screening:result", screening_id=screening_id)
+    left_low, left_high = questions_left(view["form"], view["values"], current=question.code)
     return render(
         request,
         "screening/question.html",
@@ -117,7 +125,8 @@ def question_view(request: HttpRequest, screening_id: UUID) -> HttpResponse:
             "question": question,
             "question_text": str(question.text),
             "number": visible.index(question.code) + 1,
-            "total": len(visible),
+            "left_low": left_low,
+            "left_high": left_high,
             "current": view["values"].get(question.code, ""),
             "answer_choices": Answer.choices,
         },

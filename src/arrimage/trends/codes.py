@@ -12,12 +12,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from uuid import UUID
 
+from django.utils import timezone
+
 from arrimage.cases.models import Case, Exploitation, HealthFollowUp, ImmigrationTrack, Need
 from arrimage.cases.sealing import category_data
 from arrimage.cases.vocabularies import NeedType
 from arrimage.orientation.models import Referral, ReferralStatus
 from arrimage.privacy.categories import Category
 from arrimage.privacy.grants import Grant
+from arrimage.screening.selectors import screening_indicators_of_persons
 from arrimage.trends import vocabulary as vocab
 
 # At most this many referrals of a person are counted in each referral table: the
@@ -29,7 +32,7 @@ REFERRAL_SLOTS = 2
 # covers that category. The case itself (month, region) is counted with any such consent.
 SCOPES: dict[Category, tuple[str, ...]] = {
     Category.IDENTITY: ("gender", "age"),
-    Category.EXPLOITATION: ("exploitation",),
+    Category.EXPLOITATION: ("exploitation", "screening_indicators"),
     Category.IMMIGRATION: ("immigration", "trp_delay", "asylum", "humanitarian"),
     Category.HEALTH: ("mental_health", "health_coverage"),
 }
@@ -37,6 +40,7 @@ NOT_COVERED: dict[str, object] = {
     "gender": vocab.UNKNOWN,
     "age": vocab.UNKNOWN,
     "exploitation": 0,
+    "screening_indicators": vocab.NO_SCREENING,
     "immigration": vocab.UNKNOWN,
     "trp_delay": vocab.UNKNOWN,
     "asylum": vocab.UNKNOWN,
@@ -58,6 +62,8 @@ class _Rows:
     referrals: dict[UUID, list[tuple[str, str, str, datetime, datetime | None]]] = field(
         default_factory=dict
     )
+    # By person: the indicator codes of their completed screenings (screening.selectors).
+    screening: dict[UUID, frozenset[str]] = field(default_factory=dict)
 
 
 def _rows(cases: Sequence[Case], grants: Sequence[Grant]) -> _Rows:
@@ -69,6 +75,14 @@ def _rows(cases: Sequence[Case], grants: Sequence[Grant]) -> _Rows:
         case_id__in=covered(Category.EXPLOITATION)
     ).order_by("pk"):
         rows.exploitation.setdefault(exploitation.case_id, exploitation)
+    screened = {
+        case.person_id
+        for case, grant in zip(cases, grants, strict=True)
+        if grant.may(Category.EXPLOITATION)
+    }
+    if screened:
+        # The screenings' own statistics grants, from the same consents of the person.
+        rows.screening = screening_indicators_of_persons(person_ids=screened, at=timezone.now())
     for track in ImmigrationTrack.objects.filter(
         case_id__in=covered(Category.IMMIGRATION)
     ).order_by("pk"):
@@ -145,6 +159,7 @@ def _codes(case: Case, grant: Grant, rows: _Rows) -> dict[str, object]:
         "humanitarian": vocab.application_code(immigration.get("humanitarian_application")),
         "mental_health": "",
         "health_coverage": "",
+        "screening_indicators": vocab.screening_mask(rows.screening.get(case.person_id)),
     }
     counts_referrals = Category.COORDINATION in scope and unmet_needs_available()
     first, second = (

@@ -82,6 +82,7 @@ def titles() -> dict[str, str]:
         "referral_outcome_need": _("Referral outcomes by need"),
         "decline_reason_need": _("Why referrals were declined, by need"),
         "response_time_need": _("Time to answer a referral, by need"),
+        "screening_indicator_quarter": _("Screening indicators by quarter"),
     }
 
 
@@ -92,6 +93,7 @@ def section_labels() -> dict[str, str]:
         "timelines": _("Immigration and mental-health timelines"),
         "referrals": _("Referrals: outcomes, decline reasons, response times"),
         "unmet_needs": _("Unmet needs by region"),
+        "screening": _("Screening indicators"),
     }
 
 
@@ -114,6 +116,7 @@ def dimension_names() -> dict[str, str]:
         "outcome": _("Outcome"),
         "decline_reason": _("Reason"),
         "response_time": _("Time to answer"),
+        "screening_indicator": _("Indicator"),
     }
 
 

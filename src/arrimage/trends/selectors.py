@@ -36,6 +36,12 @@ def contribution_bound() -> int:
     return max(1, int(_setting("ARRIMAGE_TRENDS_TYPES", "2")))
 
 
+def screening_bound() -> int:
+    """At most this many screening indicators counted per person.
+    ``ARRIMAGE_TRENDS_SCREENING_INDICATORS``."""
+    return max(1, int(_setting("ARRIMAGE_TRENDS_SCREENING_INDICATORS", "4")))
+
+
 def coalitions_of(*, actor: Membership | None) -> QuerySet[Coalition]:
     """The coalitions the actor's organisation belongs to directly."""
     if actor is None:

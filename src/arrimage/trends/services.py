@@ -100,6 +100,7 @@ def _payload(
         "threshold": threshold,
         "contribution_bound": selectors.contribution_bound(),
         "referral_bound": sources.REFERRAL_SLOTS,
+        "screening_bound": selectors.screening_bound(),
         "created_at": timezone.now().astimezone(UTC).isoformat(timespec="seconds"),
         "sources": sources_summary or [],
         "tables": tables,
@@ -314,6 +315,7 @@ def specs_of(*, sections: list[str], regions: list[str]) -> list[TableSpec]:
         regions=regions,
         contribution_bound=selectors.contribution_bound(),
         referral_bound=sources.REFERRAL_SLOTS,
+        screening_bound=selectors.screening_bound(),
     )
     if UNMET_NEEDS in sections:
         needs: tuple[str, ...] = ()

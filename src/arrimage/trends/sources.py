@@ -40,6 +40,7 @@ from arrimage.privacy.categories import Purpose
 from arrimage.privacy.grants import statistics_grants
 from arrimage.privacy.models import ConsentRecord
 from arrimage.privacy.sealing import statistics_open, statistics_seal, statistics_seal_many
+from arrimage.screening.models import Screening
 from arrimage.trends import vocabulary as vocab
 from arrimage.trends.codes import REFERRAL_SLOTS, cases_codes, unmet_needs_available
 from arrimage.trends.models import ProjectionState, StatisticsRecord, StatisticsTally
@@ -72,7 +73,10 @@ CODE_COLUMNS = (
     "health_coverage",
     "referral_first",
     "referral_second",
+    "screening_indicators",
 )
+# Codes added after records were first sealed, with the value an older record stands for.
+CODE_DEFAULTS: dict[str, object] = {"screening_indicators": vocab.NO_SCREENING}
 # The counts a tally keeps: for each released table, the codes its cells are made of (its
 # margin of the cases' codes), so that a tally's size is bounded by the tables' cells, not by
 # the combinations of every code. Referrals: each referral slot of a case counts on its own.
@@ -86,6 +90,7 @@ TALLY_SOURCES: dict[str, tuple[str, ...]] = {
     "applications": ("asylum", "humanitarian"),
     "mental": ("mental_health", "health_coverage"),
     REFERRALS: ("referral_first", "referral_second"),
+    "screening": ("month", "screening_indicators"),
 }
 
 # A cell of a tally: its codes joined by ``KEY_SEPARATOR`` (no code holds it; a referral
@@ -155,7 +160,8 @@ class Tally:
     def merge_text(self, text: str) -> None:
         """Add a sealed tally's plaintext; ``OldTally`` for an earlier format."""
         data = json.loads(text)
-        if data.get("format") != TALLY_FORMAT:
+        if data.get("format") != TALLY_FORMAT or set(data["counts"]) != set(TALLY_SOURCES):
+            # An earlier format, or a source added since the tally was sealed.
             raise OldTally
         self.records += int(data["records"])
         for source, counts in data["counts"].items():
@@ -198,7 +204,9 @@ def codes_seal(pairs: list[tuple[StatisticsRecord, dict[str, object]]]) -> None:
 
 def _codes_open(record: StatisticsRecord) -> dict[str, object]:
     text = statistics_open(purpose=Purpose.STATISTICS, instance=record, field="codes_sealed")
-    return dict(zip(CODE_COLUMNS, json.loads(text), strict=True))
+    values = json.loads(text)
+    values += [CODE_DEFAULTS[column] for column in CODE_COLUMNS[len(values) :]]
+    return dict(zip(CODE_COLUMNS, values, strict=True))
 
 
 def _tally_open(row: StatisticsTally) -> Tally:
@@ -268,7 +276,14 @@ def _changed_since(known: list[UUID], since: datetime, started: datetime) -> lis
     changed += StatisticsRecord.objects.filter(
         organisation_id__in=known, source_updated_at__isnull=True
     ).values_list("case_id", flat=True)
-    persons: set[UUID] = set()
+    # A screening started, answered, attached or anonymised changes its person's codes.
+    persons: set[UUID] = {
+        person
+        for person in Screening.objects.filter(updated_at__gte=since, person_id__isnull=False)
+        .order_by()
+        .values_list("person_id", flat=True)
+        if person is not None
+    }
     # One query per kind of change, each read through its own index (an OR of the three
     # would scan every consent). An expiry narrows what the person's other consents cover.
     for change in (

@@ -55,12 +55,13 @@ class Axis:
 
 
 # Where a table's exact counts come from (trends.sources): its margin of the cases' codes in the
-# tallies (a source of ``TALLY_SOURCES``), the referrals, or Orientation's anonymised unmet
-# needs.
+# tallies (a source of ``TALLY_SOURCES``, the screening indicators' included), the referrals,
+# or Orientation's anonymised unmet needs.
 CASES = "cases"
 TIMELINES = "timelines"
 REFERRALS = "referrals"
 UNMET_NEEDS = "unmet_needs"
+SCREENING = "screening"
 
 # What a coordinator chooses to release; each section is a set of tables sharing the budget.
 SECTIONS: dict[str, tuple[str, ...]] = {
@@ -68,6 +69,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     TIMELINES: ("trp_delay_quarter", "immigration_applications", "mental_health_access"),
     REFERRALS: ("referral_outcome_need", "decline_reason_need", "response_time_need"),
     UNMET_NEEDS: ("unmet_need_region",),
+    SCREENING: ("screening_indicator_quarter",),
 }
 
 
@@ -111,6 +113,7 @@ def table_specs(
     regions: Sequence[str],
     contribution_bound: int,
     referral_bound: int = 1,
+    screening_bound: int = 1,
 ) -> list[TableSpec]:
     """The tables of a release, with keys fixed before any data is seen: the vocabularies
     and the regions of the coalition's member organisations."""
@@ -149,6 +152,10 @@ def table_specs(
     def by_response_time(key: ReferralKey, n: int, leaves: dict[Leaf, int]) -> None:
         if key[3]:
             _add(leaves, (key[3], key[0]), n)
+
+    def by_screening_indicator(key: tuple[str, ...], n: int, leaves: dict[Leaf, int]) -> None:
+        for indicator in vocab.screening_keys(int(key[1]), bound=screening_bound):
+            _add(leaves, (indicator, vocab.quarter_of(int(key[0]))), n)
 
     by_need = _with_total("need_group", list(vocab.NEED_GROUPS))
     return [
@@ -232,6 +239,15 @@ def table_specs(
             referral_bound,
             by_response_time,
             REFERRALS,
+        ),
+        TableSpec(
+            "screening_indicator_quarter",
+            # No total row: a person is counted once in each indicator present.
+            _axis("screening_indicator", list(vocab.SCREENING_INDICATORS), {}),
+            _quarters(),
+            screening_bound,
+            by_screening_indicator,
+            SCREENING,
         ),
     ]
 

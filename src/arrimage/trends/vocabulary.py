@@ -15,6 +15,7 @@ from django.utils.translation import pgettext_lazy
 
 from arrimage.coalition.models import Region
 from arrimage.orientation.needs import NEED_LABELS
+from arrimage.screening.questions import TOOL as SCREENING_TOOL
 
 UNKNOWN = "unknown"
 
@@ -140,6 +141,37 @@ RESPONSE_TIMES: dict[str, object] = {
     "over_7_days": pgettext_lazy("statistics", "More than 7 days"),
     "no_answer": pgettext_lazy("statistics", "No answer in time"),
 }
+
+# Screening indicators (screening/data/questions.json), one bit each in the tool's order; a
+# new indicator is added at the end of the tool, so that stored masks keep their meaning.
+# A person screened with no indicator present counts once as "none"; -1: no screening counted.
+NO_SCREENING = -1
+SCREENING_INDICATORS: dict[str, object] = {
+    **{code: indicator.label for code, indicator in SCREENING_TOOL.indicators.items()},
+    "none": pgettext_lazy("statistics", "Screened, no indicator present"),
+}
+
+
+def screening_mask(codes: Iterable[str] | None) -> int:
+    """The bits of these indicator codes; ``NO_SCREENING`` for no completed screening."""
+    if codes is None:
+        return NO_SCREENING
+    order = list(SCREENING_TOOL.indicators)
+    mask = 0
+    for code in codes:
+        if code in SCREENING_TOOL.indicators:
+            mask |= 1 << order.index(code)
+    return mask
+
+
+def screening_keys(mask: int, *, bound: int) -> list[str]:
+    """The indicators of a person, at most ``bound`` of them (the per-person contribution
+    bound), in the tool's order; none for no screening, "none" for no indicator present."""
+    if mask < 0:
+        return []
+    keys = [code for i, code in enumerate(SCREENING_TOOL.indicators) if mask & (1 << i)]
+    return keys[:bound] if keys else ["none"]
+
 
 MONTHS = [str(m) for m in range(1, 13)]
 QUARTERS = ["Q1", "Q2", "Q3", "Q4"]
@@ -350,5 +382,6 @@ def label(dimension: str, code: str) -> str:
         "decline_reason": DECLINE_REASONS,
         "response_time": RESPONSE_TIMES,
         "need_group": NEED_GROUPS,
+        "screening_indicator": SCREENING_INDICATORS,
     }
     return str(vocabularies.get(dimension, {}).get(code, code))

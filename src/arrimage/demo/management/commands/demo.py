@@ -3,10 +3,12 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from arrimage.accounts import demo
+from arrimage.awareness.demo import demo_awareness_build
 from arrimage.cases.demo import demo_cases_build
 from arrimage.cases.models import Case
 from arrimage.coalition.demo import demo_glossary_build
 from arrimage.coalition_pages.demo import demo_coalition_life_build
+from arrimage.conferences.demo import demo_conferences_build
 from arrimage.core.keyfile import write_master_key_file
 from arrimage.directory.demo import demo_directory_build
 from arrimage.orientation.demo import demo_orientation_build, demo_orientation_ready
@@ -58,6 +60,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Cases: {cases} demonstration cases loaded.")
             screenings = demo_screenings()
             self.stdout.write(f"Screening: {screenings} demonstration screenings loaded.")
+            conferences = demo_conferences_build()
+            self.stdout.write(f"Conferences: {conferences} past conferences with minutes.")
             if demo_orientation_ready():
                 made = demo_orientation_build()
                 self.stdout.write(
@@ -76,6 +80,11 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Coalition life: {life['texts']} texts, {life['sessions']} training sessions, "
                 f"{life['attendances']} attendances."
+            )
+            awareness = demo_awareness_build()
+            self.stdout.write(
+                f"Awareness: {awareness['materials']} materials, {awareness['contacts']} "
+                f"help-page contacts, {awareness['briefs']} advocacy brief."
             )
         if not options["quiet_logins"]:
             self.print_logins()
