@@ -155,6 +155,7 @@ def generate(records: int, organisations: int, year: int, seed: int) -> dict:
         + ["expired"] * 2
     )
     reasons = ["at_capacity", "at_capacity", "not_eligible", "safety", "other"]
+    from arrimage.cases.references import reference_new
     from arrimage.directory.models import DirectoryOrganization, Service
     from arrimage.orientation.needs import NEEDS
     from arrimage.trends import sources
@@ -191,6 +192,7 @@ def generate(records: int, organisations: int, year: int, seed: int) -> dict:
                         False,
                         stamp(opened),
                         stamp(opened),
+                        reference_new(),
                     )
                 )
                 # A third of the cases were referred, one to four times; the projection keeps
@@ -306,6 +308,7 @@ def generate(records: int, organisations: int, year: int, seed: int) -> dict:
                     "is_urgent",
                     "opened_at",
                     "updated_at",
+                    "reference",
                 ],
                 cases,
             )
@@ -429,6 +432,13 @@ def run(database: str, args: argparse.Namespace) -> dict:
             cursor.fetchone()
         baseline.append(time.perf_counter() - t0)
     timings, releases = [], []
+    profile = os.environ.get("BENCH_PROFILE")  # a file: pyinstrument's text of the releases
+    profiler = None
+    if profile:
+        from pyinstrument import Profiler
+
+        profiler = Profiler()
+        profiler.start()
     for _ in range(args.repeat):
         t0 = time.perf_counter()
         release = services.release_create(
@@ -440,6 +450,9 @@ def run(database: str, args: argparse.Namespace) -> dict:
         )
         timings.append(time.perf_counter() - t0)
         releases.append(release)
+    if profiler is not None:
+        profiler.stop()
+        Path(str(profile)).write_text(profiler.output_text(show_all=False))
     say(f"{database}: releases in " + ", ".join(f"{t:.2f}s" for t in timings))
     exact = exact_tables(coalition, year)
     errors, within, published, suppressed = [], 0, 0, 0
@@ -628,10 +641,31 @@ def build_run(database: str, args: argparse.Namespace) -> dict:
         track_services.immigration_update(
             actor_membership=actor, case_id=case_id, data={"status": rng.choice(STATUSES)}
         )
+    profile = os.environ.get("BENCH_PROFILE")  # a file: pyinstrument's text of the refresh
+    profiler = None
+    if profile:
+        from pyinstrument import Profiler
+
+        profiler = Profiler()
+        profiler.start()
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     t0 = time.perf_counter()
-    tasks.statistics_refresh.call()
+    with CaptureQueriesContext(connection) as queries:
+        tasks.statistics_refresh.call()
     refresh = time.perf_counter() - t0
-    say(f"{database}: refresh after {len(changed)} cases changed {refresh:.3f}s")
+    if os.environ.get("BENCH_QUERIES"):
+        Path(os.environ["BENCH_QUERIES"]).write_text(
+            "\n".join(q["sql"][:300] for q in queries.captured_queries)
+        )
+    if profiler is not None:
+        profiler.stop()
+        Path(str(profile)).write_text(profiler.output_text(show_all=False))
+    say(
+        f"{database}: refresh after {len(changed)} cases changed {refresh:.3f}s, "
+        f"{len(queries.captured_queries)} queries"
+    )
     t0 = time.perf_counter()
     tasks.statistics_refresh.call()
     idle = time.perf_counter() - t0

@@ -37,9 +37,19 @@ def test_coordinator_releases_and_the_provincial_level_reads_the_pdf(
 
     browser_login(page, live_server, side.user(Role.COORDINATOR).email, PASSWORD)
     page.goto("/tendances/")
+    # The choices first: the accuracy they give is shown before anything is counted.
+    choices = page.locator("form[method=get]").filter(has=page.locator("select[name=method]"))
+    expect(page.get_by_text("± 7 personnes par case").first).to_be_visible()
+    choices.get_by_label("Part du budget de confidentialité à utiliser").select_option("100")
+    for section in ("timelines", "referrals"):
+        choices.locator(f"input[name=sections][value={section}]").check()
+    choices.get_by_role("button", name="Mettre à jour la précision").click()
+    expect(page.get_by_text("cette diffusion utilise 100 % du budget", exact=False)).to_be_visible()
+    choices = page.locator("form[method=get]").filter(has=page.locator("select[name=method]"))
+    choices.locator("select[name=method]").select_option("suppression")
+    choices.get_by_role("button", name="Mettre à jour la précision").click()
+    expect(page.get_by_text("Comptes exacts", exact=False).first).to_be_visible()
     form = page.locator("form[action$='/tendances/publier/']")
-    form.locator("select[name=method]").select_option("suppression")
-    form.get_by_label("Besoins non comblés par région").uncheck()
     # The release runs in the background: its page shows a progress bar, and its script
     # brings the result without the user reloading. The worker runs here, in the test;
     # meanwhile the page's polls are held off (the in-memory test database is shared with

@@ -129,10 +129,10 @@ def test_answers_page_records_the_gbvims_answer(client, side_a, side_b, partner)
 def test_a_spent_budget_is_refused_through_the_page(client, side_a, partner, coalition):
     cases_with_consent(side_a, partner.organisation, 6)
     login(client, side_a.user(Role.COORDINATOR))
-    form = {"coalition_id": str(coalition.pk), "year": YEAR, "method": "dp", "epsilon": "4"}
+    form = {"coalition_id": str(coalition.pk), "year": YEAR, "method": "dp", "share": "75"}
     assert client.post("/tendances/publier/", form).status_code == 302
     run_queued_tasks()
-    response = client.post("/tendances/publier/", {**form, "epsilon": "0,5"}, follow=True)
+    response = client.post("/tendances/publier/", {**form, "share": "50"}, follow=True)
     assert Release.objects.count() == 1
     from django.utils import translation
     from django.utils.html import escape
@@ -140,9 +140,9 @@ def test_a_spent_budget_is_refused_through_the_page(client, side_a, partner, coa
 
     with translation.override("fr-ca"):
         expected = gettext(
-            "The privacy budget of %(year)s is spent: %(remaining)s left, "
-            "%(asked)s asked. Releases of this year can no longer be made."
-        ) % {"year": YEAR, "remaining": "0.00", "asked": "0.50"}
+            "The privacy budget of %(year)s has %(remaining)s %% left and this "
+            "release asks for %(asked)s %%: choose a smaller share."
+        ) % {"year": YEAR, "remaining": 25, "asked": 50}
     assert escape(expected) in response.content.decode()
 
 
@@ -150,8 +150,9 @@ def test_the_coordinator_chooses_what_to_release(client, side_a, partner, coalit
     cases_with_consent(side_a, partner.organisation, 6)
     login(client, side_a.user(Role.COORDINATOR))
     page = client.get("/tendances/").content.decode()
-    assert 'name="sections" value="referrals" checked' in page
-    form = {"coalition_id": str(coalition.pk), "year": YEAR, "method": "dp", "epsilon": "1"}
+    assert 'name="sections" value="cases" checked' in page, "the case tables by default"
+    assert 'name="sections" value="referrals">' in page
+    form = {"coalition_id": str(coalition.pk), "year": YEAR, "method": "dp", "share": "25"}
     refused = client.post("/tendances/publier/", {**form, "sections_shown": "1"}, follow=True)
     assert "Choisissez au moins une partie à diffuser." in refused.content.decode()
     assert not Release.objects.exists()

@@ -175,4 +175,4 @@ def test_a_deleted_case_leaves_the_counts_at_the_next_refresh(side_a, partner):
     tasks.statistics_refresh.call()
     tally = sources.tally_sum(organisation_ids=[side_a.organisation.pk], year=kept.opened_at.year)
     assert tally.records == 1
-    assert sum(sources.countable_cube(tally=tally).values()) == 1
+    assert sum(sources.margin_counts(tally=tally, name="month_region").values()) == 1

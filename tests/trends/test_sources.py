@@ -11,10 +11,14 @@ from tests.trends.conftest import open_case, statistics_consent
 pytestmark = pytest.mark.django_db
 
 
-def _cube(side) -> dict:
+def _margins(side) -> dict:
     sources.statistics_records_refresh(organisation_ids=[side.organisation.pk])
     tally = sources.tally_sum(organisation_ids=[side.organisation.pk], year=timezone.now().year)
-    return sources.countable_cube(tally=tally)
+    return {name: sources.margin_counts(tally=tally, name=name) for name in sources.TALLY_SOURCES}
+
+
+def _cube(side) -> dict:
+    return _margins(side)["month_region"]
 
 
 def _count(side) -> int:
@@ -62,7 +66,11 @@ def test_projection_keeps_only_coarse_codes(side_a, partner):
     )
     statistics_consent(case, partner.organisation)
     month = case.opened_at.month
-    assert _cube(side_a) == {(month, "QC-06", "male", "18_24", "protection", 4): 1}
+    margins = _margins(side_a)
+    assert margins["month_region"] == {(str(month), "QC-06"): 1}
+    assert margins["gender_age"] == {("male", "18_24"): 1}
+    assert margins["month_immigration"] == {(str(month), "protection"): 1}
+    assert margins["month_exploitation"] == {(str(month), "4"): 1}
     field_names = {f.name for f in StatisticsRecord._meta.get_fields()}
     assert not field_names & {"alias", "given_name", "year_of_birth", "city", "details"}
 
@@ -78,7 +86,7 @@ def test_a_change_to_the_case_is_seen_by_the_next_refresh(side_a, partner):
         actor_membership=member(side_a), case_id=case.pk, data={"status": "citizen"}
     )
     assert sources.statistics_records_refresh(organisation_ids=[side_a.organisation.pk]) == 1
-    assert [key[4] for key in _cube(side_a)] == ["citizen_or_permanent"]
+    assert [key[1] for key in _margins(side_a)["month_immigration"]] == ["citizen_or_permanent"]
 
 
 def test_reported_elsewhere_is_counted_by_the_other_member_only(side_a, partner):
@@ -126,7 +134,7 @@ def test_no_codes_are_kept_for_a_person_without_statistics_consent(side_a, partn
         recorded_at=timezone.now(),
         expires_at=timezone.now() + timedelta(days=365),
     )
-    assert [key[4] for key in _cube(side_a)] == ["no_status"]
+    assert [key[1] for key in _margins(side_a)["month_immigration"]] == ["no_status"]
 
     ConsentRecord.objects.filter(pk=consent.pk).update(withdrawn_at=timezone.now())
     assert _count(side_a) == 0
@@ -144,6 +152,63 @@ def test_a_consent_that_runs_out_blanks_the_codes_at_the_next_refresh(side_a, pa
     statistics_consent(staying, partner.organisation)
     assert _count(side_a) == 2
     ConsentRecord.objects.filter(person_id=ending.person_id).update(expires_at=timezone.now())
-    assert [key[4] for key in _cube(side_a)] == ["citizen_or_permanent"]
+    assert [key[1] for key in _margins(side_a)["month_immigration"]] == ["citizen_or_permanent"]
     assert bytes(StatisticsRecord.objects.get(case_id=ending.pk).codes_sealed) == b""
     assert StatisticsRecord.objects.get(case_id=staying.pk).counted
+
+
+def test_a_tally_of_the_former_format_is_added_up_again_from_its_records(side_a, partner):
+    """Tallies sealed before format 3 held the whole cube as [codes, count] pairs: the next
+    count adds the tally up again from its records' sealed codes, and stores format 3."""
+    import json
+
+    from arrimage.privacy.categories import Purpose
+    from arrimage.privacy.sealing import statistics_open, statistics_seal
+    from arrimage.trends.models import StatisticsTally
+
+    case = open_case(side_a, gender="Male", age_band="18-24")
+    statistics_consent(case, partner.organisation)
+    assert _cube(side_a) == {(str(case.opened_at.month), "QC-06"): 1}
+    row = StatisticsTally.objects.get(organisation=side_a.organisation)
+    former = {"records": 7, "counts": {"cube": [[[1, "QC-06", "women", "25_plus", "", 1], 7]]}}
+    row.counts_sealed = statistics_seal(
+        purpose=Purpose.STATISTICS,
+        instance=row,
+        field="counts_sealed",
+        plaintext=json.dumps(former),
+    )
+    row.save()
+    margins = _margins(side_a)
+    assert margins["month_region"] == {(str(case.opened_at.month), "QC-06"): 1}
+    assert margins["gender_age"] == {("male", "18_24"): 1}
+    row.refresh_from_db()
+    stored = json.loads(
+        statistics_open(purpose=Purpose.STATISTICS, instance=row, field="counts_sealed")
+    )
+    assert stored["format"] == sources.TALLY_FORMAT and stored["records"] == 1
+
+
+def test_the_refresh_finds_changed_cases_by_a_range_of_the_index(side_a, partner):
+    """The watermark: after the first build, the refresh reads the cases changed since, as a
+    range of ``updated_at`` in the cases' (organisation, urgency, updated_at) index, not by
+    scanning every case of the organisation."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the query plan is read with SQLite's EXPLAIN QUERY PLAN")
+    case = open_case(side_a)
+    statistics_consent(case, partner.organisation)
+    assert _count(side_a) == 1
+    with CaptureQueriesContext(connection) as queries:
+        sources.statistics_records_refresh(organisation_ids=[side_a.organisation.pk])
+    found = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].startswith('SELECT "cases_case"."id"') and '"updated_at" >=' in q["sql"]
+    ]
+    assert len(found) == 1
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + found[0])
+        plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+    assert "case_worklist" in plan and "updated_at>" in plan, plan

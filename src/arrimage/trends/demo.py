@@ -38,7 +38,7 @@ from arrimage.orientation.needs import NEEDS
 from arrimage.privacy.categories import Category, Purpose
 from arrimage.privacy.models import ConsentRecord
 from arrimage.privacy.policy import ENFORCEMENT_TYPES
-from arrimage.trends import services
+from arrimage.trends import selectors, services
 
 SEED = 6066
 HISTORICAL_CASES = 1500
@@ -326,11 +326,12 @@ def demo_trends_release() -> int:
         )
         if coordinator is None:
             continue
-        # Two releases over the year's budget: the case counts first, then the timelines
-        # and referrals (fewer tables each, so more precise figures).
+        # Two releases, half of the year's budget each (the page's default): the case
+        # counts first, then the timelines, referrals and unmet needs.
+        half = selectors.yearly_budget() / 2
         for epsilon, sections in (
-            (1.5, ["cases", "unmet_needs"]),
-            (2.5, ["timelines", "referrals"]),
+            (half, ["cases"]),
+            (half, ["timelines", "referrals", "unmet_needs"]),
         ):
             services.release_create(
                 actor=coordinator,

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from arrimage.coalition.glossary_links import glossary_slug_for
 from arrimage.coalition.models import Region
@@ -60,6 +61,10 @@ class TableView:
     lines: list[Line]
     chart_labels: list[str]
     chart_values: list[int | None]
+    # The table's accuracy in plain words ("" for exact counts), and whether its published
+    # totals differ from the sum of their published parts (then a note says why).
+    precision: str = ""
+    totals_differ: bool = False
 
 
 def titles() -> dict[str, str]:
@@ -126,6 +131,58 @@ def _labeller() -> Any:
     return label
 
 
+def precision_sentence(*, cell: int, total: int) -> str:
+    """A table's accuracy in words: its cells, and its widest total."""
+    text = ngettext(
+        "Accuracy: ± %(cell)s person per cell",
+        "Accuracy: ± %(cell)s people per cell",
+        cell,
+    ) % {"cell": cell}
+    if total:
+        text += _(", up to ± %(total)s for the totals") % {"total": total}
+    return text + _(", 95 times out of 100.")
+
+
+def _precision(table: dict[str, Any], rows: Axis, cols: Axis) -> str:
+    leaf_rows, leaf_cols = len(rows.leaves), len(cols.leaves)
+    cells = table["cells"]
+    leaves = [int(cells[i][j]["a"]) for i in range(leaf_rows) for j in range(leaf_cols)]
+    totals = [
+        int(cell["a"])
+        for i, line in enumerate(cells)
+        for j, cell in enumerate(line)
+        if i >= leaf_rows or j >= leaf_cols
+    ]
+    if not leaves or not max(leaves):
+        return ""
+    return precision_sentence(cell=max(leaves), total=max(totals, default=0))
+
+
+def totals_differ(table: dict[str, Any]) -> bool:
+    """Whether some published total is not the sum of its published leaves (suppressed
+    figures aside): noise, once negative figures are shown as 0, or a rollup of such."""
+    rows = Axis.from_json(table["rows"])
+    cols = Axis.from_json(table["cols"])
+    row_index = {key: i for i, key in enumerate(rows.keys)}
+    col_index = {key: j for j, key in enumerate(cols.keys)}
+    cells = table["cells"]
+    for r in rows.keys:
+        for c in cols.keys:
+            if r not in rows.aggregates and c not in cols.aggregates:
+                continue
+            value = cells[row_index[r]][col_index[c]]["v"]
+            parts = [
+                cells[row_index[mr]][col_index[mc]]["v"]
+                for mr in rows.members(r)
+                for mc in cols.members(c)
+            ]
+            if value is None or any(part is None for part in parts):
+                continue
+            if int(value) != sum(int(part) for part in parts):
+                return True
+    return False
+
+
 def table_view(table: dict[str, Any]) -> TableView:
     label = _labeller()
     rows = Axis.from_json(table["rows"])
@@ -154,6 +211,8 @@ def table_view(table: dict[str, Any]) -> TableView:
         lines=lines,
         chart_labels=chart_labels,
         chart_values=chart_values,
+        precision=_precision(table, rows, cols),
+        totals_differ=totals_differ(table),
     )
 
 
@@ -175,13 +234,21 @@ def method_sentence(content: dict[str, Any]) -> str:
     method = content["method"]
     if method == "dp":
         return _(
-            "Differential privacy: every figure carries random noise (privacy loss epsilon "
-            "%(epsilon)s). “12 ± 3” means the true count is within 3 of 12, 19 times out of "
-            "20. Totals are sums of the noisy figures, so cells may not add up exactly."
-        ) % {"epsilon": f"{float(content['epsilon']):.2f}"}
+            "Differential privacy: every figure carries random noise and is published with "
+            "its accuracy. “12 ± 3” means the true count is within 3 of 12, 95 times out of 100."
+        )
     if method == "suppression":
         return _("Exact counts.") + " " + suppression_rule(int(content["threshold"]))
     return _("The sum of the releases received from the level below, as they were released.")
+
+
+def totals_note() -> str:
+    return _(
+        "The totals of this table are not exactly the sum of its figures: each figure carries "
+        "its own noise, and a figure that the noise made negative is shown as 0, while the "
+        "totals add the figures as drawn, so that they stay right on average. Use the totals "
+        "as they are."
+    )
 
 
 def marks_sentence() -> str:

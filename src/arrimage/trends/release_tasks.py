@@ -20,8 +20,8 @@ from arrimage.accounts.models import Membership
 from arrimage.core.background import background_task, progress_report
 from arrimage.core.errors import NotFound
 from arrimage.core.progress import task_kind_register, task_track
-from arrimage.trends import services, signing
-from arrimage.trends.models import Release
+from arrimage.trends import preview, selectors, services, signing
+from arrimage.trends.models import Release, ReleaseMethod
 
 KIND = "trends_release"
 task_kind_register(
@@ -79,10 +79,18 @@ def release_request(
     year: int,
     method: str,
     epsilon: float | None = None,
+    share: str | None = None,
     sections: list[str] | None = None,
     language: str,
 ) -> str:
-    """Check the request and queue the release; the id of the task (and of the release)."""
+    """Check the request and queue the release; the id of the task (and of the release).
+    With differential privacy, ``share`` (a share of the year's budget, as the page offers
+    it) gives the privacy loss when ``epsilon`` is not given."""
+    if method == ReleaseMethod.PRIVACY and epsilon is None and share is not None:
+        coalition = selectors.coalition_for_release(actor=actor, coalition_id=coalition_id)
+        epsilon = preview.epsilon_of_share(
+            coalition=coalition, year=services.year_check(year), share=share
+        )
     parameters = services.release_parameters(
         actor=actor,
         coalition_id=coalition_id,

@@ -26,6 +26,7 @@ from arrimage.trends.presentation import (
     marks_sentence,
     method_sentence,
     release_views,
+    totals_note,
 )
 from arrimage.trends.tables import Axis
 
@@ -110,6 +111,10 @@ def release_pdf(content: dict[str, Any]) -> bytes:
             )
         )
         story.append(table)
+        if view.precision:
+            story.append(Paragraph(view.precision, styles["BodyText"]))
+        if view.totals_differ:
+            story.append(Paragraph(totals_note(), styles["BodyText"]))
         story.append(Spacer(1, 0.4 * cm))
     story.append(
         Paragraph(
@@ -149,6 +154,10 @@ def release_xlsx(content: dict[str, Any]) -> bytes:
                     figure.flag,
                 ]
             table_sheet.append(row)
+        if view.precision:
+            table_sheet.append([view.precision])
+        if view.totals_differ:
+            table_sheet.append([totals_note()])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

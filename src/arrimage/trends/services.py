@@ -35,7 +35,6 @@ from arrimage.trends.models import (
     TrustedInstance,
 )
 from arrimage.trends.tables import (
-    CASES,
     REFERRALS,
     SECTIONS,
     UNMET_NEEDS,
@@ -54,7 +53,13 @@ MIN_EPSILON = 0.1
 EPSILON_EPSILON = 1e-9
 
 
-def _check_year(year: int) -> int:
+def coalition_regions(coalition: Coalition) -> list[str]:
+    """The regions of the coalition's member organisations: the columns of its regional
+    tables, fixed before any data is seen."""
+    return sorted(set(coalition.organisations.values_list("region__code", flat=True)))
+
+
+def year_check(year: int) -> int:
     current = timezone.now().year
     if not 2000 <= int(year) <= current:
         raise ValidationError(
@@ -162,7 +167,7 @@ def release_parameters(
     (404 if the actor may not release for it), the year, the parts, the method, the privacy
     loss and what is left of the budget."""
     coalition = selectors.coalition_for_release(actor=actor, coalition_id=coalition_id)
-    year = _check_year(year)
+    year = year_check(year)
     chosen = _check_sections(sections)
     if coalition.level not in COUNTING_LEVELS:
         raise ValidationError(
@@ -178,8 +183,7 @@ def release_parameters(
         epsilon is None or not math.isfinite(epsilon) or epsilon < MIN_EPSILON
     ):
         raise ValidationError(
-            _("Choose a privacy loss (epsilon) of at least %(minimum)s.")
-            % {"minimum": MIN_EPSILON},
+            _("This share of the budget is too small for a release: choose a larger one."),
             code="epsilon",
         )
     budget = PrivacyBudget.objects.filter(coalition=coalition, year=year).first()
@@ -194,15 +198,16 @@ def _budget_spend(budget: PrivacyBudget, *, method: str, epsilon: float | None, 
     if method == ReleaseMethod.PRIVACY:
         assert epsilon is not None
         if epsilon > remaining + EPSILON_EPSILON:
+            total = budget.total_epsilon or 1.0
             raise ValidationError(
                 _(
-                    "The privacy budget of %(year)s is spent: %(remaining)s left, "
-                    "%(asked)s asked. Releases of this year can no longer be made."
+                    "The privacy budget of %(year)s has %(remaining)s %% left and this "
+                    "release asks for %(asked)s %%: choose a smaller share."
                 )
                 % {
                     "year": year,
-                    "remaining": f"{max(remaining, 0):.2f}",
-                    "asked": f"{epsilon:.2f}",
+                    "remaining": int(100 * max(remaining, 0) / total + 1e-9),
+                    "asked": math.ceil(100 * epsilon / total - 1e-9),
                 },
                 code="budget_spent",
             )
@@ -252,7 +257,7 @@ def release_create(
     report = progress or (lambda done, total: None)
     threshold = selectors.suppression_threshold()
     organisation_ids = list(coalition.organisations.values_list("pk", flat=True))
-    regions = sorted(set(coalition.organisations.values_list("region__code", flat=True)))
+    regions = coalition_regions(coalition)
     steps = 2 + len(sources_of(sections=chosen, regions=regions))
     report(0, steps)
     sources.statistics_records_refresh(organisation_ids=organisation_ids)
@@ -305,7 +310,7 @@ def _check_sections(sections: Iterable[str] | None) -> list[str]:
     return chosen
 
 
-def _specs(*, sections: list[str], regions: list[str]) -> list[TableSpec]:
+def specs_of(*, sections: list[str], regions: list[str]) -> list[TableSpec]:
     specs = table_specs(
         regions=regions,
         contribution_bound=selectors.contribution_bound(),
@@ -323,7 +328,7 @@ def _specs(*, sections: list[str], regions: list[str]) -> list[TableSpec]:
 
 def sources_of(*, sections: list[str], regions: list[str]) -> list[str]:
     """The sources counted for these sections (one SQL query each)."""
-    return sorted({spec.source for spec in _specs(sections=sections, regions=regions)})
+    return sorted({spec.source for spec in specs_of(sections=sections, regions=regions)})
 
 
 def exact_counts(
@@ -337,7 +342,7 @@ def exact_counts(
     """The exact leaf counts of every table of the chosen sections, from the tallies of the
     organisations (as of the projection's last refresh) and Orientation's unmet needs;
     ``progress(n)`` after the n-th source."""
-    specs = _specs(sections=sections, regions=regions)
+    specs = specs_of(sections=sections, regions=regions)
     tally = (
         sources.tally_sum(organisation_ids=organisation_ids, year=year)
         if any(spec.source != UNMET_NEEDS for spec in specs)
@@ -348,11 +353,9 @@ def exact_counts(
         if source == UNMET_NEEDS:
             return sources.unmet_need_counts(regions=regions, year=year)
         assert tally is not None
-        if source == CASES:
-            return sources.countable_cube(tally=tally)
         if source == REFERRALS:
-            return sources.referral_cube(tally=tally)
-        return sources.grouped_counts(tally=tally, name=source)
+            return sources.referral_counts(tally=tally)
+        return sources.margin_counts(tally=tally, name=source)
 
     cubes: dict[str, dict[Any, int]] = {}
     for number, source in enumerate(sorted({spec.source for spec in specs}), start=1):
@@ -391,7 +394,7 @@ def rollup_create(*, actor: Membership | None, coalition_id: UUID | str, year: i
     no budget is spent."""
     coalition = selectors.coalition_for_release(actor=actor, coalition_id=coalition_id)
     assert actor is not None
-    year = _check_year(year)
+    year = year_check(year)
     received, tables_by_source = tables_received_latest(coalition=coalition, year=year)
     if not received:
         raise ValidationError(

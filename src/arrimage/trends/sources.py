@@ -14,7 +14,7 @@ release, itself a background task), never in a web request:
    its old codes, if any, are opened and taken out first. A case that is not counted keeps no
    codes. Every refresh that read cases is audited.
 3. :func:`tally_sum` opens the tallies of the coalition's member organisations for the year and
-   adds them up: :func:`countable_cube`, :func:`grouped_counts` and :func:`referral_cube` give
+   adds them up: :func:`margin_counts` and :func:`referral_counts` give
    each released table its exact counts. Unmet needs come from Orientation's anonymised
    records (:func:`unmet_need_counts`).
 
@@ -55,76 +55,127 @@ CODES_LENGTH = 256
 # cells, not with each case.
 TALLY_BLOCK = 4096
 
-# One cell of the cube: month, region, gender, age, immigration, exploitation bits.
-CubeKey = tuple[int, str, str, str, str, int]
-# One referral in the referrals cube: need group, outcome, decline reason, response time.
+# One referral: need group, outcome, decline reason, response time.
 ReferralKey = tuple[str, str, str, str]
 
-# The counts a tally keeps, each by the codes of one case: the cases cube and the grouped
-# counts of the other tables.
-TALLY_SOURCES: dict[str, tuple[str, ...]] = {
-    "cube": ("month", "region", "gender", "age", "immigration", "exploitation"),
-    "immigration": ("month", "trp_delay", "asylum", "humanitarian"),
-    "mental": ("mental_health", "health_coverage"),
-    "referrals": ("referral_first", "referral_second"),
-    "screening": ("month", "screening_indicators"),
-}
+# The codes of one case, in the order they are sealed (a JSON list: short, fixed order).
+CODE_COLUMNS = (
+    "month",
+    "region",
+    "gender",
+    "age",
+    "immigration",
+    "exploitation",
+    "trp_delay",
+    "asylum",
+    "humanitarian",
+    "mental_health",
+    "health_coverage",
+    "referral_first",
+    "referral_second",
+    "screening_indicators",
+)
 # Codes added after records were first sealed, with the value an older record stands for.
 CODE_DEFAULTS: dict[str, object] = {"screening_indicators": vocab.NO_SCREENING}
-# The codes of one case, in the order they are sealed (a JSON list: short, fixed order).
-CODE_COLUMNS = tuple(dict.fromkeys(c for columns in TALLY_SOURCES.values() for c in columns))
+# The counts a tally keeps: for each released table, the codes its cells are made of (its
+# margin of the cases' codes), so that a tally's size is bounded by the tables' cells, not by
+# the combinations of every code. Referrals: each referral slot of a case counts on its own.
+REFERRALS = "referrals"
+TALLY_SOURCES: dict[str, tuple[str, ...]] = {
+    "month_region": ("month", "region"),
+    "month_exploitation": ("month", "exploitation"),
+    "gender_age": ("gender", "age"),
+    "month_immigration": ("month", "immigration"),
+    "month_trp_delay": ("month", "trp_delay"),
+    "applications": ("asylum", "humanitarian"),
+    "mental": ("mental_health", "health_coverage"),
+    REFERRALS: ("referral_first", "referral_second"),
+    "screening": ("month", "screening_indicators"),
+}
 
-TallyKey = tuple[object, ...]
+# A cell of a tally: its codes joined by ``KEY_SEPARATOR`` (no code holds it; a referral
+# code holds "|"), so that a tally is a flat JSON object of numbers, read by the JSON parser
+# in C, and tallies add up key by key.
+KEY_SEPARATOR = "/"
+# Format 3: one count per table cell. A tally of an earlier format (the whole cube of codes)
+# is added up again from its records' sealed codes (``OldTally``).
+TALLY_FORMAT = 3
+
+
+class OldTally(Exception):
+    """A tally sealed in an earlier format: add it up again from the records."""
+
+
+def tally_key(values: Iterable[object]) -> str:
+    return KEY_SEPARATOR.join("" if value is None else str(value) for value in values)
+
+
+def tally_key_split(key: str) -> list[str]:
+    return key.split(KEY_SEPARATOR)
 
 
 @dataclass
 class Tally:
-    """Exact counts: for each source, how many counted cases have each combination of codes."""
+    """Exact counts: for each source (a released table's margin), how many counted cases
+    have each combination of its codes (the key of ``tally_key``)."""
 
     records: int = 0
-    counts: dict[str, dict[TallyKey, int]] = field(
+    counts: dict[str, dict[str, int]] = field(
         default_factory=lambda: {source: {} for source in TALLY_SOURCES}
     )
 
     def add(self, codes: dict[str, object], sign: int = 1) -> None:
         self.records += sign
         for source, columns in TALLY_SOURCES.items():
-            key = tuple(codes[column] for column in columns)
             counts = self.counts[source]
-            n = counts.get(key, 0) + sign
-            if n:
-                counts[key] = n
+            if source == REFERRALS:
+                keys = [str(codes[column]) for column in columns if codes[column]]
             else:
-                counts.pop(key, None)
+                keys = [tally_key(codes[column] for column in columns)]
+            for key in keys:
+                n = counts.get(key, 0) + sign
+                if n:
+                    counts[key] = n
+                else:
+                    counts.pop(key, None)
 
     def merge(self, other: "Tally") -> None:
         self.records += other.records
         for source, counts in other.counts.items():
-            mine = self.counts[source]
-            for key, n in counts.items():
-                total = mine.get(key, 0) + n
-                if total:
-                    mine[key] = total
-                else:
-                    mine.pop(key, None)
+            _counts_add(self.counts.setdefault(source, {}), counts)
 
     def as_text(self) -> str:
         text = json.dumps(
-            {
-                "records": self.records,
-                "counts": {s: [[list(k), n] for k, n in c.items()] for s, c in self.counts.items()},
-            },
+            {"format": TALLY_FORMAT, "records": self.records, "counts": self.counts},
             separators=(",", ":"),
         )
         return _padded(text, TALLY_BLOCK)
 
     @classmethod
     def from_text(cls, text: str) -> "Tally":
-        data = json.loads(text)
-        tally = cls(records=int(data["records"]))
-        for source, pairs in data["counts"].items():
-            tally.counts[source] = {tuple(key): int(n) for key, n in pairs}
+        tally = cls()
+        tally.merge_text(text)
         return tally
+
+    def merge_text(self, text: str) -> None:
+        """Add a sealed tally's plaintext; ``OldTally`` for an earlier format."""
+        data = json.loads(text)
+        if data.get("format") != TALLY_FORMAT or set(data["counts"]) != set(TALLY_SOURCES):
+            # An earlier format, or a source added since the tally was sealed.
+            raise OldTally
+        self.records += int(data["records"])
+        for source, counts in data["counts"].items():
+            _counts_add(self.counts.setdefault(source, {}), counts)
+
+
+def _counts_add(mine: dict[str, int], other: dict[str, int]) -> None:
+    get = mine.get
+    for key, n in other.items():
+        total = get(key, 0) + n
+        if total:
+            mine[key] = total
+        else:
+            mine.pop(key, None)
 
 
 def _padded(text: str, block: int) -> str:
@@ -183,7 +234,12 @@ def _tallies_apply(deltas: dict[tuple[UUID, int], Tally]) -> None:
         row, _created = StatisticsTally.objects.select_for_update().get_or_create(
             organisation_id=organisation_id, year=year
         )
-        tally = _tally_open(row)
+        try:
+            tally = _tally_open(row)
+        except OldTally:
+            # The records already hold this batch's codes: adding them up is the new tally.
+            _tally_rebuild(organisation_id, year)
+            continue
         tally.merge(delta)
         _tally_store(row, tally)
 
@@ -207,8 +263,13 @@ def _stale_cases(organisation_ids: Iterable[UUID]) -> list[UUID]:
 def _changed_since(known: list[UUID], since: datetime, started: datetime) -> list[UUID]:
     """Cases of organisations refreshed before that changed since, whose GBVIMS answer
     changed, or whose person's consents for statistics were given, withdrawn or ran out."""
+    # The watermark: the cases' worklist index (organisation, urgency, updated_at) is read as
+    # a range of updated_at for each organisation and urgency, not scanned whole: naming both
+    # urgencies lets the database use the index's third column (SQLite and PostgreSQL).
     changed = list(
-        Case.objects.filter(lead_organisation_id__in=known, updated_at__gte=since)
+        Case.objects.filter(
+            lead_organisation_id__in=known, is_urgent__in=(True, False), updated_at__gte=since
+        )
         .order_by()
         .values_list("pk", flat=True)
     )
@@ -420,51 +481,33 @@ def _tally_rebuild(organisation_id: UUID, year: int) -> None:
 
 def tally_sum(*, organisation_ids: Iterable[UUID], year: int) -> Tally:
     """The exact counts of these organisations' counted cases opened in ``year``, as of their
-    last refresh: their tallies, opened and added up (straight from each one's JSON, the
-    release's one pass over them)."""
+    last refresh: their tallies, opened and added up key by key (the release's one pass over
+    them). A tally of an earlier format is added up again from its records first."""
     total = Tally()
     for row in StatisticsTally.objects.filter(
         organisation_id__in=list(organisation_ids), year=year
     ).order_by("organisation_id"):
         if not row.counts_sealed:
             continue
-        data = json.loads(
-            statistics_open(purpose=Purpose.STATISTICS, instance=row, field="counts_sealed")
-        )
-        total.records += int(data["records"])
-        for source, pairs in data["counts"].items():
-            counts = total.counts[source]
-            for key, n in pairs:
-                cell = tuple(key)
-                counts[cell] = counts.get(cell, 0) + n
+        try:
+            total.merge(_tally_open(row))
+        except OldTally:
+            _tally_rebuild(row.organisation_id, year)
+            total.merge(_tally_open(StatisticsTally.objects.get(pk=row.pk)))
     return total
 
 
-def countable_cube(*, tally: Tally) -> dict[CubeKey, int]:
-    """By month, region, gender, age band, immigration bucket and exploitation bits."""
-    return {
-        (int(m), str(r), str(g), str(a), str(i), int(e)): n  # type: ignore[call-overload]
-        for (m, r, g, a, i, e), n in tally.counts["cube"].items()
-    }
+def margin_counts(*, tally: Tally, name: str) -> dict[tuple[str, ...], int]:
+    """The counts of one source of ``TALLY_SOURCES`` (a table's margin), by its codes as
+    text, in the order of its columns."""
+    return {tuple(tally_key_split(key)): n for key, n in tally.counts[name].items()}
 
 
-def grouped_counts(*, tally: Tally, name: str) -> dict[tuple[str, ...], int]:
-    """By the codes of ``TALLY_SOURCES[name]`` (permit delay by month and applications,
-    mental-health access, referral slots), as text."""
-    return {tuple(str(v) for v in key): n for key, n in tally.counts[name].items()}
-
-
-def referral_cube(*, tally: Tally) -> dict[ReferralKey, int]:
+def referral_counts(*, tally: Tally) -> dict[ReferralKey, int]:
     """The referrals sent for the counted cases (those whose person's consent covers
     coordination), the first two per case: one person adds at most two to each referral
     table, whatever the number of referrals."""
-    cube: dict[ReferralKey, int] = {}
-    for pair, n in grouped_counts(tally=tally, name="referrals").items():
-        for code in pair:
-            if code:
-                key = vocab.referral_key(code)
-                cube[key] = cube.get(key, 0) + n
-    return cube
+    return {vocab.referral_key(code): n for code, n in tally.counts[REFERRALS].items()}
 
 
 def unmet_need_counts(*, regions: Iterable[str], year: int) -> dict[tuple[str, str], int]:

@@ -1,4 +1,4 @@
-"""The released tables: their fixed keys, counting them from the cube, protecting them
+"""The released tables: their fixed keys, counting them from the tallies' margins, protecting them
 (noise, suppression, marks) and rolling releases up a level.
 
 A table is stored as plain JSON, so that a bundle carries it to another instance::
@@ -16,7 +16,7 @@ from typing import Any
 
 from arrimage.trends import privacy_noise as noise
 from arrimage.trends import vocabulary as vocab
-from arrimage.trends.sources import CubeKey, ReferralKey
+from arrimage.trends.sources import ReferralKey
 from arrimage.trends.suppression import grid_table, suppress
 
 SUPPRESSED = "x"
@@ -54,9 +54,9 @@ class Axis:
         )
 
 
-# Where a table's exact counts come from (trends.sources): the cases cube, one of the grouped
-# counts of the timelines ("immigration", "mental"), the referrals cube, the screening
-# indicators ("screening") or Orientation's anonymised unmet needs.
+# Where a table's exact counts come from (trends.sources): its margin of the cases' codes in the
+# tallies (a source of ``TALLY_SOURCES``, the screening indicators' included), the referrals,
+# or Orientation's anonymised unmet needs.
 CASES = "cases"
 TIMELINES = "timelines"
 REFERRALS = "referrals"
@@ -80,9 +80,9 @@ class TableSpec:
     cols: Axis
     # How many leaf cells one person can add to, at most (the L1 sensitivity of the table).
     sensitivity: int
-    # Adds one cube cell's contribution to the leaf counts.
+    # Adds one count of its source (a margin of the tallies) to the leaf counts.
     contribute: Callable[[Any, int, dict[Leaf, int]], None]
-    source: str = CASES
+    source: str = "month_region"
 
 
 def _axis(dimension: str, leaves: Sequence[str], aggregates: dict[str, Sequence[str]]) -> Axis:
@@ -118,25 +118,26 @@ def table_specs(
     """The tables of a release, with keys fixed before any data is seen: the vocabularies
     and the regions of the coalition's member organisations."""
 
-    def by_month_region(key: CubeKey, n: int, leaves: dict[Leaf, int]) -> None:
-        _add(leaves, (str(key[0]), key[1]), n)
+    # Each takes a key of its source in trends.sources.TALLY_SOURCES (codes as text).
+    def by_month_region(key: tuple[str, ...], n: int, leaves: dict[Leaf, int]) -> None:
+        _add(leaves, (key[0], key[1]), n)
 
-    def by_exploitation(key: CubeKey, n: int, leaves: dict[Leaf, int]) -> None:
-        for kind in vocab.exploitation_keys(key[5], bound=contribution_bound):
-            _add(leaves, (kind, vocab.quarter_of(key[0])), n)
+    def by_exploitation(key: tuple[str, ...], n: int, leaves: dict[Leaf, int]) -> None:
+        for kind in vocab.exploitation_keys(int(key[1]), bound=contribution_bound):
+            _add(leaves, (kind, vocab.quarter_of(int(key[0]))), n)
 
-    def by_gender_age(key: CubeKey, n: int, leaves: dict[Leaf, int]) -> None:
-        _add(leaves, (key[2], key[3]), n)
+    def by_gender_age(key: tuple[str, ...], n: int, leaves: dict[Leaf, int]) -> None:
+        _add(leaves, (key[0], key[1]), n)
 
-    def by_immigration(key: CubeKey, n: int, leaves: dict[Leaf, int]) -> None:
-        _add(leaves, (key[4], vocab.quarter_of(key[0])), n)
+    def by_immigration(key: tuple[str, ...], n: int, leaves: dict[Leaf, int]) -> None:
+        _add(leaves, (key[1], vocab.quarter_of(int(key[0]))), n)
 
     def by_trp_delay(key: tuple[str, ...], n: int, leaves: dict[Leaf, int]) -> None:
         _add(leaves, (key[1] or vocab.UNKNOWN, vocab.quarter_of(int(key[0]))), n)
 
     def by_application(key: tuple[str, ...], n: int, leaves: dict[Leaf, int]) -> None:
-        _add(leaves, ("asylum", key[2] or vocab.UNKNOWN), n)
-        _add(leaves, ("humanitarian", key[3] or vocab.UNKNOWN), n)
+        _add(leaves, ("asylum", key[0] or vocab.UNKNOWN), n)
+        _add(leaves, ("humanitarian", key[1] or vocab.UNKNOWN), n)
 
     def by_mental_health(key: tuple[str, ...], n: int, leaves: dict[Leaf, int]) -> None:
         _add(leaves, (key[0] or vocab.UNKNOWN, key[1] or vocab.UNKNOWN), n)
@@ -159,7 +160,12 @@ def table_specs(
     by_need = _with_total("need_group", list(vocab.NEED_GROUPS))
     return [
         TableSpec(
-            "month_region", _months(), _with_total("region", sorted(regions)), 1, by_month_region
+            "month_region",
+            _months(),
+            _with_total("region", sorted(regions)),
+            1,
+            by_month_region,
+            "month_region",
         ),
         TableSpec(
             "exploitation_quarter",
@@ -167,6 +173,7 @@ def table_specs(
             _quarters(),
             contribution_bound,
             by_exploitation,
+            "month_exploitation",
         ),
         TableSpec(
             "gender_age",
@@ -174,6 +181,7 @@ def table_specs(
             _with_total("age", list(vocab.AGE_BANDS)),
             1,
             by_gender_age,
+            "gender_age",
         ),
         TableSpec(
             "immigration_quarter",
@@ -181,6 +189,7 @@ def table_specs(
             _quarters(),
             1,
             by_immigration,
+            "month_immigration",
         ),
         TableSpec(
             "trp_delay_quarter",
@@ -188,7 +197,7 @@ def table_specs(
             _quarters(),
             1,
             by_trp_delay,
-            "immigration",
+            "month_trp_delay",
         ),
         TableSpec(
             "immigration_applications",
@@ -197,7 +206,7 @@ def table_specs(
             _with_total("application_status", list(vocab.APPLICATION_STATUSES)),
             len(vocab.APPLICATIONS),
             by_application,
-            "immigration",
+            "applications",
         ),
         TableSpec(
             "mental_health_access",

@@ -18,13 +18,22 @@ from arrimage.cases.access import case_grants
 from arrimage.cases.models import Case
 from arrimage.core.errors import NotFound
 from arrimage.core.paging import page_number
-from arrimage.trends import exports, release_tasks, reports, selectors, services, signing
+from arrimage.trends import (
+    exports,
+    preview,
+    release_tasks,
+    reports,
+    selectors,
+    services,
+    signing,
+)
 from arrimage.trends.models import ReleaseMethod, StatisticsRecord, TrustedInstance
 from arrimage.trends.presentation import (
     marks_sentence,
     method_sentence,
     release_views,
     section_labels,
+    totals_note,
 )
 
 MAX_BUNDLE_BYTES = 5 * 1024 * 1024
@@ -45,21 +54,68 @@ def _errors(error: ValidationError) -> str:
     return " ".join(str(message) for message in error.messages)
 
 
+def _form_state(request: HttpRequest, coalition: Any, year: int) -> dict[str, Any]:
+    """The release form of one coalition: what the coordinator chose when they asked for the
+    preview (a GET of this page naming the coalition), or the defaults."""
+    asked = request.GET if request.GET.get("coalition_id") == str(coalition.pk) else None
+    if asked is None:
+        return {
+            "year": year,
+            "method": ReleaseMethod.PRIVACY.value,
+            "share": preview.DEFAULT_SHARE,
+            "sections": list(preview.DEFAULT_SECTIONS),
+            "asked": False,
+        }
+    return {
+        "year": str(asked.get("year", year))[:8],
+        "method": str(asked.get("method", ReleaseMethod.PRIVACY.value))[:16],
+        "share": str(asked.get("share", preview.DEFAULT_SHARE))[:8],
+        "sections": [str(section)[:32] for section in asked.getlist("sections")][:8],
+        "asked": True,
+    }
+
+
+def _preview(actor: Any, coalition: Any, state: dict[str, Any]) -> tuple[Any, str]:
+    try:
+        return (
+            preview.release_preview(
+                actor=actor,
+                coalition_id=coalition.pk,
+                year=_year(state["year"]),
+                method=state["method"],
+                share=state["share"],
+                sections=state["sections"],
+            ),
+            "",
+        )
+    except ValidationError as error:
+        return None, _errors(error)
+
+
 def index_view(request: HttpRequest) -> HttpResponse:
+    """The releases the actor sees and, for each coalition they release for, the release
+    form with the accuracy its choices would give (computed from the choices alone: nothing
+    is counted, nothing is spent)."""
     actor = _membership(request)
     if actor is None or actor.role not in selectors.STATISTICS_ROLES:
         raise NotFound
     year = timezone.now().year
     releasing = []
     for coalition in selectors.coalitions_releasing(actor=actor):
+        counts_rows = coalition.level in services.COUNTING_LEVELS
+        state = _form_state(request, coalition, year)
+        shown, error = _preview(actor, coalition, state) if counts_rows else (None, "")
         releasing.append(
             {
                 "coalition": coalition,
-                "counts_rows": coalition.level in services.COUNTING_LEVELS,
-                "remaining": {
-                    y: selectors.budget_remaining(coalition=coalition, year=y)
+                "counts_rows": counts_rows,
+                "left": {
+                    y: preview.share_percent_left(coalition=coalition, year=y)
                     for y in (year, year - 1, year - 2)
                 },
+                "form": state,
+                "preview": shown,
+                "preview_error": error,
                 "trusted": TrustedInstance.objects.filter(coalition=coalition),
             }
         )
@@ -74,12 +130,24 @@ def index_view(request: HttpRequest) -> HttpResponse:
                 (ReleaseMethod.PRIVACY.value, ReleaseMethod.PRIVACY.label),
                 (ReleaseMethod.SUPPRESSION.value, ReleaseMethod.SUPPRESSION.label),
             ],
+            "shares": preview_shares(),
             "sections": list(section_labels().items()),
-            "budget": selectors.yearly_budget(),
             "threshold": selectors.suppression_threshold(),
             "public_key": _public_key() if releasing else "",
         },
     )
+
+
+def preview_shares() -> list[tuple[str, str]]:
+    labels = {
+        25: _("A quarter of the year's budget (25 %)"),
+        50: _("Half of the year's budget (50 %)"),
+        75: _("Three quarters of the year's budget (75 %)"),
+        100: _("The whole year's budget (100 %)"),
+    }
+    return [(str(share), labels[share]) for share in preview.SHARES] + [
+        (preview.REST, _("Whatever is left of the year's budget"))
+    ]
 
 
 def _public_key() -> str:
@@ -94,13 +162,12 @@ def release_create_view(request: HttpRequest) -> HttpResponse:
     """Queue the release; its page shows the progress, then the release."""
     actor = _membership(request)
     try:
-        epsilon_text = str(request.POST.get("epsilon", "")).replace(",", ".").strip()
         task_id = release_tasks.release_request(
             actor=actor,
             coalition_id=_uuid(request.POST.get("coalition_id")),
             year=_year(request.POST.get("year")),
             method=str(request.POST.get("method", "")),
-            epsilon=float(epsilon_text) if epsilon_text else None,
+            share=str(request.POST.get("share", preview.DEFAULT_SHARE))[:8],
             sections=(
                 request.POST.getlist("sections") if request.POST.get("sections_shown") else None
             ),
@@ -117,9 +184,6 @@ def release_create_view(request: HttpRequest) -> HttpResponse:
                 "set one before releasing."
             ),
         )
-        return redirect("trends:index")
-    except ValueError:
-        messages.error(request, _("Write the privacy loss as a number, for example 1 or 0.5."))
         return redirect("trends:index")
     return redirect("core:task", task_id=task_id)
 
@@ -161,6 +225,7 @@ def release_detail_view(request: HttpRequest, release_id: UUID) -> HttpResponse:
             "charts": charts,
             "method_sentence": method_sentence(content),
             "marks_sentence": marks_sentence(),
+            "totals_note": totals_note(),
             "intact": selectors.release_payload_is_intact(release),
         },
     )

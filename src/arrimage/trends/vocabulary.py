@@ -8,6 +8,7 @@ of a table never depend on the data, so no key can reveal that a rare value exis
 
 from collections.abc import Iterable
 from datetime import date, datetime
+from functools import lru_cache
 
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -241,12 +242,13 @@ def exploitation_mask(*, sex_types: object, labour_types: object) -> int:
     return mask
 
 
-def exploitation_keys(mask: int, *, bound: int) -> list[str]:
+@lru_cache(maxsize=1024)
+def exploitation_keys(mask: int, *, bound: int) -> tuple[str, ...]:
     """The coarse types of a case, at most ``bound`` of them (the per-person contribution
     bound), in the fixed order of ``EXPLOITATION_BITS``; a case with none counts once as not
     recorded."""
-    keys = [key for key, bit in EXPLOITATION_BITS.items() if mask & bit]
-    return keys[:bound] if keys else ["not_recorded"]
+    keys = tuple(key for key, bit in EXPLOITATION_BITS.items() if mask & bit)
+    return keys[:bound] if keys else ("not_recorded",)
 
 
 def trp_delay_code(*, status: object, issued_on: object, opened: date) -> str:
