@@ -6,6 +6,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from arrimage.cases.countries import country_choices, country_name, in_english
+from arrimage.cases.vocabularies import LANGUAGE_NAMES
 from arrimage.privacy.categories import Category
 
 register = template.Library()
@@ -78,9 +79,13 @@ def language_names(codes: list[str] | None) -> str:
     from django.conf.locale import LANG_INFO
     from django.utils.translation import gettext
 
+    english = in_english()
     names = []
     for code in codes or []:
         key = str(code).lower()
+        if key in LANGUAGE_NAMES:
+            names.append(LANGUAGE_NAMES[key][1 if english else 0])
+            continue
         info = LANG_INFO.get(key) or LANG_INFO.get(f"{key}-hans")
         names.append(gettext(info["name"]) if info else str(code))
     return ", ".join(names)
