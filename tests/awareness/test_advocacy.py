@@ -209,3 +209,13 @@ def test_the_brief_follows_its_release_enforcement_caseworkers_read_neither(
     login(client, police_side.user(Role.ANALYST))
     assert client.get(f"/tendances/diffusions/{releases['a'].pk}/").status_code == 200
     assert client.get(f"/plaidoyer/{brief.pk}/").status_code == 200
+
+
+@pytest.mark.parametrize("language,lang", [("fr-ca", "fr-CA"), ("en", "en-CA")])
+def test_the_pdf_declares_its_language_and_title(client, side_a, releases, language, lang):
+    brief = _brief(client, side_a, releases["a"])
+    login(client, side_a.user(Role.COORDINATOR))
+    response = client.get(f"/plaidoyer/{brief.pk}/pdf/?langue={language}")
+    reader = PdfReader(io.BytesIO(response.content))
+    assert reader.trailer["/Root"]["/Lang"] == lang
+    assert reader.metadata.title == brief.title

@@ -10,6 +10,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -81,6 +82,9 @@ def brief_pdf(brief: AdvocacyBrief) -> bytes:
         pagesize=A4,
         title=brief.title,
         author=brief.coalition.name,
+        # The catalog's /Lang: screen readers read the text in the language it is written in.
+        lang="en-CA" if (get_language() or "fr").startswith("en") else "fr-CA",
+        displayDocTitle=True,
         leftMargin=1.5 * cm,
         rightMargin=1.5 * cm,
     )
