@@ -245,3 +245,46 @@ def test_answers_are_sealed_at_rest(sworld):
     for plain in (b"papers_kept", b"yes", b"declined"):
         assert plain not in raw
     assert membership(sworld.a).organisation_id == sworld.attached_a.organisation_id
+
+
+def test_skipping_a_question_records_prefers_not_to_answer_and_moves_on(client, sworld):
+    login(client, sworld.a.user("caseworker"))
+    screening = _start(client)
+    first = _asked(client, screening)
+    page = client.get(f"/depistage/{screening.pk}/").content.decode()
+    assert 'name="skip"' in page and "Passer cette question" in page
+    counter = re.compile(r'id="question-count">Question (\d+) ·\D*(\d+)')
+    assert counter.search(page).group(1) == "1"
+    left = int(counter.search(page).group(2))
+    response = client.post(f"/depistage/{screening.pk}/", {"question": first, "skip": "1"})
+    assert response.status_code == 302
+    answers = {
+        a["question"]: a["answer"]
+        for a in client.get(f"/api/screenings/{screening.pk}").json()["answers"]
+    }
+    assert answers[first] == Answer.DECLINED
+    assert _asked(client, screening) != first
+    page = client.get(f"/depistage/{screening.pk}/").content.decode()
+    assert counter.search(page).groups() == ("2", str(left - 1))
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_saving_with_no_answer_asks_again_with_a_message(client, sworld, language):
+    login(client, sworld.a.user("caseworker"))
+    client.post("/compte/langue/", {"language": language, "next": "/"})
+    screening = _start(client)
+    _answer(client, screening, _asked(client, screening), "no")
+    asked = _asked(client, screening)
+    before = bytes(Screening.objects.get(pk=screening.pk).answers_sealed)
+    events = AuditEvent.objects.filter(action="screening_answered").count()
+    response = client.post(f"/depistage/{screening.pk}/", {"question": asked})
+    assert response.status_code == 400
+    page = response.content.decode()
+    message = {
+        "fr": "Choisissez une réponse, ou passez la question.",
+        "en": "Choose an answer, or skip the question.",
+    }[language]
+    assert f'role="alert" id="answer-missing">{message}</p>' in page
+    assert f'name="question" value="{asked}"' in page
+    assert bytes(Screening.objects.get(pk=screening.pk).answers_sealed) == before
+    assert AuditEvent.objects.filter(action="screening_answered").count() == events

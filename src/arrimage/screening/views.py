@@ -93,25 +93,34 @@ def question_view(request: HttpRequest, screening_id: UUID) -> HttpResponse:
     answered, and coming back asks the next question."""
     membership = _membership(request)
     status = 200
+    missing = ""
+    posted = ""
     if request.method == "POST":
-        try:
-            services.screening_answer(
-                actor=membership,
-                screening_id=screening_id,
-                question=request.POST.get("question", ""),
-                answer=request.POST.get("answer", ""),
-            )
-        except ValidationError as error:
-            _errors(request, error)
+        posted = request.POST.get("question", "")
+        # Skipping records "prefers not to answer": the question was asked and not answered, so
+        # the next one comes and the counter moves on; a skipped gate opens nothing.
+        answer = Answer.DECLINED if "skip" in request.POST else request.POST.get("answer", "")
+        if not answer:
+            missing = _("Choose an answer, or skip the question.")
             status = 400
         else:
-            return redirect("screening:question", screening_id=screening_id)
+            try:
+                services.screening_answer(
+                    actor=membership, screening_id=screening_id, question=posted, answer=answer
+                )
+            except ValidationError as error:
+                _errors(request, error)
+                status = 400
+            else:
+                return redirect("screening:question", screening_id=screening_id)
     view = selectors.screening_get(actor=membership, screening_id=screening_id, path="page")
     if not view["is_owner"]:
         return redirect("screening:result", screening_id=screening_id)
-    asked = request.GET.get("question")
-    question = question_get(view["form"], asked) if asked else view["next_question"]
     visible = [row["code"] for row in view["answers"]]
+    asked = request.GET.get("question")
+    if missing and posted in visible:
+        asked = posted  # the same question again, with the message
+    question = question_get(view["form"], asked) if asked else view["next_question"]
     if question is None or question.code not in visible:
         if asked:
             raise NotFound
@@ -129,6 +138,7 @@ def question_view(request: HttpRequest, screening_id: UUID) -> HttpResponse:
             "left_high": left_high,
             "current": view["values"].get(question.code, ""),
             "answer_choices": Answer.choices,
+            "missing": missing,
         },
         status=status,
     )
