@@ -88,3 +88,62 @@ def test_only_the_coordinator_of_the_coalition_publishes_contacts(client, side_a
     assert "Ligne" in client.get("/aide/").content.decode()
     assert client.post(url, {"remove": str(contact.pk)}).status_code == 302
     assert not CoalitionContact.objects.exists()
+
+
+def test_the_help_page_leaves_no_trace_on_a_shared_device(client, contacts):
+    response = client.get("/aide/")
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    # No cookie at all: no CSRF token (no form needs one), no language cookie.
+    assert not response.cookies
+    body = response.content.decode()
+    assert 'name="csrfmiddlewaretoken"' not in body
+    # The language is a link to the same page.
+    assert 'href="?langue=en"' in body
+    english = client.get("/aide/?langue=en")
+    assert (
+        "Get help" in english.content.decode()
+        and 'href="?langue=fr-ca"' in english.content.decode()
+    )
+    assert "no-store" in english["Cache-Control"] and not english.cookies
+
+
+def test_the_english_page_shows_the_english_hours_else_the_french_ones_marked_french(
+    client, coalition
+):
+    CoalitionContact.objects.create(
+        coalition=coalition,
+        name="Permanence",
+        phone="514 555-0147",
+        hours="Lun. au ven., 9 h à 17 h",
+        hours_en="Mon. to Fri., 9 a.m. to 5 p.m.",
+    )
+    CoalitionContact.objects.create(
+        coalition=coalition,
+        name="Secrétariat",
+        phone="418 555-0193",
+        hours="Lun. au jeu., 9 h à 16 h",
+    )
+    english = client.get("/aide/?langue=en").content.decode()
+    assert "Mon. to Fri., 9 a.m. to 5 p.m." in english
+    assert "Lun. au ven." not in english
+    assert '<span class="muted" lang="fr-CA">Lun. au jeu., 9 h à 16 h</span>' in english
+    french = client.get("/aide/?langue=fr-ca").content.decode()
+    assert "Lun. au ven., 9 h à 17 h" in french and "Mon. to Fri." not in french
+    assert 'lang="fr-CA">Lun.' not in french
+
+
+def test_a_coordinator_publishes_the_english_hours(client, side_a, coalition):
+    login(client, side_a.user(Role.COORDINATOR))
+    response = client.post(
+        f"/aide/coalitions/{coalition.pk}/contacts/",
+        {
+            "name": "Ligne",
+            "phone": "514 555-0142",
+            "hours": "Lun., 9 h",
+            "hours_en": "Mon., 9 a.m.",
+        },
+    )
+    assert response.status_code in (200, 302)
+    contact = CoalitionContact.objects.get(coalition=coalition, name="Ligne")
+    assert (contact.hours, contact.hours_en) == ("Lun., 9 h", "Mon., 9 a.m.")

@@ -140,10 +140,22 @@ def demo_awareness_build() -> dict[str, int]:
             content=text.encode(),
         )
     made["materials"] = Material.objects.count()
-    for coalition, name, phone, hours in (
-        (regional, f"Permanence de la {regional.name}", "514 555-0147", "Lun. au ven., 9 h à 17 h"),
+    for coalition, name, phone, hours, hours_en in (
+        (
+            regional,
+            f"Permanence de la {regional.name}",
+            "514 555-0147",
+            "Lun. au ven., 9 h à 17 h",
+            "Mon. to Fri., 9 a.m. to 5 p.m.",
+        ),
         *(
-            (c, f"Secrétariat de la {c.name}", "418 555-0193", "Lun. au jeu., 9 h à 16 h")
+            (
+                c,
+                f"Secrétariat de la {c.name}",
+                "418 555-0193",
+                "Lun. au jeu., 9 h à 16 h",
+                "Mon. to Thu., 9 a.m. to 4 p.m.",
+            )
             for c in coalitions
             if c.level == "provincial"
         ),
@@ -156,6 +168,7 @@ def demo_awareness_build() -> dict[str, int]:
                 "phone": phone,
                 "email": f"coordination@{DEMO_DOMAIN}",
                 "hours": hours,
+                "hours_en": hours_en,
                 "languages": "français, English, español",
             },
         )

@@ -131,6 +131,7 @@ class CoalitionContact(models.Model):
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     email = models.EmailField(_("email"), max_length=254, blank=True)
     hours = models.CharField(_("hours"), max_length=200, blank=True)
+    hours_en = models.CharField(_("hours in English"), max_length=200, blank=True)
     languages = models.CharField(_("languages spoken"), max_length=200, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 

@@ -203,6 +203,7 @@ def contact_add(
             _("Give a phone number or an email address."), code="no_phone_nor_email"
         )
     hours = _text(data.get("hours"), label=_("The hours"), maximum=NAME)
+    hours_en = _text(data.get("hours_en"), label=_("The hours in English"), maximum=NAME)
     languages = _text(data.get("languages"), label=_("The languages spoken"), maximum=NAME)
     with transaction.atomic():
         if CoalitionContact.objects.filter(coalition=coalition).count() >= MAX_CONTACTS:
@@ -216,6 +217,7 @@ def contact_add(
             phone=phone,
             email=email,
             hours=hours,
+            hours_en=hours_en,
             languages=languages,
         )
         audit_record(

@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.cache import patch_cache_control
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -49,16 +51,24 @@ def help_view(request: HttpRequest) -> HttpResponse:
     by_coalition: dict[str, list[Any]] = {}
     for contact in contacts:
         by_coalition.setdefault(contact.coalition.name, []).append(contact)
-    return render(
-        request,
-        "awareness/help.html",
-        {
-            "hotline": HOTLINE,
-            "hotline_uri": HOTLINE_URI,
-            "coalitions": sorted(by_coalition.items()),
-            "quick_exit": True,
-        },
-    )
+    # Leaves no trace on a shared device: the language is a link (``?langue=en``), not a form
+    # that would need a CSRF cookie, and no cache keeps the page.
+    language = str(request.GET.get("langue", ""))
+    if language not in ("fr-ca", "en"):
+        language = translation.get_language() or "fr-ca"
+    with translation.override(language):
+        response = render(
+            request,
+            "awareness/help.html",
+            {
+                "hotline": HOTLINE,
+                "hotline_uri": HOTLINE_URI,
+                "coalitions": sorted(by_coalition.items()),
+                "quick_exit": True,
+            },
+        )
+    patch_cache_control(response, no_store=True, no_cache=True, private=True, max_age=0)
+    return response
 
 
 @login_not_required
