@@ -371,11 +371,17 @@ def action_item_add(
     return action
 
 
+# A membership's primary key is a positive 64-bit integer: anything else names nobody (and a
+# larger number would overflow the database driver).
+_MAX_ID = 2**63
+
+
 def _membership_id(value: int | str) -> int | None:
-    try:
-        return int(str(value))
-    except ValueError:
+    text = str(value).strip()
+    if not (len(text) <= 19 and text.isascii() and text.isdigit()):
         return None
+    number = int(text)
+    return number if 0 < number < _MAX_ID else None
 
 
 def conference_notes_erase(*, case_ids: list[UUID]) -> int:
