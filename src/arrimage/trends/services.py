@@ -25,7 +25,7 @@ from arrimage.core.audit import audit_record
 from arrimage.core.errors import NotFound
 from arrimage.orientation.needs import NEEDS
 from arrimage.privacy.categories import Category
-from arrimage.trends import selectors, signing, sources
+from arrimage.trends import selectors, signing, sources, tallies
 from arrimage.trends.models import (
     PrivacyBudget,
     Release,
@@ -351,8 +351,8 @@ def exact_counts(
             return sources.unmet_need_counts(regions=regions, year=year)
         assert tally is not None
         if source == REFERRALS:
-            return sources.referral_counts(tally=tally)
-        return sources.margin_counts(tally=tally, name=source)
+            return tallies.referral_counts(tally=tally)
+        return tallies.margin_counts(tally=tally, name=source)
 
     cubes: dict[str, dict[Any, int]] = {}
     for number, source in enumerate(sorted({spec.source for spec in specs}), start=1):
