@@ -161,8 +161,9 @@ def generate(records: int, organisations: int, year: int, seed: int) -> dict:
     from arrimage.trends import sources
     from arrimage.trends import vocabulary as vocab
     from arrimage.trends.models import ProjectionState, StatisticsRecord, StatisticsTally
+    from arrimage.trends.tallies import Tally
 
-    tallies = collections.defaultdict(sources.Tally)
+    tallies = collections.defaultdict(Tally)
 
     service = Service.objects.create(
         organization=DirectoryOrganization.objects.create(owner=orgs[1], name="Bench service"),

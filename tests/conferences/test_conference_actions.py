@@ -119,3 +119,21 @@ def test_the_assignee_must_be_a_participant(client, world):
     assert "Choisissez la personne responsable dans la liste." in body
     assert 'value="Appeler"' in body  # what was typed is kept
     assert Task.objects.count() == tasks
+
+
+@pytest.mark.parametrize("assignee", ["99999999999999999999999", "-1", "0", "9223372036854775808"])
+def test_an_out_of_range_assignee_is_refused_like_an_unknown_one(client, world, assignee):
+    conference, a = world["conference"], world["a"]
+    login(client, a.user(Role.CASEWORKER))
+    tasks = Task.objects.count()
+    item = conference.items.get(category="coordination")
+    due = (timezone.localdate() + timedelta(days=3)).isoformat()
+    response = client.post(
+        f"/concertations/{conference.pk}/points/{item.pk}/actions/",
+        {"title": "Appeler", "due_on": due, "assignee": assignee},
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Choisissez la personne responsable dans la liste." in body
+    assert 'value="Appeler"' in body
+    assert Task.objects.count() == tasks

@@ -2,10 +2,12 @@
 
 import importlib
 import pkgutil
+import re
 from typing import Any
 
 import pytest
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 
 import arrimage
@@ -18,6 +20,7 @@ from arrimage.core.text import (
     UnstorableText,
     refused_character,
     storable_check,
+    text_check,
 )
 
 ALLOWED = [
@@ -27,7 +30,19 @@ ALLOWED = [
     "é à ç « » 😀 \u200d \u200f العربية 中文",  # joiner, right-to-left mark
     "\\udc00 typed",
 ]
-REFUSED = ["\x00", "a\x07", "\x1b[31m", "\x7f", "\x85", "\x9f", "\ud800", "x\udfff"]
+# The bidirectional embeddings, overrides and isolates reorder the text on screen (spoofing).
+BIDI = [
+    "\u202a",
+    "\u202b",
+    "\u202c",
+    "\u202d",
+    "abc\u202eFDP.exe",
+    "\u2066",
+    "\u2067",
+    "\u2068",
+    "\u2069",
+]
+REFUSED = ["\x00", "a\x07", "\x1b[31m", "\x7f", "\x85", "\x9f", "\ud800", "x\udfff", *BIDI]
 
 
 @pytest.mark.parametrize("value", ALLOWED)
@@ -39,6 +54,15 @@ def test_the_rule_keeps_text_and_line_breaks(value):
 @pytest.mark.parametrize("value", REFUSED)
 def test_the_rule_refuses_control_characters_and_surrogates(value):
     assert refused_character(value) is not None
+
+
+@pytest.mark.parametrize("value", BIDI)
+def test_a_bidirectional_control_is_refused_with_the_translated_message_and_by_the_pattern(value):
+    with pytest.raises(ValidationError) as refused:
+        text_check(value, label="Le titre", max_length=200)
+    assert "Le titre contient un caractère non permis (U+2" in refused.value.messages[0]
+    assert re.fullmatch(PATTERN, value) is None  # the OpenAPI pattern says the same
+    assert re.fullmatch(PATTERN, "é \u200e \u200f") is not None
 
 
 def _arrimage_modules() -> None:

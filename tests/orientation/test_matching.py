@@ -6,16 +6,11 @@ from datetime import timedelta
 import pytest
 from django.utils import translation
 
-from arrimage.orientation.matching import (
-    WEIGHTS,
-    Row,
-    assess,
-    match_profile,
-    score,
-    score_components,
-)
+from arrimage.orientation.index import Row
+from arrimage.orientation.matching import match_profile
 from arrimage.orientation.models import ServiceResponseStats, UnmetNeed
 from arrimage.orientation.needs import NeedsProfile
+from arrimage.orientation.ranking import WEIGHTS, assess, score, score_components
 from arrimage.orientation.unmet import unmet_needs_record
 from tests.orientation.conftest import ALL_STATUSES, make_service
 

@@ -10,11 +10,11 @@ from arrimage.orientation.index import index_rows
 from arrimage.orientation.matching import (
     SAMPLE,
     _NeedReading,
-    exclusion_codes,
     match_profile,
     needs_rows,
 )
 from arrimage.orientation.needs import NEED_CATEGORIES, NEEDS, NeedsProfile
+from arrimage.orientation.ranking import exclusion_codes
 from arrimage.orientation.reasons import STALE
 from tests.orientation.conftest import make_service
 

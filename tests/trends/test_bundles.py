@@ -8,7 +8,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.utils import timezone
 
 from arrimage.accounts.models import Role
-from arrimage.trends import services, signing
+from arrimage.trends import federation, services, signing
 from arrimage.trends.models import Release
 from tests.conftest import login
 from tests.trends.conftest import cases_with_consent, member
@@ -32,7 +32,7 @@ def bundle(side_a, partner, coalition) -> bytes:
 
 
 def _trust(side, coalition, key=None):
-    services.trusted_instance_add(
+    federation.trusted_instance_add(
         actor=member(side, Role.COORDINATOR),
         coalition_id=coalition.pk,
         name="Instance du Québec",
@@ -42,7 +42,7 @@ def _trust(side, coalition, key=None):
 
 def test_a_trusted_bundle_is_verified_and_imported(bundle, side_b, estrie):
     _trust(side_b, estrie)
-    imported = services.bundle_import(
+    imported = federation.bundle_import(
         actor=member(side_b, Role.COORDINATOR), coalition_id=estrie.pk, data=bundle
     )
     original = json.loads(bundle)["payload"]
@@ -50,7 +50,7 @@ def test_a_trusted_bundle_is_verified_and_imported(bundle, side_b, estrie):
     assert imported.recipient == estrie
     assert imported.origin == "imported"
     with pytest.raises(signing.BundleRefused) as again:
-        services.bundle_import(
+        federation.bundle_import(
             actor=member(side_b, Role.COORDINATOR), coalition_id=estrie.pk, data=bundle
         )
     assert again.value.code == "duplicate"
@@ -70,7 +70,7 @@ def test_a_tampered_bundle_is_refused(bundle, side_b, estrie, change):
         document["signature"] = "00" * 64
     before = Release.objects.count()
     with pytest.raises(signing.BundleRefused) as refused:
-        services.bundle_import(
+        federation.bundle_import(
             actor=member(side_b, Role.COORDINATOR),
             coalition_id=estrie.pk,
             data=json.dumps(document).encode(),
@@ -87,7 +87,7 @@ def test_a_bundle_resigned_by_an_unknown_key_is_refused(bundle, side_b, estrie):
     document["signature"] = forger.sign(signing.canonical_json(document["payload"])).hex()
     document["public_key"] = signing.public_key_hex(forger)
     with pytest.raises(signing.BundleRefused) as refused:
-        services.bundle_import(
+        federation.bundle_import(
             actor=member(side_b, Role.COORDINATOR),
             coalition_id=estrie.pk,
             data=json.dumps(document).encode(),
@@ -112,7 +112,7 @@ def test_the_page_refuses_a_tampered_bundle_in_french(client, bundle, side_b, es
     assert response.status_code == 400
     from django.utils import translation
 
-    from arrimage.trends.services import bundle_error_message
+    from arrimage.trends.federation import bundle_error_message
 
     with translation.override("fr-ca"):
         expected = bundle_error_message("signature")

@@ -7,7 +7,7 @@ from arrimage.accounts import demo
 from arrimage.cases.models import Case
 from arrimage.coalition.models import CoalitionLevel, Organisation
 from arrimage.trends import demo as trends_demo
-from arrimage.trends import sources
+from arrimage.trends import sources, tallies
 from arrimage.trends.models import Release, StatisticsRecord
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +33,7 @@ def test_demo_builds_history_and_releases(monkeypatch):
     timelines, mental = set(), set()
     for year in {opened.year for opened in Case.objects.values_list("opened_at", flat=True)}:
         tally = sources.tally_sum(organisation_ids=organisations, year=year)
-        timelines |= {key[1] for key in sources.margin_counts(tally=tally, name="month_trp_delay")}
-        mental |= {key[0] for key in sources.margin_counts(tally=tally, name="mental")}
+        timelines |= {key[1] for key in tallies.margin_counts(tally=tally, name="month_trp_delay")}
+        mental |= {key[0] for key in tallies.margin_counts(tally=tally, name="mental")}
     assert timelines - {"", "no_permit", "unknown"}
     assert mental & {"met", "in_progress", "open", "unmet"}

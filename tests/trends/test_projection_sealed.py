@@ -12,7 +12,7 @@ from arrimage.accounts.models import Role
 from arrimage.cases import plan_services, track_services
 from arrimage.core.models import AuditEvent
 from arrimage.privacy.categories import Category
-from arrimage.trends import services, sources, tasks
+from arrimage.trends import services, sources, tallies, tasks
 from arrimage.trends.models import StatisticsRecord, StatisticsTally
 from arrimage.trends.tables import SECTIONS
 from tests.trends.conftest import member, open_case, statistics_consent
@@ -175,4 +175,4 @@ def test_a_deleted_case_leaves_the_counts_at_the_next_refresh(side_a, partner):
     tasks.statistics_refresh.call()
     tally = sources.tally_sum(organisation_ids=[side_a.organisation.pk], year=kept.opened_at.year)
     assert tally.records == 1
-    assert sum(sources.margin_counts(tally=tally, name="month_region").values()) == 1
+    assert sum(tallies.margin_counts(tally=tally, name="month_region").values()) == 1

@@ -8,7 +8,7 @@ from django.utils import timezone
 from arrimage.accounts.models import Role
 from arrimage.core.errors import NotFound
 from arrimage.core.models import AuditEvent
-from arrimage.trends import selectors, services
+from arrimage.trends import federation, selectors, services
 from arrimage.trends.models import ImmutableRelease, Release
 from tests.trends.conftest import cases_with_consent, member, open_case, statistics_consent
 
@@ -87,7 +87,7 @@ def test_a_person_without_consent_is_in_no_count_at_any_level(
             answered_at=timezone.now(),
         )
     regional = _release(side_a, coalition)
-    provincial = services.rollup_create(
+    provincial = federation.rollup_create(
         actor=member(provincial_side, Role.COORDINATOR), coalition_id=coalition.parent.pk, year=YEAR
     )
     assert provincial.recipient == coalition.parent.parent
@@ -210,7 +210,7 @@ def test_a_rollup_of_noisy_releases_states_the_combined_accuracy(
         method="dp",
         epsilon=2.0,
     )
-    rollup = services.rollup_create(
+    rollup = federation.rollup_create(
         actor=member(provincial_side, Role.COORDINATOR), coalition_id=coalition.parent.pk, year=YEAR
     )
     assert rollup.epsilon == 0

@@ -4,7 +4,7 @@ to that member."""
 import pytest
 from django.utils import timezone
 
-from arrimage.trends import sources
+from arrimage.trends import sources, tallies
 from arrimage.trends.models import StatisticsRecord
 from tests.trends.conftest import open_case, statistics_consent
 
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 def _margins(side) -> dict:
     sources.statistics_records_refresh(organisation_ids=[side.organisation.pk])
     tally = sources.tally_sum(organisation_ids=[side.organisation.pk], year=timezone.now().year)
-    return {name: sources.margin_counts(tally=tally, name=name) for name in sources.TALLY_SOURCES}
+    return {name: tallies.margin_counts(tally=tally, name=name) for name in tallies.TALLY_SOURCES}
 
 
 def _cube(side) -> dict:
@@ -185,7 +185,7 @@ def test_a_tally_of_the_former_format_is_added_up_again_from_its_records(side_a,
     stored = json.loads(
         statistics_open(purpose=Purpose.STATISTICS, instance=row, field="counts_sealed")
     )
-    assert stored["format"] == sources.TALLY_FORMAT and stored["records"] == 1
+    assert stored["format"] == tallies.TALLY_FORMAT and stored["records"] == 1
 
 
 def test_the_refresh_finds_changed_cases_by_a_range_of_the_index(side_a, partner):

@@ -12,7 +12,7 @@ from arrimage.cases import plan_services, track_services
 from arrimage.orientation.models import Referral
 from arrimage.privacy.categories import Category
 from arrimage.privacy.models import ConsentRecord
-from arrimage.trends import services, sources
+from arrimage.trends import federation, services, sources
 from arrimage.trends.tables import SECTIONS
 from tests.orientation.conftest import make_service
 from tests.trends.conftest import member, open_case, statistics_consent
@@ -228,7 +228,7 @@ def test_a_rollup_takes_each_tables_latest_release_and_leaves_out_partial_ones(
     cases = release(side_a, coalition.pk, ["cases"])
     referrals = release(side_a, coalition.pk, ["referrals"])
     everything = release(other, other_regional.pk, list(SECTIONS))
-    rollup = services.rollup_create(
+    rollup = federation.rollup_create(
         actor=member(provincial_side, role="coordinator"),
         coalition_id=coalition.parent.pk,
         year=year,

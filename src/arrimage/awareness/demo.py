@@ -32,11 +32,11 @@ def _leaflet_pdf(title: str, lines: list[str]) -> bytes:
 
 
 LEAFLET_FR = [
-    "Quelqu'un garde vos papiers ? On vous force à travailler pour payer une dette ?",
+    "Quelqu'un garde vos papiers ? On vous force à travailler pour payer une dette ?",
     "Vous n'êtes pas seul·e. Vous n'avez pas besoin de papiers pour obtenir de l'aide.",
-    "Ligne d'urgence canadienne contre la traite des personnes : 1-833-900-1010",
+    "Ligne d'urgence canadienne contre la traite des personnes : 1-833-900-1010",
     "24 heures sur 24, 7 jours sur 7, confidentiel, dans plus de 200 langues.",
-    "En danger immédiat : 911.",
+    "En danger immédiat : 911.",
 ]
 LEAFLET_EN = """# Recognising human trafficking
 
@@ -47,15 +47,15 @@ You are not alone, and you do not need papers to get help.
 - Canadian Human Trafficking Hotline: 1-833-900-1010 (24/7, confidential, 200+ languages)
 - In immediate danger: 911
 """
-TRAINING_FR_1 = """# Accueillir une personne sans statut : repères pour l'intervention
+TRAINING_FR_1 = """# Accueillir une personne sans statut : repères pour l'intervention
 
 1. Ne demandez pas le statut d'immigration pour offrir de l'aide.
 2. Le statut, la santé et le lieu d'hébergement ne sont jamais transmis à la police.
-3. Expliquez le consentement : à qui, quoi, pour quoi, jusqu'à quand.
+3. Expliquez le consentement : à qui, quoi, pour quoi, jusqu'à quand.
 """
 TRAINING_FR_2 = (
     TRAINING_FR_1
-    + "4. Le permis de séjour temporaire pour victimes : délais et accompagnement juridique.\n"
+    + "4. Le permis de séjour temporaire pour victimes : délais et accompagnement juridique.\n"
 )
 TRAINING_EN = """# Welcoming a person without status: practice notes
 
@@ -100,7 +100,7 @@ def demo_awareness_build() -> dict[str, int]:
             "title": "Reconnaître la traite des personnes",
             "audience": "public",
             "kind": "leaflet",
-            "description": "Un dépliant à remettre ou à afficher : les signes, la ligne "
+            "description": "Un dépliant à remettre ou à afficher : les signes, la ligne "
             "d'urgence, le 911.",
             "language": "fr",
         },
@@ -181,7 +181,7 @@ def demo_awareness_build() -> dict[str, int]:
             actor=actor,
             release_id=release.pk,
             data={
-                "title": f"Des réponses pour chaque personne : {regional.name}",
+                "title": f"Des réponses pour chaque personne : {regional.name}",
                 "recommendations": RECOMMENDATIONS,
             },
         )

@@ -21,7 +21,7 @@ ANNOUNCEMENTS = [
     (
         "Rencontre de la table le mois prochain",
         "La prochaine rencontre régulière se tiendra en personne et en visioconférence. "
-        "Ordre du jour : bilan des orientations vers l'hébergement, formation du printemps, "
+        "Ordre du jour : bilan des orientations vers l'hébergement, formation du printemps, "
         "mise à jour de l'entente.",
     ),
     (
@@ -32,10 +32,10 @@ ANNOUNCEMENTS = [
 ]
 MINUTES = (
     "Rencontre régulière de la table",
-    "Présences : 9 organisations membres.\n"
-    "1. Bilan : les délais de réponse aux orientations ont baissé.\n"
-    "2. Formation : une séance sur le repérage des indicateurs aura lieu.\n"
-    "3. Entente : la version provinciale en vigueur est présentée.",
+    "Présences : 9 organisations membres.\n"
+    "1. Bilan : les délais de réponse aux orientations ont baissé.\n"
+    "2. Formation : une séance sur le repérage des indicateurs aura lieu.\n"
+    "3. Entente : la version provinciale en vigueur est présentée.",
 )
 DECISIONS = [
     (
@@ -159,7 +159,7 @@ def demo_coalition_life_build() -> dict[str, int]:
         actor=coordinator,
         coalition=regional,
         held_on=today + dt.timedelta(days=30),
-        topic="Accueillir une personne sans statut : droits et ressources",
+        topic="Accueillir une personne sans statut : droits et ressources",
         trainer="Aide juridique Montréal (démo)",
     )
     attendees = [

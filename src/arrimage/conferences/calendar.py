@@ -1,6 +1,9 @@
-"""The iCalendar (RFC 5545) invitation of one conference. It carries no personal data: the
-neutral theme the organiser wrote, the time, the place or the video link, and the organising
-organisation. No participant, no case, no reference, no agenda."""
+"""The iCalendar (RFC 5545) invitation of one conference: the theme the organiser wrote, the
+time, the place or the video link, and the organising organisation. No participant, no case,
+no agenda. The theme and the place are typed text: on a case conference the form refuses the
+case's reference and the person's names in them (``case_details.no_case_details``); it cannot
+recognise every description of a person or of a shelter, which the form's help asks to leave
+out."""
 
 from datetime import UTC, datetime
 

@@ -32,7 +32,7 @@ CASE_ITEMS = [
     (
         Category.HEALTH,
         "Suivi psychologique",
-        "Rendez-vous pris avec la clinique; couverture par le PFSI.",
+        "Rendez-vous pris avec la clinique ; couverture par le PFSI.",
         "Accompagner la personne au premier rendez-vous.",
     ),
     (
@@ -46,13 +46,13 @@ THEME_ITEMS = [
     (
         Category.COORDINATION,
         "Places d’hébergement pour les hommes",
-        "Deux places seulement dans la région; les refuges demandent un partage des appels.",
+        "Deux places seulement dans la région ; les refuges demandent un partage des appels.",
         "Une liste commune des disponibilités, mise à jour chaque jour.",
     ),
     (
         Category.HEALTH,
         "Accès aux soins de santé mentale",
-        "Délais de huit semaines à la clinique; le PFSI couvre certaines consultations.",
+        "Délais de huit semaines à la clinique ; le PFSI couvre certaines consultations.",
         "Le comité santé dresse la liste des ressources gratuites.",
     ),
 ]
@@ -168,7 +168,7 @@ def demo_conferences_build() -> int:
     _build(
         organiser=coordinator,
         coalition=coalition,
-        title="Hébergement et santé mentale : état des ressources",
+        title="Hébergement et santé mentale : état des ressources",
         starts_at=last_week - timedelta(days=14),
         items=THEME_ITEMS,
         case=None,

@@ -29,6 +29,7 @@ from arrimage.conferences.access import (
     item_content,
     item_content_write,
 )
+from arrimage.conferences.case_details import no_case_details
 from arrimage.conferences.models import ActionItem, AgendaItem, Conference, Participant
 from arrimage.core.audit import audit_record
 from arrimage.core.errors import NotFound
@@ -168,14 +169,7 @@ def conference_create(
             grant = case_grant(
                 actor_membership=actor_membership, case_id=case_id, require=Category.COORDINATION
             )
-            if grant.case.reference.casefold() in details["title"].casefold():
-                raise ValidationError(
-                    _(
-                        "The theme goes into calendar invitations: leave the case reference "
-                        "out of it."
-                    ),
-                    code="reference_in_title",
-                )
+            no_case_details(grant, title=details["title"], place=details["place"])
         conference = Conference.objects.create(
             coalition=coalition,
             organiser_organisation_id=actor_membership.organisation_id,
@@ -371,11 +365,17 @@ def action_item_add(
     return action
 
 
+# A membership's primary key is a positive 64-bit integer: anything else names nobody (and a
+# larger number would overflow the database driver).
+_MAX_ID = 2**63
+
+
 def _membership_id(value: int | str) -> int | None:
-    try:
-        return int(str(value))
-    except ValueError:
+    text = str(value).strip()
+    if not (len(text) <= 19 and text.isascii() and text.isdigit()):
         return None
+    number = int(text)
+    return number if 0 < number < _MAX_ID else None
 
 
 def conference_notes_erase(*, case_ids: list[UUID]) -> int:

@@ -1,8 +1,11 @@
 """Text from outside, checked where it enters: one rule for the API, the forms and the services.
 
 A text is refused when it holds a lone surrogate (no UTF-8 encoding exists for it: it cannot be
-stored, encrypted or rendered), a NUL (PostgreSQL refuses it) or any other control character
-but tab, line feed and carriage return (a browser sends a textarea's line breaks as CR LF).
+stored, encrypted or rendered), a NUL (PostgreSQL refuses it), any other control character
+but tab, line feed and carriage return (a browser sends a textarea's line breaks as CR LF), or a
+bidirectional embedding, override or isolate (U+202A to U+202E, U+2066 to U+2069), which
+reorders the text on screen so that it reads otherwise than it is written (a spoofing trick;
+the left-to-right and right-to-left marks U+200E and U+200F, which reorder nothing, stay).
 Every text field has a length limit. The message is translated and names the field.
 
 Three ways in, one rule:
@@ -33,13 +36,17 @@ from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError, core_schema
 
-# Every control character (Unicode category Cc: C0, DEL and C1) but tab, LF and CR; and the
-# surrogates, which are never valid alone in a Python string that came from outside.
-REFUSED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+# Every control character (Unicode category Cc: C0, DEL and C1) but tab, LF and CR; the
+# bidirectional embeddings, overrides and isolates; and the surrogates, which are never valid
+# alone in a Python string that came from outside.
+REFUSED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 # The same rule for the OpenAPI description (ECMA-262 syntax; the surrogates cannot be written
 # in a pattern that every validator reads the same way, and JSON text cannot carry them encoded
 # in UTF-8 anyway: only as \\u escapes, which the server refuses).
-PATTERN = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]*$"
+PATTERN = (
+    "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f"
+    "\\u202a-\\u202e\\u2066-\\u2069]*$"
+)
 
 # Length limits, by kind of text.
 CODE = 64  # a choice or a code: "bed", "coordination", "QC-06"

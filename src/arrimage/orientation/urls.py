@@ -1,6 +1,6 @@
 from django.urls import path
 
-from arrimage.orientation import intake_views, views
+from arrimage.orientation import intake_views, referral_views, views
 
 app_name = "orientation"
 
@@ -12,12 +12,16 @@ urlpatterns = [
     path("reservations/nouvelle/", views.hold_create_view, name="hold_create"),
     path("reservations/<uuid:hold_id>/accepter/", views.hold_accept_view, name="hold_accept"),
     path("reservations/<uuid:hold_id>/liberer/", views.hold_release_view, name="hold_release"),
-    path("references/", views.referrals_view, name="referrals"),
-    path("references/nouvelle/", views.referral_create_view, name="referral_create"),
-    path("references/<uuid:referral_id>/", views.referral_detail_view, name="referral_detail"),
+    path("references/", referral_views.referrals_view, name="referrals"),
+    path("references/nouvelle/", referral_views.referral_create_view, name="referral_create"),
+    path(
+        "references/<uuid:referral_id>/",
+        referral_views.referral_detail_view,
+        name="referral_detail",
+    ),
     path(
         "references/<uuid:referral_id>/etat/",
-        views.referral_transition_view,
+        referral_views.referral_transition_view,
         name="referral_transition",
     ),
 ]

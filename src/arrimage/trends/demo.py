@@ -38,7 +38,7 @@ from arrimage.orientation.needs import NEEDS
 from arrimage.privacy.categories import Category, Purpose
 from arrimage.privacy.models import ConsentRecord
 from arrimage.privacy.policy import ENFORCEMENT_TYPES
-from arrimage.trends import selectors, services
+from arrimage.trends import federation, selectors, services
 
 SEED = 6066
 HISTORICAL_CASES = 1500
@@ -350,6 +350,6 @@ def demo_trends_release() -> int:
     provincial = Coalition.objects.filter(level=CoalitionLevel.PROVINCIAL).first()
     if demo_coordinator is not None and provincial is not None and made:
         coalition_member_add(coalition=provincial, organisation=demo_coordinator.organisation)
-        services.rollup_create(actor=demo_coordinator, coalition_id=provincial.pk, year=year)
+        federation.rollup_create(actor=demo_coordinator, coalition_id=provincial.pk, year=year)
         made += 1
     return made

@@ -14,9 +14,9 @@ release, itself a background task), never in a web request:
    its old codes, if any, are opened and taken out first. A case that is not counted keeps no
    codes. Every refresh that read cases is audited.
 3. :func:`tally_sum` opens the tallies of the coalition's member organisations for the year and
-   adds them up: :func:`margin_counts` and :func:`referral_counts` give
-   each released table its exact counts. Unmet needs come from Orientation's anonymised
-   records (:func:`unmet_need_counts`).
+   adds them up: :func:`arrimage.trends.tallies.margin_counts` and
+   :func:`arrimage.trends.tallies.referral_counts` give each released table its exact counts.
+   Unmet needs come from Orientation's anonymised records (:func:`unmet_need_counts`).
 
 Without the keys, no table tells a person's codes; see ``docs/trends.md``.
 """
@@ -24,7 +24,6 @@ Without the keys, no table tells a person's codes; see ``docs/trends.md``.
 import json
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import datetime
 from uuid import UUID
 
@@ -44,6 +43,7 @@ from arrimage.screening.models import Screening
 from arrimage.trends import vocabulary as vocab
 from arrimage.trends.codes import REFERRAL_SLOTS, cases_codes, unmet_needs_available
 from arrimage.trends.models import ProjectionState, StatisticsRecord, StatisticsTally
+from arrimage.trends.tallies import OldTally, Tally, padded
 
 __all__ = ["REFERRAL_SLOTS", "unmet_needs_available"]
 
@@ -51,12 +51,6 @@ REFRESH_BATCH = 2000
 # A case's codes are padded to this length before sealing, so that the ciphertext's length
 # says nothing of them (a referral slot is longer than ""; the longest codes take about 230).
 CODES_LENGTH = 256
-# A tally is padded to a multiple of this: its length grows with the number of distinct
-# cells, not with each case.
-TALLY_BLOCK = 4096
-
-# One referral: need group, outcome, decline reason, response time.
-ReferralKey = tuple[str, str, str, str]
 
 # The codes of one case, in the order they are sealed (a JSON list: short, fixed order).
 CODE_COLUMNS = (
@@ -77,118 +71,12 @@ CODE_COLUMNS = (
 )
 # Codes added after records were first sealed, with the value an older record stands for.
 CODE_DEFAULTS: dict[str, object] = {"screening_indicators": vocab.NO_SCREENING}
-# The counts a tally keeps: for each released table, the codes its cells are made of (its
-# margin of the cases' codes), so that a tally's size is bounded by the tables' cells, not by
-# the combinations of every code. Referrals: each referral slot of a case counts on its own.
-REFERRALS = "referrals"
-TALLY_SOURCES: dict[str, tuple[str, ...]] = {
-    "month_region": ("month", "region"),
-    "month_exploitation": ("month", "exploitation"),
-    "gender_age": ("gender", "age"),
-    "month_immigration": ("month", "immigration"),
-    "month_trp_delay": ("month", "trp_delay"),
-    "applications": ("asylum", "humanitarian"),
-    "mental": ("mental_health", "health_coverage"),
-    REFERRALS: ("referral_first", "referral_second"),
-    "screening": ("month", "screening_indicators"),
-}
-
-# A cell of a tally: its codes joined by ``KEY_SEPARATOR`` (no code holds it; a referral
-# code holds "|"), so that a tally is a flat JSON object of numbers, read by the JSON parser
-# in C, and tallies add up key by key.
-KEY_SEPARATOR = "/"
-# Format 3: one count per table cell. A tally of an earlier format (the whole cube of codes)
-# is added up again from its records' sealed codes (``OldTally``).
-TALLY_FORMAT = 3
-
-
-class OldTally(Exception):
-    """A tally sealed in an earlier format: add it up again from the records."""
-
-
-def tally_key(values: Iterable[object]) -> str:
-    return KEY_SEPARATOR.join("" if value is None else str(value) for value in values)
-
-
-def tally_key_split(key: str) -> list[str]:
-    return key.split(KEY_SEPARATOR)
-
-
-@dataclass
-class Tally:
-    """Exact counts: for each source (a released table's margin), how many counted cases
-    have each combination of its codes (the key of ``tally_key``)."""
-
-    records: int = 0
-    counts: dict[str, dict[str, int]] = field(
-        default_factory=lambda: {source: {} for source in TALLY_SOURCES}
-    )
-
-    def add(self, codes: dict[str, object], sign: int = 1) -> None:
-        self.records += sign
-        for source, columns in TALLY_SOURCES.items():
-            counts = self.counts[source]
-            if source == REFERRALS:
-                keys = [str(codes[column]) for column in columns if codes[column]]
-            else:
-                keys = [tally_key(codes[column] for column in columns)]
-            for key in keys:
-                n = counts.get(key, 0) + sign
-                if n:
-                    counts[key] = n
-                else:
-                    counts.pop(key, None)
-
-    def merge(self, other: "Tally") -> None:
-        self.records += other.records
-        for source, counts in other.counts.items():
-            _counts_add(self.counts.setdefault(source, {}), counts)
-
-    def as_text(self) -> str:
-        text = json.dumps(
-            {"format": TALLY_FORMAT, "records": self.records, "counts": self.counts},
-            separators=(",", ":"),
-        )
-        return _padded(text, TALLY_BLOCK)
-
-    @classmethod
-    def from_text(cls, text: str) -> "Tally":
-        tally = cls()
-        tally.merge_text(text)
-        return tally
-
-    def merge_text(self, text: str) -> None:
-        """Add a sealed tally's plaintext; ``OldTally`` for an earlier format."""
-        data = json.loads(text)
-        if data.get("format") != TALLY_FORMAT or set(data["counts"]) != set(TALLY_SOURCES):
-            # An earlier format, or a source added since the tally was sealed.
-            raise OldTally
-        self.records += int(data["records"])
-        for source, counts in data["counts"].items():
-            _counts_add(self.counts.setdefault(source, {}), counts)
-
-
-def _counts_add(mine: dict[str, int], other: dict[str, int]) -> None:
-    get = mine.get
-    for key, n in other.items():
-        total = get(key, 0) + n
-        if total:
-            mine[key] = total
-        else:
-            mine.pop(key, None)
-
-
-def _padded(text: str, block: int) -> str:
-    """Spaces up to a multiple of ``block`` (JSON ignores them)."""
-    return text + " " * (-len(text) % block)
-
-
 # Sealing, with the purpose statistics (privacy/sealing.py) -----------------------------------
 
 
 def _codes_text(codes: dict[str, object]) -> str:
     listed = [codes[column] for column in CODE_COLUMNS]
-    return _padded(json.dumps(listed, separators=(",", ":")), CODES_LENGTH)
+    return padded(json.dumps(listed, separators=(",", ":")), CODES_LENGTH)
 
 
 def codes_seal(pairs: list[tuple[StatisticsRecord, dict[str, object]]]) -> None:
@@ -495,19 +383,6 @@ def tally_sum(*, organisation_ids: Iterable[UUID], year: int) -> Tally:
             _tally_rebuild(row.organisation_id, year)
             total.merge(_tally_open(StatisticsTally.objects.get(pk=row.pk)))
     return total
-
-
-def margin_counts(*, tally: Tally, name: str) -> dict[tuple[str, ...], int]:
-    """The counts of one source of ``TALLY_SOURCES`` (a table's margin), by its codes as
-    text, in the order of its columns."""
-    return {tuple(tally_key_split(key)): n for key, n in tally.counts[name].items()}
-
-
-def referral_counts(*, tally: Tally) -> dict[ReferralKey, int]:
-    """The referrals sent for the counted cases (those whose person's consent covers
-    coordination), the first two per case: one person adds at most two to each referral
-    table, whatever the number of referrals."""
-    return {vocab.referral_key(code): n for code, n in tally.counts[REFERRALS].items()}
 
 
 def unmet_need_counts(*, regions: Iterable[str], year: int) -> dict[tuple[str, str], int]:

@@ -16,8 +16,8 @@ from typing import Any
 
 from arrimage.trends import privacy_noise as noise
 from arrimage.trends import vocabulary as vocab
-from arrimage.trends.sources import ReferralKey
 from arrimage.trends.suppression import grid_table, suppress
+from arrimage.trends.tallies import ReferralKey
 
 SUPPRESSED = "x"
 CAUTION = "E"
@@ -118,7 +118,7 @@ def table_specs(
     """The tables of a release, with keys fixed before any data is seen: the vocabularies
     and the regions of the coalition's member organisations."""
 
-    # Each takes a key of its source in trends.sources.TALLY_SOURCES (codes as text).
+    # Each takes a key of its source in trends.tallies.TALLY_SOURCES (codes as text).
     def by_month_region(key: tuple[str, ...], n: int, leaves: dict[Leaf, int]) -> None:
         _add(leaves, (key[0], key[1]), n)
 

@@ -20,6 +20,7 @@ from arrimage.core.errors import NotFound
 from arrimage.core.paging import page_number
 from arrimage.trends import (
     exports,
+    federation,
     preview,
     release_tasks,
     reports,
@@ -192,7 +193,7 @@ def release_create_view(request: HttpRequest) -> HttpResponse:
 def rollup_create_view(request: HttpRequest) -> HttpResponse:
     actor = _membership(request)
     try:
-        release = services.rollup_create(
+        release = federation.rollup_create(
             actor=actor,
             coalition_id=_uuid(request.POST.get("coalition_id")),
             year=_year(request.POST.get("year")),
@@ -318,13 +319,13 @@ def bundle_import_view(request: HttpRequest) -> HttpResponse:
             error = _("This file is too large for a release bundle (5 MB at most).")
         else:
             try:
-                release = services.bundle_import(
+                release = federation.bundle_import(
                     actor=actor,
                     coalition_id=_uuid(request.POST.get("coalition_id")),
                     data=upload.read(),
                 )
             except signing.BundleRefused as refused:
-                error = services.bundle_error_message(refused.code)
+                error = federation.bundle_error_message(refused.code)
             else:
                 messages.success(request, _("The bundle is verified and imported."))
                 return redirect("trends:release_detail", release_id=release.pk)
@@ -339,7 +340,7 @@ def bundle_import_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 def trusted_add_view(request: HttpRequest) -> HttpResponse:
     try:
-        services.trusted_instance_add(
+        federation.trusted_instance_add(
             actor=_membership(request),
             coalition_id=_uuid(request.POST.get("coalition_id")),
             name=str(request.POST.get("name", "")),
