@@ -63,6 +63,12 @@ def test_the_case_page_opens_one_section_at_a_time_under_a_sticky_summary(
         expect(page.locator(other)).to_be_hidden()
     tabbed_height = _height(page)
     no_sideways_scroll(page)
+    # The tabs stay on one row that scrolls sideways, so the summary that stays on screen
+    # leaves most of the phone to the section (a wrapped tab bar took 228 of 740 px).
+    rows = tabs.locator("li").evaluate_all("items => new Set(items.map(i => i.offsetTop)).size")
+    assert rows == 1, f"the tabs wrap onto {rows} rows"
+    summary_height = summary.evaluate("e => e.getBoundingClientRect().height")
+    assert summary_height <= 180, summary_height
     axe_clean(page, "case page on a phone")
 
     # The Notes tab: only the notes; the tab is marked; the address names the section.
