@@ -348,7 +348,8 @@ def child(args: argparse.Namespace) -> None:
     from django.db import connection
     from django.test import Client
 
-    from arrimage.directory.search import SearchParams, directory_search
+    from arrimage.directory.search import directory_search
+    from arrimage.directory.search_types import SearchParams
 
     engine = connection.vendor
     started = time.perf_counter()

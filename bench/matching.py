@@ -127,7 +127,8 @@ def profiles():
 def baseline_searches(profile):
     """The directory's own search for the same needs: one category-and-place query each."""
     from arrimage.directory import geo
-    from arrimage.directory.search import SearchParams, directory_search
+    from arrimage.directory.search import directory_search
+    from arrimage.directory.search_types import SearchParams
     from arrimage.orientation.index import RADIUS_KM
     from arrimage.orientation.needs import NEED_CATEGORIES
 

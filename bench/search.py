@@ -221,8 +221,9 @@ def child(args: argparse.Namespace) -> None:
     from arrimage.accounts.demo import demo_coalition_build
     from arrimage.directory.demo import demo_directory_build
     from arrimage.directory.models import SearchEntry, Service
-    from arrimage.directory.search import SearchParams, directory_search
+    from arrimage.directory.search import directory_search
     from arrimage.directory.search_query import query_parse
+    from arrimage.directory.search_types import SearchParams
 
     judged = judged_module()
     engine = connection.vendor

@@ -18,7 +18,8 @@ from arrimage.directory.models import (
     Service,
     ServiceCapacity,
 )
-from arrimage.directory.search import SearchParams, directory_search
+from arrimage.directory.search import directory_search
+from arrimage.directory.search_types import SearchParams
 
 pytestmark = pytest.mark.django_db
 

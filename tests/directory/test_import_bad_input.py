@@ -16,7 +16,7 @@ from django.core.management import CommandError, call_command
 from django.utils import translation
 
 from arrimage.core.models import AuditEvent
-from arrimage.directory import views
+from arrimage.directory import exchange_views
 from arrimage.directory.exchange_apply import MODELS
 from arrimage.directory.exchange_guard import MEGABYTE
 from arrimage.directory.exchange_read import read_upload
@@ -136,7 +136,7 @@ def test_a_huge_file_is_refused_before_it_is_read(tmp_path, client, side_a, monk
     assert refused(path, "--max-size", "1") == [
         "huge.json, -: the file is too large: 2 MB, at most 1 MB"
     ]
-    monkeypatch.setattr(views, "MAX_UPLOAD", MEGABYTE)
+    monkeypatch.setattr(exchange_views, "MAX_UPLOAD", MEGABYTE)
     html = web_refused(client, side_a.user("organisation_admin"), "huge.json", path.read_bytes())
     assert "huge.json" in html and "the file is larger than 1 MB" in html
 

@@ -34,7 +34,8 @@ from arrimage.directory.models import (
     ServiceAtLocation,
     ServiceCapacity,
 )
-from arrimage.directory.search import SearchParams, directory_search
+from arrimage.directory.search import directory_search
+from arrimage.directory.search_types import SearchParams
 from tests.conftest import login, run_queued_tasks
 from tests.directory.conftest import assert_valid, directory_org, service_make
 

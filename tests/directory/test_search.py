@@ -4,7 +4,8 @@ from datetime import timedelta
 
 import pytest
 
-from arrimage.directory.search import SearchParams, directory_search
+from arrimage.directory.search import directory_search
+from arrimage.directory.search_types import SearchParams
 from arrimage.directory.text import normalise, query_words
 from tests.conftest import login
 from tests.directory.conftest import directory_org, service_make

@@ -6,7 +6,8 @@ what orders them."""
 
 import pytest
 
-from arrimage.directory.search import SearchParams, directory_search
+from arrimage.directory.search import directory_search
+from arrimage.directory.search_types import SearchParams
 from tests.directory.conftest import directory_org, service_make
 
 pytestmark = pytest.mark.django_db

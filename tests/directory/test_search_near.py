@@ -16,7 +16,8 @@ from arrimage.directory.models import (
     ServiceAtLocation,
     ServiceCapacity,
 )
-from arrimage.directory.search import SearchParams, directory_search
+from arrimage.directory.search import directory_search
+from arrimage.directory.search_types import SearchParams
 from arrimage.orientation import index as orientation_index
 from arrimage.orientation.needs import NeedsProfile
 from tests.directory.conftest import directory_org, service_make

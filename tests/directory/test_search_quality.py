@@ -10,7 +10,8 @@ import pytest
 from arrimage.accounts.demo import demo_coalition_build
 from arrimage.directory.demo import demo_directory_build
 from arrimage.directory.models import Service
-from arrimage.directory.search import SearchParams, directory_search
+from arrimage.directory.search import directory_search
+from arrimage.directory.search_types import SearchParams
 from tests.directory.search_judged import Judged, evaluate, judgements_load
 
 pytestmark = pytest.mark.django_db

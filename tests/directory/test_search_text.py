@@ -9,8 +9,9 @@ import pytest
 from arrimage.directory import geo
 from arrimage.directory.indexing import search_entries_refresh
 from arrimage.directory.models import SearchTerm, Service
-from arrimage.directory.search import SearchParams, directory_search
+from arrimage.directory.search import directory_search
 from arrimage.directory.search_query import query_parse
+from arrimage.directory.search_types import SearchParams
 from arrimage.directory.text import stems
 from arrimage.directory.vocabulary import corrections
 from tests.directory.conftest import directory_org, service_make

@@ -16,7 +16,8 @@ from arrimage.directory.models import (
     Service,
     ServiceAtLocation,
 )
-from arrimage.directory.search import SearchParams, directory_search
+from arrimage.directory.search import directory_search
+from arrimage.directory.search_types import SearchParams
 from tests.conftest import login
 from tests.directory.conftest import directory_org
 

@@ -3,7 +3,8 @@
 import pytest
 
 from arrimage.directory.models import Attribute, SearchEntry, Service
-from arrimage.directory.search import SearchParams, directory_search
+from arrimage.directory.search import directory_search
+from arrimage.directory.search_types import SearchParams
 from tests.conftest import login
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ import pytest
 
 from arrimage.accounts.models import Membership, Role
 from arrimage.cases import services
-from arrimage.cases.views import _labels
+from arrimage.cases.view_support import page_labels
 from arrimage.core.audit import audit_record
 from arrimage.law25.audit_labels import AUDIT_ACTION_LABELS, TARGET_LABELS
 from tests.conftest import login
@@ -34,12 +34,12 @@ def _recorded(pattern: str) -> set[str]:
 
 def test_every_action_and_target_the_code_records_has_words():
     actions = _recorded(r'\baction="([a-z_]+)"') - {"store_true"}  # argparse, not audit
-    case_actions = set(_labels()["action"])
+    case_actions = set(page_labels()["action"])
     assert actions - set(AUDIT_ACTION_LABELS) - case_actions == set()
     targets = _recorded(r'\btarget_type="([a-z_]+)"')
     assert targets - set(TARGET_LABELS) == set()
     paths = _recorded(r'\bpath="([a-z_]+)"')
-    assert paths - set(_labels()["access_path"]) == set()
+    assert paths - set(page_labels()["access_path"]) == set()
 
 
 def _admin(side) -> Membership:

@@ -15,7 +15,7 @@ from arrimage.directory.locations import (
     postcode_normalise,
 )
 from arrimage.directory.models import TEXT_MAX, ServiceStatus
-from arrimage.directory.search import SearchParams
+from arrimage.directory.search_types import SearchParams
 from arrimage.directory.services import ServiceFields, phone_check
 from arrimage.directory.taxonomy import (
     CATEGORIES,

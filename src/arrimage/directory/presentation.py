@@ -8,7 +8,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from arrimage.directory.models import CapacityUnit
-from arrimage.directory.search import STALE_AFTER, SearchHit
+from arrimage.directory.search_types import STALE_AFTER, SearchHit
 from arrimage.directory.taxonomy import LANGUAGES, TERMS_BY_CODE
 
 

@@ -6,7 +6,7 @@ from functools import cache
 from typing import Any
 
 from arrimage.coalition.models import Region
-from arrimage.directory.search import SearchParams
+from arrimage.directory.search_types import SearchParams
 from arrimage.directory.taxonomy import CATEGORY_CODES, GENDERS, LANGUAGES, SAFETY, STATUSES
 
 RADII = frozenset({0, 10, 25, 50, 100})

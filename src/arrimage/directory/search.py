@@ -29,11 +29,10 @@ the rows read, and the page says so.
 
 import json
 import math
-import re
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from django.db import connection
@@ -41,327 +40,15 @@ from django.utils import timezone
 
 from arrimage.directory import geo
 from arrimage.directory.search_query import Group, Place, TextQuery, query_check, query_parse
+from arrimage.directory.search_rank import Ranked, Scorer, candidate_rank, distance_band
+from arrimage.directory.search_read import Candidate, Match, index_read, search_filter_groups
+from arrimage.directory.search_types import PER_PAGE, SearchHit, SearchPage, SearchParams
 from arrimage.directory.text import token
 
-PER_PAGE = 20
-STALE_AFTER = timedelta(hours=24)
-MAX_RADIUS_KM = 300
 # Rows read per slice of the index. Up to it, results are ranked over every match; past it,
 # the query is broad ("hebergement" over 60,000 services) and the ranking is over the rows
 # read: ranking costs about 10 µs a row, so this bounds what a search costs.
 RANK_LIMIT = 100
-FAR = len(geo.NEAR_BANDS_KM)  # the band of what lies past the last ring
-
-
-@dataclass(frozen=True)
-class SearchParams:
-    q: str = ""
-    category: str = ""
-    region: str = ""
-    municipality: str = ""
-    radius_km: int = 0
-    language: str = ""
-    gender: str = ""
-    age: int | None = None
-    status: str = ""
-    available_now: bool = False
-    safety: tuple[str, ...] = ()
-    page: int = 1
-    # Set by directory_search for a reader who is not signed in: the availability of a
-    # service at a confidential location is for members only (issue 13), so "available now"
-    # leaves such services out rather than telling a full one from an open one.
-    public_reader: bool = False
-
-    @property
-    def has_filters(self) -> bool:
-        return bool(
-            self.category
-            or self.region
-            or self.municipality
-            or self.language
-            or self.gender
-            or self.age is not None
-            or self.status
-            or self.available_now
-            or self.safety
-        )
-
-
-@dataclass
-class SearchHit:
-    entry_id: int
-    service_id: Any
-    name_fr: str
-    name_en: str
-    summary: dict[str, Any]
-    available: int | None
-    capacity_updated: datetime | None
-
-    @property
-    def is_stale(self) -> bool:
-        return self.capacity_updated is not None and (
-            timezone.now() - self.capacity_updated > STALE_AFTER
-        )
-
-
-@dataclass
-class SearchPage:
-    hits: list[SearchHit]
-    total: int
-    page: int
-    per_page: int = PER_PAGE
-    unknown_place: bool = False
-    terms: list[str] = field(default_factory=list)
-    is_broad: bool = False
-    has_next: bool = False
-    # Nothing searchable was typed and no filter chosen: the page explains what to type.
-    is_blank: bool = False
-    # Something was typed, but none of it can be searched (punctuation, common words).
-    nothing_to_search: bool = False
-    place: str = ""  # the place the results are ranked around, as typed
-    ignored: list[str] = field(default_factory=list)  # words that match nothing
-    corrections: list[tuple[str, str]] = field(default_factory=list)  # typed, read as
-    partial: bool = False  # some results match only part of the words
-
-    @property
-    def pages(self) -> int:
-        """The number of pages; for a broad search, as far as the count went."""
-        return max(self.page + (1 if self.has_next else 0), -(-self.total // self.per_page))
-
-
-# --- filters ---------------------------------------------------------------------------------
-
-
-def _filter_groups(params: SearchParams) -> tuple[list[list[str]], bool]:
-    """The filters as groups of alternative tokens (every one required), and whether the
-    municipality asked for is unknown."""
-    groups: list[list[str]] = []
-    if params.category:
-        groups.append([token("c", params.category)])
-    if params.language:
-        groups.append([token("l", params.language)])
-    if params.gender:
-        groups.append([token("e", params.gender)])
-    if params.status:
-        groups.append([token("e", params.status)])
-    for code in params.safety:
-        groups.append([token("e", code)])
-    if params.municipality:
-        centre = geo.municipality_find(params.municipality)
-        if centre is None:
-            return groups, True
-        if params.radius_km > 0:
-            radius = min(params.radius_km, MAX_RADIUS_KM)
-            near = geo.near_group(centre, None, radius)  # a few tokens for the usual radii
-            if near is None:
-                near = [token("m", m.code) for m in geo.municipalities_within(centre, radius)]
-            groups.append(near)
-        else:
-            groups.append([token("m", centre.code)])
-    elif params.region:
-        groups.append([token("r", params.region)])
-    return groups, False
-
-
-def _row_filters(params: SearchParams) -> tuple[list[str], list[Any]]:
-    where = ["e.is_active = %s"]
-    args: list[Any] = [True]
-    if params.age is not None:
-        where.append("(e.minimum_age IS NULL OR e.minimum_age <= %s)")
-        where.append("(e.maximum_age IS NULL OR e.maximum_age >= %s)")
-        args += [params.age, params.age]
-    if params.available_now:
-        where.append("e.available > 0 AND e.capacity_updated >= %s")
-        args.append(timezone.now() - STALE_AFTER)
-        if params.public_reader:
-            where.append(
-                "NOT EXISTS (SELECT 1 FROM directory_serviceatlocation sal "
-                "JOIN directory_location l ON l.id = sal.location_id "
-                "WHERE sal.service_id = e.service_id AND l.is_confidential = %s)"
-            )
-            args.append(True)
-    return where, args
-
-
-# --- reading the index -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Match:
-    """A full-text condition: every group must match (``every``) or at least one (not
-    ``every``); each group is alternatives (whole terms) and prefixes."""
-
-    groups: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]
-    every: bool = True
-
-
-def _fts5(match: Match) -> str:
-    parts = []
-    for alternatives, prefixes in match.groups:
-        quoted = [f'"{a}"' for a in alternatives] + [f'"{p}"*' for p in prefixes]
-        parts.append(quoted[0] if len(quoted) == 1 else "(" + " OR ".join(quoted) + ")")
-    return f" {'AND' if match.every else 'OR'} ".join(parts)
-
-
-def _tsquery(match: Match) -> str:
-    parts = []
-    for alternatives, prefixes in match.groups:
-        terms = list(alternatives) + [f"{p}:*" for p in prefixes]
-        parts.append(terms[0] if len(terms) == 1 else "(" + " | ".join(terms) + ")")
-    return f" {'&' if match.every else '|'} ".join(parts)
-
-
-def _fulltext(*matches: Match) -> tuple[str, str, list[str]]:
-    """FROM and WHERE clauses requiring every one of ``matches``, and their arguments."""
-    matches = tuple(m for m in matches if m.groups)
-    if not matches:
-        return "FROM directory_searchentry e", "", []
-    if connection.vendor == "postgresql":
-        query = " & ".join(f"({_tsquery(m)})" for m in matches)
-        return (
-            "FROM directory_searchentry e",
-            "e.doc_tsv @@ to_tsquery('simple', %s)",
-            [query],
-        )
-    query = " AND ".join(f"({_fts5(m)})" for m in matches)
-    return (
-        "FROM directory_search_fts f JOIN directory_searchentry e ON e.id = f.rowid",
-        "directory_search_fts MATCH %s",
-        [query],
-    )
-
-
-@dataclass(frozen=True)
-class Candidate:
-    id: int
-    sort_name: str
-    terms: str  # SearchEntry.rank_terms: " n:heberg t:refug d:femm e:femm p:laval "
-
-
-def _read(
-    params: SearchParams, matches: list[Match], limit: int, *, order_by_name: bool = False
-) -> list[Candidate]:
-    """Up to ``limit`` active rows holding ``matches`` and passing the row filters, in the
-    index's own order (the engine stops as soon as it has them), or by name."""
-    source, condition, args = _fulltext(*matches)
-    where, row_args = _row_filters(params)
-    if condition:
-        where.insert(0, condition)
-    order = " ORDER BY e.sort_name, e.id" if order_by_name else ""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT e.id, e.sort_name, e.rank_terms {source} "
-            f"WHERE {' AND '.join(where)}{order} LIMIT %s",
-            [*args, *row_args, limit],
-        )
-        return [Candidate(*row) for row in cursor.fetchall()]
-
-
-# --- ranking ---------------------------------------------------------------------------------
-
-# The fields of ``rank_terms`` and the weight of a group found in each.
-FIELD_WEIGHTS = {"n": 1.0, "t": 0.6, "d": 0.3, "e": 0.1}  # name, taxonomy, description, eligibility
-# What a group gains when the service holds the taxonomy term of a phrase of several words
-# found whole in the query: as much as the word in the name.
-PHRASE_BONUS = 1.0
-_FIELD_BITS = {mark: 1 << bit for bit, mark in enumerate(FIELD_WEIGHTS)}
-_PLACE = re.compile(r" p:(\S+)")
-
-
-class _Scorer:
-    """Finds which groups a candidate's ``rank_terms`` holds, and in which fields: one
-    regular expression over the terms of every group (whole terms, then prefixes)."""
-
-    def __init__(self, groups: tuple[Group, ...]) -> None:
-        # A term or prefix -> the groups holding it; a group's fields are a bit mask.
-        self.groups: dict[str, tuple[int, ...]] = {}
-        exact: dict[str, list[int]] = {}
-        prefixes: dict[str, list[int]] = {}
-        for index, group in enumerate(groups):
-            for term in (*group.alternatives, *group.score_terms):
-                exact.setdefault(term, []).append(index)
-            for prefix in group.prefixes:
-                prefixes.setdefault(prefix, []).append(index)
-        self.groups = {t: tuple(g) for t, g in exact.items()}
-        self.prefix_groups = {p: tuple(g) for p, g in prefixes.items()}
-        # (term, group) pairs where the term is the token of a phrase found whole.
-        self.phrases = {(t, index) for index, g in enumerate(groups) for t in g.phrase_tokens}
-        self.exact = self._pattern(exact, r"(?= )")
-        self.prefix = self._pattern(prefixes, r"[0-9a-z]*(?= )")
-        # The score of a group found in the fields of a mask, for every mask.
-        weights = list(FIELD_WEIGHTS.values())
-        self.mask_scores = [
-            [
-                group.weight * sum(w for bit, w in enumerate(weights) if mask >> bit & 1)
-                for mask in range(1 << len(weights))
-            ]
-            for group in groups
-        ]
-
-    @staticmethod
-    def _pattern(terms: dict[str, list[int]], tail: str) -> re.Pattern[str] | None:
-        if not terms:
-            return None
-        marks = "".join(FIELD_WEIGHTS)
-        choices = "|".join(re.escape(t) for t in sorted(terms, key=lambda t: (-len(t), t)))
-        return re.compile(f" ([{marks}]):({choices}){tail}")
-
-    def score(self, terms: str) -> tuple[int, float]:
-        """(groups found, their weighted score): each group scores the weights of the fields
-        it is found in, added up, times its own weight."""
-        masks: dict[int, int] = {}
-        phrases = self.phrases
-        found: set[int] = set()
-        bits = _FIELD_BITS
-        for pattern, table in ((self.exact, self.groups), (self.prefix, self.prefix_groups)):
-            if pattern is None:
-                continue
-            for mark, term in pattern.findall(terms):
-                for group in table[term]:
-                    masks[group] = masks.get(group, 0) | bits[mark]
-                    if phrases and (term, group) in phrases:
-                        found.add(group)
-        scores = self.mask_scores
-        score = sum(scores[group][mask] for group, mask in masks.items())
-        return len(masks), round(score + PHRASE_BONUS * len(found), 6)
-
-
-def _band(candidate: Candidate, place: Place | None) -> tuple[int, float]:
-    """The distance band of the candidate's nearest place from ``place``, and that distance
-    in km, which orders services of one band (0 when there is no place to rank by)."""
-    if place is None:
-        return 0, 0.0
-    codes = _PLACE.findall(candidate.terms)
-    if place.region_code:
-        return (0, 0.0) if token("r", place.region_code) in codes else (FAR, math.inf)
-    centre = place.municipality
-    assert centre is not None
-    distances = [
-        geo.distance_km(centre.latitude, centre.longitude, m.latitude, m.longitude)
-        for m in (geo.municipality_get(code) for code in codes)
-        if m is not None
-    ]
-    if not distances:
-        return FAR, math.inf
-    nearest = min(distances)
-    band = next((i for i, band in enumerate(geo.NEAR_BANDS_KM) if nearest <= band), FAR)
-    return band, round(nearest, 3)
-
-
-@dataclass(frozen=True)
-class Ranked:
-    candidate: Candidate
-    coverage: int
-    key: tuple[Any, ...]
-
-
-def _rank(candidate: Candidate, scorer: _Scorer, place: Place | None) -> Ranked:
-    coverage, score = scorer.score(candidate.terms)
-    band, distance = _band(candidate, place)
-    key = (-coverage, band, -score, distance, candidate.sort_name, candidate.id)
-    return Ranked(candidate, coverage, key)
-
-
 # --- the search ------------------------------------------------------------------------------
 
 
@@ -423,12 +110,12 @@ def _gather(
     rings = [ring for ring in _rings(place) if ring] if place is not None else []
     if words is None and rings:  # a place alone: what is near it
         base = [*base, _as_match([[t for ring in rings for t in ring]])]
-    gathered.add(_read(params, base, limit), window)
+    gathered.add(index_read(params, base, limit), window)
     if not gathered.is_broad:
         return gathered
     near = _Gathered()
     for ring in rings:
-        near.add(_read(params, [*base, _as_match([ring])], limit), window)
+        near.add(index_read(params, [*base, _as_match([ring])], limit), window)
         if len(near.candidates) >= needed:
             break
     gathered.candidates = {**near.candidates, **gathered.candidates}
@@ -510,8 +197,8 @@ def _order(
 ) -> list[Ranked]:
     """The rows covering at least ``least`` groups, ranked; of a broad search, the first
     ``window`` rows read are ranked and the others follow in the order read."""
-    scorer = _Scorer(groups)
-    ranked = [_rank(c, scorer, place) for c in gathered.candidates.values()]
+    scorer = Scorer(groups)
+    ranked = [candidate_rank(c, scorer, place) for c in gathered.candidates.values()]
     ranked = [r for r in ranked if r.coverage >= least]
     if not gathered.is_broad:
         return sorted(ranked, key=lambda r: r.key)
@@ -585,7 +272,7 @@ def _directory_search(params: SearchParams) -> SearchPage:
     text = query_parse(params.q)
     page = max(1, params.page)
     notes = _notes(text)
-    filter_groups, unknown = _filter_groups(params)
+    filter_groups, unknown = search_filter_groups(params)
     if unknown:
         return SearchPage([], 0, page, unknown_place=True, **notes)
     if text.is_blank and not params.has_filters:
@@ -595,11 +282,11 @@ def _directory_search(params: SearchParams) -> SearchPage:
     filters = _as_match(filter_groups)
     if text.is_blank:  # filters only: by name
         ordered = not filter_groups
-        rows = _read(params, [filters], max(RANK_LIMIT + 1, needed), order_by_name=ordered)
+        rows = index_read(params, [filters], max(RANK_LIMIT + 1, needed), order_by_name=ordered)
         broad = len(rows) > RANK_LIMIT
         if not broad:  # nearest first with a "near" filter, then by name
             around = _filter_place(params)
-            rows.sort(key=lambda c: (*_band(c, around), c.sort_name, c.id))
+            rows.sort(key=lambda c: (*distance_band(c, around), c.sort_name, c.id))
         chosen = [c.id for c in rows[offset : offset + PER_PAGE]]
         total = RANK_LIMIT + 1 if broad else len(rows)
         return SearchPage(

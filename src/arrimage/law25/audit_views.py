@@ -3,7 +3,7 @@ events of the acting organisation, newest first, never an event of another organ
 
 Events carry ids only; :func:`audit_events_for_organisation` turns the actors into names of the
 organisation's members. Each reading of the log is itself audited. (A case's access log, who
-saw which categories of one case, is the cases part's: ``cases/views.py``, ``CaseAccess``.)
+saw which categories of one case, is the cases part's: ``cases/case_views.py``, ``CaseAccess``.)
 """
 
 from collections.abc import Iterable, Mapping
