@@ -170,7 +170,7 @@ def plant() -> None:
 def service_facts(judged: ModuleType) -> dict[object, object]:
     """Every active service's facts for the oracle: its template (the demo template its name
     starts with), its municipalities, its codes; keyed by service id."""
-    from arrimage.directory.demo import TEMPLATES
+    from arrimage.directory.demo_services import TEMPLATES
     from arrimage.directory.models import Attribute, Service, ServiceAtLocation
 
     templates = sorted({t.name_fr for group in TEMPLATES.values() for t in group}, key=len)
