@@ -29,6 +29,7 @@ from arrimage.cases.forms import (
     PERSON_FIELDS,
     form_data,
 )
+from arrimage.cases.immigration_health_vocabularies import IRCC_LINKS, Coverage, FollowUpKind
 from arrimage.cases.models import Need
 from arrimage.cases.view_support import case_url, page_labels, request_membership, run_service
 from arrimage.coalition.glossary import organisations_for_mandates
@@ -129,9 +130,9 @@ def case_detail_view(request: HttpRequest, case_id: UUID) -> HttpResponse:
                 recorded=[(case.get("person") or {}).get("gender")],
             ),
             "case_statuses": v.CaseStatus.choices,
-            "coverages": v.Coverage.choices,
-            "follow_up_kinds": v.FollowUpKind.choices,
-            "ircc": v.IRCC_LINKS,
+            "coverages": Coverage.choices,
+            "follow_up_kinds": FollowUpKind.choices,
+            "ircc": IRCC_LINKS,
             "renewal_soon": renewal_soon,
             "next_action": _next_action(case, readable),
             # The case's team as the reader knows it: the lead organisation and the reader's
