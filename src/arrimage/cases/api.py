@@ -86,7 +86,6 @@ class PersonOut(Schema):
     age_band: str | None = None
     gender: str | None = None
     languages: list[str] | None = None
-    citizenship: list[str] | None = None
     phone: str | None = None
     email: str | None = None
     safe_contact_instructions: str | None = None
@@ -136,7 +135,14 @@ class CaseOut(CaseSummaryOut):
     goals: list[GoalOut]
     legal: dict[str, Any] | None = None
     exploitation: dict[str, Any] | None = None
-    immigration: dict[str, Any] | None = None
+    immigration: dict[str, Any] | None = Field(
+        None,
+        description=(
+            "The immigration category: the person's citizenship (ISO 3166-1 alpha-2 codes), "
+            "status, permits, applications, IFHP coverage, legal representative and detention. "
+            "Never sent to police, border enforcement or prosecution, whatever the consent."
+        ),
+    )
     health_follow_ups: list[dict[str, Any]] | None = None
     tasks: list[TaskOut]
     notes: list[NoteOut]
@@ -156,7 +162,14 @@ class CaseCreateIn(Schema):
     age_band: Code = ""
     gender: Code = ""
     languages: Codes = Field(default_factory=list)
-    citizenship: Codes = Field(default_factory=list)
+    citizenship: Codes = Field(
+        default_factory=list,
+        description=(
+            "ISO 3166-1 alpha-2 codes. Immigration, not identity: stored in the case's "
+            "immigration category, and kept only where the acting organisation and role may "
+            "hold immigration."
+        ),
+    )
     phone: Annotated[str, Text(32)] = ""
     email: Annotated[str, Text(254)] = ""
     city: Name = ""
@@ -253,11 +266,11 @@ def create(request: HttpRequest, payload: CaseCreateIn) -> Any:
                     "age_band",
                     "gender",
                     "languages",
-                    "citizenship",
                 )
             },
             contact={"phone": data["phone"], "email": data["email"]},
             location={"city": data["city"]},
+            immigration={"citizenship": data["citizenship"]},
         )
     except ValidationError as error:
         return _invalid(error)

@@ -48,7 +48,6 @@ class Person(models.Model):
         "age_band": Category.IDENTITY,
         "gender": Category.IDENTITY,
         "languages": Category.IDENTITY,
-        "citizenship": Category.IDENTITY,
         "phone": Category.CONTACT,
         "email": Category.CONTACT,
         "safe_contact_instructions": Category.CONTACT,
@@ -306,9 +305,13 @@ class Exploitation(CaseOwned):
 
 
 class ImmigrationTrack(CaseOwned):
+    """The immigration category of a case, the person's citizenship included: a foreign
+    citizenship on a trafficking case is a proxy of immigration status (``docs/policy.md``)."""
+
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="immigration")
     immigration_sealed = models.BinaryField(null=True)
     FIELD_CATEGORIES: ClassVar[dict[str, Category]] = {
+        "citizenship": Category.IMMIGRATION,
         "status": Category.IMMIGRATION,
         "trp_issued_on": Category.IMMIGRATION,
         "trp_expires_on": Category.IMMIGRATION,
