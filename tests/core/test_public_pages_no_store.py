@@ -9,10 +9,9 @@ import pytest
 from django.http import HttpResponse
 
 from arrimage.url_policy import URL_POLICY, Access
-from tests.core.test_reads_do_not_write import ROUTES, _url, walk_world
+from tests.core.walk_world import ROUTES, url_for
 
 pytestmark = pytest.mark.django_db
-__all__ = ["walk_world"]  # the fixture
 
 # Pages a visitor reaches without an account, each of which must answer 200 with HTML here.
 PUBLIC_PAGES = {
@@ -41,7 +40,7 @@ def test_every_html_page_an_anonymous_visitor_gets_is_no_store(client, walk_worl
     kept, html_ok = [], set()
     for name, parameters in ROUTES:
         for side in ("a", "b") if parameters else ("a",):
-            url = _url(name, parameters, world[side])
+            url = url_for(name, parameters, world[side])
             if url is None:
                 continue
             response = client.get(url)
@@ -63,7 +62,7 @@ def test_the_public_hsds_api_and_static_files_stay_cacheable(client, walk_world)
     hsds = [(name, parameters) for name, parameters in ROUTES if name.startswith("hsds:")]
     json_answers = 0
     for name, parameters in hsds:
-        response = client.get(_url(name, parameters, world["a"]))
+        response = client.get(url_for(name, parameters, world["a"]))
         assert response.status_code == 200, (name, response.status_code)
         if _content_type(response) == "application/json":
             json_answers += 1
