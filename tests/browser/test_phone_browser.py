@@ -227,3 +227,34 @@ def test_the_demonstration_banner_and_the_header_fit_in_120_px_on_a_phone(
         "fictives" if language == "fr" else "fictitious"
     )
     axe_clean(page, "demonstration banner on a phone")
+
+
+CURRENT_FAR_RIGHT = (
+    ("caseworker", "/compte/profil/", "Mon profil"),
+    ("coordinator", "/confidentialite/incidents/", "Confidentialité"),
+    ("coordinator", "/tendances/", "Tendances"),
+    ("analyst", "/tendances/", "Tendances"),
+)
+
+
+def test_the_current_menu_item_is_on_screen_when_a_page_opens_on_a_phone(
+    browser: Browser, live_server: Any, contexts: list[BrowserContext]
+) -> None:
+    """The phone menu is one strip that scrolls sideways: on a page whose item is far to the
+    right (profile, privacy, trends), the strip opens scrolled to it, and the page itself
+    stays at its top."""
+    world = the_world()
+    pages = {}
+    for role, path, name in CURRENT_FAR_RIGHT:
+        if role not in pages:
+            pages[role] = new_page(browser, live_server, contexts, phone=True, language="fr")
+            browser_login(pages[role], live_server, world["side"].user(role).email, PASSWORD)
+        page = pages[role]
+        page.goto(path)
+        page.wait_for_load_state("load")
+        item = page.locator('.main-nav a[aria-current="page"]')
+        expect(item).to_have_text(name)
+        box = item.bounding_box()
+        assert box is not None
+        assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE_WIDTH, (role, path, box)
+        assert page.evaluate("window.scrollY") == 0, (role, path)
