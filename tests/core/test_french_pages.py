@@ -8,7 +8,13 @@ import html
 import re
 
 import pytest
+from django.urls import reverse
 
+from arrimage.accounts import demo
+from arrimage.accounts.models import User
+from arrimage.cases.demo import demo_cases_build
+from arrimage.cases.models import Case
+from arrimage.coalition.demo import demo_glossary_build
 from arrimage.url_policy import URL_POLICY, Access
 from tests.conftest import login
 from tests.core.walk_world import (
@@ -95,3 +101,32 @@ def test_every_french_page_reads_in_french(client, role_world):
                 problems.setdefault(problem, set()).add(f"{reader} {url}")
     report = [f"{problem}  [{sorted(where)[0]}]" for problem, where in sorted(problems.items())]
     assert not report, "\n".join(report)
+
+
+def test_the_demonstration_reads_in_french(client):
+    """Organisations write their own texts (mandates, definitions) in their own language: the
+    demonstration's are French, and a French page shows none of them in English. The lead
+    caseworker's coalition page, a case page (the organisations of the case, with their
+    mandates) and the glossary."""
+    demo.demo_coalition_build()
+    demo_glossary_build()
+    demo_cases_build(count=9)
+    worker = User.objects.get(email=f"intervenante@{demo.DEMO_DOMAIN}")
+    login(client, worker, demo.DEMO_PASSWORD)
+    organisation = worker.memberships.get(organisation__type="community").organisation
+    coalition = organisation.coalitions.order_by("name").first()
+    case = Case.objects.filter(lead_organisation=organisation).order_by("reference").first()
+    assert coalition is not None and case is not None
+    urls = (
+        reverse("coalition:detail", kwargs={"coalition_id": coalition.pk}),
+        reverse("cases:detail", kwargs={"case_id": case.pk}),
+        "/glossaire/traite/",
+    )
+    problems = {}
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        page = response.content.decode()
+        assert "data-mandate" in page or "data-organisation=" in page, url
+        problems[url] = french_problems(visible_text(page))
+    assert problems == {url: [] for url in urls}

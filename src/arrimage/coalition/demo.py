@@ -1,68 +1,46 @@
 """Demonstration glossary and mandates: three organisations of the demonstration caseworker's
-regional table write their definitions, every demonstration organisation its mandate (French
-first, then English). Fictitious organisations only."""
+regional table write their definitions, every demonstration organisation its mandate. All of it in
+French, the language these organisations work in (user content, not interface). Fictitious
+organisations only."""
 
 from arrimage.coalition.glossary import glossary_definition_save, organisation_mandate_update
 from arrimage.coalition.models import GlossaryTerm, Organisation
 
-# Per organisation type: what it does not do, and its limits on sharing (French, then English).
+# Per organisation type: what it does not do, and its limits on sharing. An organisation writes
+# its mandate in its own language, as any text it enters: these Quebec organisations, in French.
 MANDATE_PARTS: dict[str, tuple[str, str]] = {
     "community": (
-        "Nous n’hébergeons pas et ne faisons aucune enquête.\n"
-        "We do not provide housing and never investigate.",
+        "Nous n’hébergeons pas et ne faisons aucune enquête.",
         "Rien n’est transmis sans le consentement exprès de la personne, jamais son statut "
-        "d’immigration à la police.\nNothing is passed on without the person’s express "
-        "consent; never their immigration status to the police.",
+        "d’immigration à la police.",
     ),
     "shelter": (
-        "Pas d’hébergement pour les hommes seuls ; pas de suivi à long terme.\n"
-        "No housing for single men; no long-term follow-up.",
-        "L’adresse du refuge n’est jamais communiquée ; nous confirmons seulement qu’une "
-        "place est prise.\nThe shelter’s address is never given out; we only confirm that a "
-        "place is taken.",
+        "Pas d’hébergement pour les hommes seuls\u00a0; pas de suivi à long terme.",
+        "L’adresse du refuge n’est jamais communiquée\u00a0; nous confirmons seulement qu’une "
+        "place est prise.",
     ),
     "health_social": (
-        "Pas de services d’immigration ni de représentation juridique.\n"
-        "No immigration services or legal representation.",
-        "Le dossier de santé reste à l’établissement ; nous partageons les rendez-vous, pas "
-        "les diagnostics.\nHealth records stay with us; we share appointments, not diagnoses.",
+        "Pas de services d’immigration ni de représentation juridique.",
+        "Le dossier de santé reste à l’établissement\u00a0; nous partageons les rendez-vous, pas "
+        "les diagnostics.",
     ),
     "legal_aid": (
-        "Pas de dossiers d’immigration : nous orientons vers nos partenaires.\n"
-        "No immigration files: we refer to our partners.",
-        "Secret professionnel : rien ne sort sans l’autorisation écrite de la personne.\n"
-        "Solicitor-client privilege: nothing leaves without the person’s written consent.",
+        "Pas de dossiers d’immigration\u00a0: nous orientons vers nos partenaires.",
+        "Secret professionnel\u00a0: rien ne sort sans l’autorisation écrite de la personne.",
     ),
     "immigration_legal": (
-        "Pas de représentation en droit criminel.\nNo criminal law representation.",
-        "Secret professionnel ; aucune information aux organismes d’application de la loi.\n"
-        "Solicitor-client privilege; no information to enforcement bodies.",
+        "Pas de représentation en droit criminel.",
+        "Secret professionnel\u00a0; aucune information aux organismes d’application de la loi.",
     ),
     "police": (
-        "Nous n’offrons ni hébergement ni accompagnement.\n"
-        "We offer neither housing nor accompaniment.",
-        "Nous recevons seulement ce que la personne consent à nous transmettre ; jamais son "
-        "statut d’immigration, sa santé ni son lieu d’hébergement.\nWe receive only what the "
-        "person consents to send us; never their immigration status, health or whereabouts.",
+        "Nous n’offrons ni hébergement ni accompagnement.",
+        "Nous recevons seulement ce que la personne consent à nous transmettre\u00a0; jamais son "
+        "statut d’immigration, sa santé ni son lieu d’hébergement.",
     ),
 }
-# "What we do" in English, after the French the organisation was created with.
-WHAT_WE_DO_EN = {
-    "community": "Welcome, accompaniment and rights advocacy for exploited people.",
-    "shelter": "Safe emergency and transitional housing.",
-    "health_social": "Front-line health and social services.",
-    "legal_aid": "Legal representation in criminal, family and labour law.",
-    "immigration_legal": "Immigration advice and representation: TRP, asylum, H&C.",
-    "police": "Investigations into trafficking in persons.",
-    "border_enforcement": "Law enforcement at the border.",
-    "prosecution": "Criminal prosecutions.",
-    "government": "Funding and regional planning of services.",
-    "research": "Research and anonymised data on trafficking.",
-    "other": "Financial support and awareness.",
-}
 GENERIC_PARTS = (
-    "Aucun service direct aux personnes.\nNo direct service to people.",
-    "Statistiques anonymisées seulement.\nAnonymised statistics only.",
+    "Aucun service direct aux personnes.",
+    "Statistiques anonymisées seulement.",
 )
 
 # Definitions by organisation type: {term slug: (preferred words, definition)}.
@@ -109,24 +87,25 @@ DEFINITIONS: dict[str, dict[str, tuple[str, str]]] = {
     "police": {
         "traite": (
             "traite de personnes (art. 279.01 C.cr.)",
-            "Trafficking as defined in s. 279.01 of the Criminal Code: an act (recruiting, "
-            "transporting, holding, controlling movements) for the purpose of exploitation "
-            "within s. 279.04. We open an investigation only with the person’s agreement.",
+            "La traite au sens de l’article 279.01 du Code criminel\u00a0: un acte (recruter, "
+            "transporter, héberger, contrôler les déplacements) en vue d’exploiter au sens de "
+            "l’article 279.04. Nous n’ouvrons une enquête qu’avec l’accord de la personne.",
         ),
         "exploitation-sexuelle": (
-            "sexual exploitation; procuring",
-            "We use the Code’s offences: trafficking (279.01) when the person fears for their "
-            "safety, procuring (286.3) otherwise.",
+            "exploitation sexuelle\u00a0; proxénétisme",
+            "Nous employons les infractions du Code\u00a0: la traite (279.01) quand la personne "
+            "craint pour sa sécurité, le proxénétisme (286.3) sinon.",
         ),
         "victime": (
-            "victim",
-            "“Victim” as in the Canadian Victims Bill of Rights: it opens rights to information, "
-            "protection and restitution, whatever the outcome of a case.",
+            "victime",
+            "«\u00a0Victime\u00a0» au sens de la Charte canadienne des droits des victimes\u00a0: "
+            "le mot ouvre des droits à l’information, à la protection et au dédommagement, "
+            "quelle que soit l’issue d’une affaire.",
         ),
         "travail-force": (
-            "forced labour",
-            "Labour obtained by making a person fear for their safety (s. 279.04); other "
-            "abuses at work go to the labour standards board.",
+            "travail forcé",
+            "Un travail obtenu en faisant craindre à la personne pour sa sécurité "
+            "(art. 279.04)\u00a0; les autres abus au travail relèvent des normes du travail.",
         ),
     },
 }
@@ -136,13 +115,9 @@ def _mandates_write() -> int:
     count = 0
     for organisation in Organisation.objects.all():
         excludes, sharing = MANDATE_PARTS.get(organisation.type, GENERIC_PARTS)
-        english = WHAT_WE_DO_EN.get(organisation.type, "")
-        what = organisation.mandate
-        if english and english not in what:
-            what = f"{what}\n{english}".strip()
         organisation_mandate_update(
             organisation=organisation,
-            mandate=what,
+            mandate=organisation.mandate,
             mandate_excludes=excludes,
             mandate_sharing_limits=sharing,
             actor_id=None,
