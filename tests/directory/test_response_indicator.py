@@ -7,7 +7,7 @@ from tests.conftest import login
 
 pytestmark = pytest.mark.django_db
 
-SENTENCE = "Pas encore assez de références pour afficher le taux de réponse"
+SENTENCE = "Pas encore assez de références pour savoir comment ce service répond."
 
 
 def test_members_see_the_response_indicator_and_the_public_does_not(client, two_shelters, side_a):

@@ -21,14 +21,26 @@ class ResponseIndicator:
     mean_response: timedelta | None
 
 
-def response_indicator_context(indicator: ResponseIndicator) -> dict[str, float | None]:
-    """What ``orientation/_response_indicator.html`` shows: the rate in percent, hours."""
-    return {
-        "rate_percent": round(indicator.rate * 100) if indicator.rate is not None else None,
-        "mean_hours": round(indicator.mean_response.total_seconds() / 3600, 1)
-        if indicator.mean_response
-        else None,
+def response_indicator_context(indicator: ResponseIndicator) -> dict[str, int | float | None]:
+    """What ``orientation/_response_indicator.html`` shows. Until the rate can be given (three
+    closed referrals), nothing but that there are not enough yet: a mean over one or two
+    answers says little. Then the rate in percent and the mean response time, in whole minutes
+    under one hour (0 means under a minute), in hours with one decimal above."""
+    context: dict[str, int | float | None] = {
+        "rate_percent": None,
+        "mean_minutes": None,
+        "mean_hours": None,
     }
+    if indicator.rate is None:
+        return context
+    context["rate_percent"] = round(indicator.rate * 100)
+    if indicator.mean_response is not None:
+        seconds = indicator.mean_response.total_seconds()
+        if seconds < 3600:
+            context["mean_minutes"] = int(seconds // 60)
+        else:
+            context["mean_hours"] = round(seconds / 3600, 1)
+    return context
 
 
 def service_response_indicator(*, actor: Membership | None, service_id: UUID) -> ResponseIndicator:
