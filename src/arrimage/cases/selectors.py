@@ -35,6 +35,30 @@ from arrimage.privacy.policy import may_read_access_log, reader_of
 PERSON_CATEGORIES = (Category.IDENTITY, Category.CONTACT, Category.LOCATION)
 CLOSED_STATUSES = (v.CaseStatus.CLOSED, v.CaseStatus.CLOSED_REFERRED)
 
+# What a list reads of a case and its relations: the person's identity at most (the other
+# sealed columns stay in the rows), the lead organisation's name and type, the worker's name.
+LIST_FIELDS = (
+    "id",
+    "person_id",
+    "lead_organisation_id",
+    "status",
+    "reference",
+    "is_urgent",
+    "assigned_worker_id",
+    "opened_at",
+    "updated_at",
+    "closed_at",
+    "person__id",
+    "person__organisation_id",
+    "person__identity_sealed",
+    "person__is_anonymised",
+    "lead_organisation__id",
+    "lead_organisation__name",
+    "lead_organisation__type",
+    "assigned_worker__id",
+    "assigned_worker__full_name",
+)
+
 
 def person_view(grant: CaseGrant) -> dict[str, Any]:
     person = grant.case.person
