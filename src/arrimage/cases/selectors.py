@@ -59,6 +59,21 @@ LIST_FIELDS = (
     "assigned_worker__full_name",
 )
 
+# What is read of a task (``selectors.task_view``).
+TASK_FIELDS = (
+    "id",
+    "owner_organisation_id",
+    "case_id",
+    "category",
+    "kind",
+    "title_sealed",
+    "due_on",
+    "status",
+    "assignee_id",
+    "assignee__id",
+    "assignee__full_name",
+)
+
 
 def person_view(grant: CaseGrant) -> dict[str, Any]:
     person = grant.case.person
@@ -136,7 +151,7 @@ def case_view_build(grant: CaseGrant) -> dict[str, Any]:
             }
             for n in Need.objects.filter(
                 case=case, need_type__in=Need.readable_types(grant.readable)
-            )
+            ).only("id", "need_type", "urgency", "status", "created_at")
         ]
     if grant.may(Category.LEGAL):
         view["legal"] = _complete(Case, Category.LEGAL, category_data(grant, case, Category.LEGAL))
@@ -174,11 +189,24 @@ def case_view_build(grant: CaseGrant) -> dict[str, Any]:
             "status": g.status,
             "target_on": g.target_on,
         }
-        for g in Goal.objects.filter(plan__case=case, category__in=readable).select_related("plan")
+        for g in Goal.objects.filter(plan__case=case, category__in=readable)
+        .select_related("plan")
+        .only(
+            "id",
+            "owner_organisation_id",
+            "category",
+            "text_sealed",
+            "status",
+            "target_on",
+            "plan__id",
+            "plan__case_id",
+        )
     ]
     view["tasks"] = [
         task_view(grant, t)
-        for t in Task.objects.filter(case=case, category__in=readable).select_related("assignee")
+        for t in Task.objects.filter(case=case, category__in=readable)
+        .select_related("assignee")
+        .only(*TASK_FIELDS)
     ]
     view["notes"] = [
         {
@@ -189,8 +217,19 @@ def case_view_build(grant: CaseGrant) -> dict[str, Any]:
             "author_organisation": n.author_organisation.name,
             "created_at": n.created_at,
         }
-        for n in Note.objects.filter(case=case, category__in=readable).select_related(
-            "author", "author_organisation"
+        for n in Note.objects.filter(case=case, category__in=readable)
+        .select_related("author", "author_organisation")
+        .only(
+            "id",
+            "owner_organisation_id",
+            "case_id",
+            "category",
+            "body_sealed",
+            "created_at",
+            "author__id",
+            "author__full_name",
+            "author_organisation__id",
+            "author_organisation__name",
         )
     ]
     view["documents"] = [

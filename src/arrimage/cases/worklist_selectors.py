@@ -15,7 +15,13 @@ from arrimage.cases import vocabularies as v
 from arrimage.cases.access import CaseGrant, access_record, case_grants
 from arrimage.cases.models import Case, CaseAccess, Task
 from arrimage.cases.sealing import category_data
-from arrimage.cases.selectors import CLOSED_STATUSES, LIST_FIELDS, case_header, task_view
+from arrimage.cases.selectors import (
+    CLOSED_STATUSES,
+    LIST_FIELDS,
+    TASK_FIELDS,
+    case_header,
+    task_view,
+)
 from arrimage.core.errors import NotFound
 from arrimage.core.paging import page_number
 from arrimage.privacy.categories import Category, Purpose
@@ -65,22 +71,6 @@ def shared_person_ids(membership: Membership) -> QuerySet[ConsentRecord, Any]:
         purpose=Purpose.COORDINATION,
         at=timezone.now(),
     ).values("person_id")
-
-
-# What a list reads of a task (``selectors.task_view``).
-TASK_FIELDS = (
-    "id",
-    "owner_organisation_id",
-    "case_id",
-    "category",
-    "kind",
-    "title_sealed",
-    "due_on",
-    "status",
-    "assignee_id",
-    "assignee__id",
-    "assignee__full_name",
-)
 
 
 def _listed(case_ids: list[UUID]) -> dict[UUID, Case]:
