@@ -11,6 +11,7 @@ A case whose readable categories are empty does not exist for the reader: select
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 from django.db import connection, transaction
@@ -135,7 +136,7 @@ def _access_insert(lines: list[tuple[UUID, str]], shared: tuple[object, ...]) ->
         f.get_db_prep_save(value, connection)  # type: ignore[union-attr]
         for f, value in zip(fields[2:], shared, strict=True)
     ]
-    params: list[object] = []
+    params: list[Any] = []
     for case_id, categories in lines:
         params.append(case_field.get_db_prep_save(case_id, connection))  # type: ignore[union-attr]
         params.append(categories_field.get_db_prep_save(categories, connection))  # type: ignore[union-attr]
