@@ -17,6 +17,7 @@ from django.utils.html import escape
 from arrimage.accounts.models import Role
 from arrimage.cases import vocabularies as v
 from arrimage.cases.countries import _rows as country_rows
+from arrimage.cases.immigration_health_vocabularies import ApplicationStatus, ImmigrationStatus
 from arrimage.cases.services import person_update
 from arrimage.cases.track_services import immigration_update
 from arrimage.directory.taxonomy import LANGUAGES
@@ -62,8 +63,8 @@ def _vocabularies() -> dict[str, str]:
     for choices in (
         v.Gender,
         v.AgeBand,
-        v.ImmigrationStatus,
-        v.ApplicationStatus,
+        ImmigrationStatus,
+        ApplicationStatus,
         v.NeedType,
         v.Urgency,
         ReferralStatus,
@@ -183,6 +184,6 @@ def test_the_shelter_reads_a_shared_immigration_track_by_name(client, world, sid
     client.force_login(world["shelter"].user("caseworker"))
     html = client.get(reverse("orientation:referral_detail", args=[referral.pk])).content.decode()
     with translation.override(language):
-        assert escape(str(v.ImmigrationStatus.ASYLUM_CLAIMANT.label)) in html
+        assert escape(str(ImmigrationStatus.ASYLUM_CLAIMANT.label)) in html
     assert "2026-07-15" not in html
     assert_no_raw_code(html, "shelter's referral with immigration")

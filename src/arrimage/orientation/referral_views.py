@@ -37,19 +37,18 @@ from arrimage.orientation.models import (
     ReferralStatus,
 )
 from arrimage.orientation.needs import NEED_CATEGORIES, NEED_LABELS
+from arrimage.orientation.referral_list_selectors import ReferralFilters, referrals_page
 from arrimage.orientation.referral_rules import (
     SENDER_ROLES,
     default_response_hours,
     shareable_categories,
 )
-from arrimage.orientation.referral_selectors import (
-    ReferralFilters,
-    referral_get,
-    referrals_page,
+from arrimage.orientation.referral_selectors import referral_get
+from arrimage.orientation.referrals import referral_create_and_send, referral_transition
+from arrimage.orientation.response_indicators import (
     response_indicator_context,
     service_response_indicator,
 )
-from arrimage.orientation.referrals import referral_create_and_send, referral_transition
 from arrimage.privacy.categories import Category
 
 

@@ -19,6 +19,8 @@ from arrimage.accounts.demo import DEMO_DOMAIN
 from arrimage.accounts.models import Membership, Role
 from arrimage.cases import search_index
 from arrimage.cases import vocabularies as v
+from arrimage.cases.exploitation_vocabularies import SexExploitationType
+from arrimage.cases.immigration_health_vocabularies import FollowUpKind, FollowUpStatus
 from arrimage.cases.models import (
     Case,
     Exploitation,
@@ -118,7 +120,7 @@ def demo_trends_cases_build() -> int:
         )
         detail: dict[str, object] = {"sex_exploitation_types": [], "labour_exploitation_types": []}
         if kind in ("sexual", "both"):
-            detail["sex_exploitation_types"] = [rng.choice(v.SexExploitationType.values)]
+            detail["sex_exploitation_types"] = [rng.choice(SexExploitationType.values)]
         if kind in ("labour", "both"):
             detail["labour_exploitation_types"] = [
                 rng.choice(
@@ -245,10 +247,10 @@ def _mental_health(
             follow_up,
             Category.HEALTH,
             {
-                "kind": v.FollowUpKind.REFERRAL,
+                "kind": FollowUpKind.REFERRAL,
                 "service": "CLSC",
                 "coverage": rng.choices(["ramq", "ifhp", "community", "none"], [5, 3, 2, 1])[0],
-                "status": v.FollowUpStatus.DONE if status == "met" else v.FollowUpStatus.PLANNED,
+                "status": FollowUpStatus.DONE if status == "met" else FollowUpStatus.PLANNED,
             },
         )
         records.append(follow_up)
