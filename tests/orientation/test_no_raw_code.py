@@ -144,14 +144,13 @@ def test_no_raw_code_on_the_intake_nor_on_either_side_of_the_referral(
             "alias": "Rosa",
             "gender": "Female",
             "languages": ["es", "fr"],
-            "citizenship": ["CM"],
         },
     )
     assert_no_raw_code(client.get(sent["Location"]).content.decode(), "sender's referral")
 
     client.force_login(shelter.user("service_staff"))
     html = client.get(sent["Location"]).content.decode()
-    assert ("Cameroun" if language == "fr-ca" else "Cameroon") in html
+    assert ("espagnol" if language == "fr-ca" else "Spanish") in html
     assert_no_raw_code(html, "shelter's referral")
 
 
@@ -163,6 +162,7 @@ def test_the_shelter_reads_a_shared_immigration_track_by_name(client, world, sid
         actor_membership=actor,
         case_id=case.pk,
         data={
+            "citizenship": ["CM"],
             "status": "asylum_claimant",
             "asylum_claim": "filed",
             "is_detained": False,
@@ -185,5 +185,7 @@ def test_the_shelter_reads_a_shared_immigration_track_by_name(client, world, sid
     html = client.get(reverse("orientation:referral_detail", args=[referral.pk])).content.decode()
     with translation.override(language):
         assert escape(str(ImmigrationStatus.ASYLUM_CLAIMANT.label)) in html
+    # The citizenship is immigration (docs/policy.md), shown by the country's name.
+    assert ("Cameroun" if language == "fr-ca" else "Cameroon") in html
     assert "2026-07-15" not in html
     assert_no_raw_code(html, "shelter's referral with immigration")

@@ -95,9 +95,11 @@ def test_every_mapping_lands_on_a_value_of_the_standard():
     assert set(HTCDS_RECRUITMENT.values()) == values["vic_MethodOfRecruitment"]
 
 
-def _case(side, *, identity, exploitation=None, immigration=None) -> Case:
+def _case(side, *, identity, exploitation=None, immigration=None, citizenship=None) -> Case:
     actor = member(side)
-    case = case_services.case_create(actor_membership=actor, identity=identity)
+    case = case_services.case_create(
+        actor_membership=actor, identity=identity, immigration={"citizenship": citizenship}
+    )
     if exploitation is not None:
         track_services.exploitation_update(
             actor_membership=actor, case_id=case.pk, data=exploitation
@@ -114,7 +116,7 @@ def every_code(side_a) -> list[Case]:
     cases = [_case(side_a, identity={"alias": "Rien"})]
     for gender in v.Gender.values:
         cases.append(
-            _case(side_a, identity={"alias": "G", "gender": gender, "citizenship": ["MX", "CA"]})
+            _case(side_a, identity={"alias": "G", "gender": gender}, citizenship=["MX", "CA"])
         )
     statuses = list(TraffickingStatus.values)
     deciders = list(StatusDecidedBy.values)
@@ -219,6 +221,21 @@ def test_a_coordinator_gets_only_the_columns_its_role_reads(client, side_a, ever
     )
     assert rows and not any(r["prs_Gender"] or r["vic_TraffickingStatus"] for r in rows)
     assert extra and not any(r["immigration_status"] or r["age_band"] for r in extra)
+
+
+def test_the_citizenship_goes_only_to_readers_of_immigration(client, side_a, every_code):
+    """Citizenship is immigration (docs/policy.md): shelter staff, who read identity but not
+    immigration, get the gender and never the citizenship."""
+    _header, rows = _export(client, side_a, "export-htcds.csv")
+    assert {r["prs_Citizenship"] for r in rows} == {"", "CA;MX"}
+    client.logout()
+    login(client, side_a.user(Role.SERVICE_STAFF))
+    staff_rows = list(
+        csv.DictReader(io.StringIO(client.get("/tendances/export-htcds.csv").content.decode()))
+    )
+    assert len(staff_rows) == len(rows)
+    assert any(r["prs_Gender"] for r in staff_rows)
+    assert not any(r["prs_Citizenship"] for r in staff_rows)
 
 
 def test_another_organisation_cannot_export_these_cases(client, side_a, side_b, every_code):

@@ -60,6 +60,7 @@ def case_create_view(request: HttpRequest) -> HttpResponse:
                 identity=form_data(request.POST, IDENTITY_FIELDS),
                 contact=form_data(request.POST, PERSON_FIELDS["contact"]),
                 location=form_data(request.POST, PERSON_FIELDS["location"]),
+                immigration=form_data(request.POST, ["citizenship"]),
             )
         except ValidationError as error:
             errors = error.messages
@@ -78,6 +79,11 @@ def case_create_view(request: HttpRequest) -> HttpResponse:
             "countries": country_choices(),
             "may_locate": may_share_with(
                 organisation_type=membership.organisation.type, category=Category.LOCATION
+            ),
+            "may_hold_immigration": Category.IMMIGRATION
+            in categories_role_may_write(membership.role)
+            and may_share_with(
+                organisation_type=membership.organisation.type, category=Category.IMMIGRATION
             ),
         },
         status=400 if errors else 200,

@@ -163,10 +163,9 @@ def demo_cases_build(count: int = CASE_COUNT) -> int:
             "languages": rng.sample(
                 ["es", "fr", "en", "tl", "pt", "ar", "zh", "uk"], rng.randint(1, 2)
             ),
-            "citizenship": [
-                rng.choice(["MX", "GT", "PH", "CO", "HT", "UA", "CN", "CA", "IN", "CM"])
-            ],
         }
+        # Citizenship is immigration (docs/policy.md); drawn here to keep the demo's draws.
+        citizenship = [rng.choice(["MX", "GT", "PH", "CO", "HT", "UA", "CN", "CA", "IN", "CM"])]
         if not identity["alias"] and not identity["given_name"]:
             identity["alias"] = faker.first_name()
         if not identity["year_of_birth"]:
@@ -195,6 +194,7 @@ def demo_cases_build(count: int = CASE_COUNT) -> int:
                     ]
                 ),
             },
+            immigration={"citizenship": citizenship},
         )
         created += 1
         for _ in range(rng.randint(1, 3)):

@@ -7,6 +7,7 @@ from typing import Any
 from django.utils.formats import date_format
 from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 
+from arrimage.cases.countries import country_name
 from arrimage.cases.exploitation_vocabularies import (
     LabourExploitationType,
     MethodOfControl,
@@ -162,6 +163,8 @@ def section_value_label(section: str, key: str, value: Any) -> str:
     page (issue 13)."""
     if value is None or value == "" or value == []:
         return ""
+    if key == "citizenship":
+        return ", ".join(country_name(str(code)) for code in value)
     choices = SECTION_CHOICES.get(section, {}).get(key)
     if isinstance(value, list | tuple):
         return ", ".join(_one(choices, item) for item in value)

@@ -29,7 +29,7 @@ from arrimage.cases.immigration_health_vocabularies import (
     ImmigrationStatus,
 )
 from arrimage.cases.models import Case, Exploitation, HealthFollowUp, ImmigrationTrack, Task
-from arrimage.cases.sealing import category_write, seal_text
+from arrimage.cases.sealing import category_data, category_write, seal_text
 from arrimage.cases.writing import acting_membership, case_touch, write_grant, write_record
 from arrimage.privacy.categories import Category
 
@@ -101,7 +101,8 @@ def exploitation_update(
 def immigration_update(
     *, actor_membership: Membership | None, case_id: UUID | str, data: dict[str, Any]
 ) -> ImmigrationTrack:
-    """The immigration track. A temporary resident permit for victims of trafficking gets a
+    """The immigration track, the person's citizenship included (kept as it was when ``data``
+    has no ``citizenship``). A temporary resident permit for victims of trafficking gets a
     renewal due date (90 days before it ends unless given) and a permit-renewal task; the
     detention flag makes the case urgent for the lead organisation."""
     issued = check.parse_date(
@@ -120,7 +121,8 @@ def immigration_update(
     )
     if expires and renewal is None:
         renewal = expires - PERMIT_RENEWAL_LEAD
-    cleaned = {
+    citizenship = check.citizenship(data["citizenship"]) if "citizenship" in data else None
+    cleaned: dict[str, Any] = {
         "status": check.choice(
             data.get("status"), ImmigrationStatus, label=_("the immigration status")
         ),
@@ -153,6 +155,10 @@ def immigration_update(
             case=case,
             defaults={"owner_organisation_id": case.lead_organisation_id},
         )
+        if citizenship is None:
+            citizenship = category_data(grant, track, Category.IMMIGRATION).get("citizenship")
+        if citizenship:
+            cleaned["citizenship"] = citizenship
         category_write(track, Category.IMMIGRATION, cleaned)
         track.save(update_fields=["immigration_sealed"])
         if case.is_urgent != cleaned["is_detained"]:

@@ -102,6 +102,9 @@ def demo_trends_cases_build() -> int:
         organisation = rng.choice(by_region[region])
         person = Person(organisation=organisation, created_at=opened)
         identity = _identity(rng, faker, opened)
+        # Citizenship is immigration (docs/policy.md): drawn here, in the same order as
+        # before, and sealed with the case's immigration track below.
+        citizenship = identity.pop("citizenship")
         category_write(person, Category.IDENTITY, identity)
         search_tokens.extend(
             PersonSearchToken(token=token, person=person)
@@ -151,7 +154,11 @@ def demo_trends_cases_build() -> int:
             [35, 8, 10, 20 if kind == "labour" else 6, 5, 8, 6, 4],
         )[0]
         track = ImmigrationTrack(case=case, owner_organisation=organisation, created_at=opened)
-        category_write(track, Category.IMMIGRATION, _immigration(rng, status, opened, now))
+        category_write(
+            track,
+            Category.IMMIGRATION,
+            {**_immigration(rng, status, opened, now), "citizenship": citizenship},
+        )
         persons.append(person)
         cases.append(case)
         plans.append(Plan(case=case, owner_organisation=organisation))

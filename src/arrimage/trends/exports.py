@@ -43,7 +43,7 @@ SEPARATOR = ";"
 # HTCDS 2.0 fields, in the order of the standard's survey form.
 COLUMNS: list[tuple[str, Category]] = [
     ("prs_Gender", Category.IDENTITY),
-    ("prs_Citizenship", Category.IDENTITY),
+    ("prs_Citizenship", Category.IMMIGRATION),
     ("vic_MethodOfRecruitment", Category.EXPLOITATION),
     ("vic_TraffickingStatus", Category.EXPLOITATION),
     ("vic_TraffickingStatusDecisionMakingOrg", Category.EXPLOITATION),
@@ -93,7 +93,9 @@ def _htcds_row(case: _Case) -> dict[str, str]:
         row["cas_Status"] = case.grant.case.status
     if case.identity:
         row["prs_Gender"] = v.HTCDS_GENDER.get(str(case.identity.get("gender", "")), "")
-        row["prs_Citizenship"] = _join(list(case.identity.get("citizenship") or []))
+    if case.immigration is not None:
+        # Citizenship is immigration (docs/policy.md): filled only where the grant holds it.
+        row["prs_Citizenship"] = _join(list(case.immigration.get("citizenship") or []))
     data = case.exploitation
     if data is not None:
         status = str(data.get("trafficking_status", ""))
