@@ -180,7 +180,7 @@ def main() -> int:
                 f"{mode:>9}: {writers:>2} writers  {run.rate:8.0f} appends/s"
                 f"  CPU per append: Python {run.python_ms:.2f} ms, PostgreSQL {server} ms"
             )
-    from arrimage.core.audit import audit_verify
+    from arrimage.core.audit_check import audit_verify
     from arrimage.core.models import AuditEvent
 
     checked, problem = audit_verify()

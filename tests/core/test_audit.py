@@ -9,7 +9,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 
-from arrimage.core.audit import AUDIT_CHAINS, GENESIS_HASH, _append, audit_record, audit_verify
+from arrimage.core.audit import AUDIT_CHAINS, GENESIS_HASH, _append, audit_record
+from arrimage.core.audit_check import audit_verify
 from arrimage.core.models import AuditEvent, AuditHead
 
 pytestmark = pytest.mark.django_db
@@ -70,7 +71,8 @@ def test_modified_event_is_caught():
 
 
 def test_modified_event_with_recomputed_hash_breaks_the_next_link():
-    from arrimage.core.audit import _stored_payload, event_hash
+    from arrimage.core.audit import event_hash
+    from arrimage.core.audit_check import _stored_payload
 
     events = record_events(4)
     drop_append_only_triggers()

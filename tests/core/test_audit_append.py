@@ -15,13 +15,12 @@ from arrimage.core.audit import (
     FIRST_CHAIN,
     _append,
     _payload,
-    _stored_payload,
     _text_around,
     audit_record,
-    audit_verify,
     canonical_json,
     event_hash,
 )
+from arrimage.core.audit_check import _stored_payload, audit_verify
 from arrimage.core.models import AuditEvent, AuditHead
 
 pytestmark = pytest.mark.django_db

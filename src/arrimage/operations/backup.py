@@ -41,7 +41,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
 
-from arrimage.core.audit import audit_anchor, audit_verify
+from arrimage.core.audit_check import audit_anchor, audit_verify
 from arrimage.privacy.sealing import master_key_export, sealed_fields_check
 from arrimage.trends import signing
 from arrimage.trends.models import Release, ReleaseOrigin
