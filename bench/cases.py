@@ -8,15 +8,16 @@ over 1,000,000 cases and 2,000 organisations (DESIGN.md), in-process, on SQLite 
     .venv/bin/python bench/cases.py --rebuild          # generate again, ignoring the cache
 
 Data. Every case has a person whose identity (alias, given and family names drawn from Faker
-``fr_CA``, gender, age band, languages, citizenship) is sealed with its organisation's data key,
-often contact details and where the person stays, sometimes legal proceedings; zero to four
-notes of mixed categories (sealed French sentences); one person in seven has consented to share
-with another organisation; one case in ten has a referral to another organisation's service,
-with its event and, half the time, a sealed note. Search tokens come from the real blind index
-(``search_index.person_tokens``, the kernel's keyed hashes). Values are sealed in the format of
-``arrimage.core.crypto`` (same cipher, associated data and header) with each organisation's key
-looked up once; the case page and the search results open them through the kernel, which
-proves they are the application's own. Rows go in with bulk inserts (COPY on PostgreSQL).
+``fr_CA``, gender, age band, languages; no citizenship, which is immigration) is sealed with its
+organisation's data key, often contact details and where the person stays, sometimes legal
+proceedings; zero to four notes of mixed categories (sealed French sentences); one person in
+seven has consented to share with another organisation; one case in ten has a referral to
+another organisation's service, with its event and, half the time, a sealed note. Search tokens
+come from the real blind index (``search_index.person_tokens``, the kernel's keyed hashes).
+Values are sealed in the format of ``arrimage.core.crypto`` (same cipher, associated data and
+header) with each organisation's key looked up once; the case page and the search results open
+them through the kernel, which proves they are the application's own. Rows go in with bulk
+inserts (COPY on PostgreSQL).
 
 Cache. A generated database is kept under ``var/bench-cases/`` (SQLite file) or as the
 PostgreSQL database ``bench_cases_<fingerprint>``, with its master key and a description; a
@@ -438,8 +439,10 @@ def generate(cases: int, organisations: int, measured: int, seed: int) -> dict:
             "age_band": rng.choice(["18-24", "25-34", "25-34", "35-44", "45-59", "0-17"]),
             "year_of_birth": rng.randrange(1960, 2008),
             "languages": rng.sample(["fr", "en", "es", "tl", "uk", "ar", "ht"], 2),
-            "citizenship": [rng.choice(["MX", "GT", "PH", "HT", "CM", "IN", "UA", "CA"])],
         }
+        # Citizenship is immigration (docs/policy.md), and the bench seeds no immigration
+        # track: the draw stays so that every later draw, and the data, stay the same.
+        rng.choice(["MX", "GT", "PH", "HT", "CM", "IN", "UA", "CA"])
         if rng.random() < 0.8:
             identity["alias"] = rng.choice(given_names)
         if rng.random() < 0.6:

@@ -86,7 +86,8 @@ def generate(services: int, locations: int, seed: int = 211) -> None:
 
     from arrimage.coalition.models import Region
     from arrimage.directory import geo
-    from arrimage.directory.demo_services import ALL_STATUSES, TEMPLATES
+    from arrimage.directory.demo_services import TEMPLATES
+    from arrimage.directory.demo_template import ALL_STATUSES
     from arrimage.directory.indexing import entry_build
     from arrimage.directory.models import (
         Attribute,

@@ -236,8 +236,10 @@ from arrimage.accounts.api import router as accounts_router  # noqa: E402
 api.add_router("/accounts/", accounts_router)
 
 from arrimage.cases.api import router as cases_router  # noqa: E402
+from arrimage.cases.consent_api import router as cases_consent_router  # noqa: E402
 
 api.add_router("/cases/", cases_router)
+api.add_router("/cases/", cases_consent_router)
 
 from arrimage.directory.api import router as directory_router  # noqa: E402
 

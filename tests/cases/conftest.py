@@ -37,13 +37,13 @@ def populate(side: Side, label: str) -> Case:
             "gender": "Female",
             "year_of_birth": 1990,
             "languages": ["es"],
-            "citizenship": ["MX"],
         },
         contact={
             "phone": "+1 514 555 0100",
             "safe_contact_instructions": marker(label, "contact", "field"),
         },
         location={"city": "Montréal", "accommodation": marker(label, "location", "field")},
+        immigration={"citizenship": ["MX"]},
     )
     services.legal_update(
         actor_membership=actor,

@@ -177,7 +177,6 @@ def test_an_assignee_from_another_organisation_is_refused(world):
     [
         ({}, "no_name"),
         ({"alias": "x", "year_of_birth": 1800}, "year_out_of_range"),
-        ({"alias": "x", "citizenship": ["ZZ"]}, "invalid_country"),
         ({"alias": "x", "gender": "robot"}, "invalid_choice"),
         ({"alias": "x" * 101}, "too_long"),
     ],
@@ -189,6 +188,20 @@ def test_a_case_with_bad_identity_is_not_created(world, identity, code):
     with pytest.raises(ValidationError) as refused:
         services.case_create(actor_membership=membership(world.a), identity=identity)
     assert refused.value.code == code
+    assert _counts() == before
+
+
+def test_a_case_with_a_bad_citizenship_is_not_created(world):
+    from django.core.exceptions import ValidationError
+
+    before = _counts()
+    with pytest.raises(ValidationError) as refused:
+        services.case_create(
+            actor_membership=membership(world.a),
+            identity={"alias": "x"},
+            immigration={"citizenship": ["ZZ"]},
+        )
+    assert refused.value.code == "invalid_country"
     assert _counts() == before
 
 

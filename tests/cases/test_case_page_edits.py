@@ -43,7 +43,6 @@ def test_lead_caseworker_corrects_the_identity(client, world):
             "age_band": "",
             "gender": "Female",
             "languages": "es, fr",
-            "citizenship": ["MX"],
         },
     )
     assert response.status_code == 302
@@ -51,7 +50,16 @@ def test_lead_caseworker_corrects_the_identity(client, world):
     assert person["alias"] == "Rosa"
     assert person["year_of_birth"] == 1999
     assert person["languages"] == ["es", "fr"]
-    assert person["citizenship"] == ["MX"]
+    assert "citizenship" not in person
+    # The citizenship is immigration: changed on the immigration page.
+    response = client.post(
+        f"/dossiers/{world.case_a.pk}/immigration/",
+        {"status": "trp_victim", "citizenship": ["CO", "MX"]},
+    )
+    assert response.status_code == 302
+    case = selectors.case_get(actor_membership=membership(world.a), case_id=world.case_a.pk)
+    assert case["immigration"]["citizenship"] == ["CO", "MX"]
+    assert case["immigration"]["status"] == "trp_victim"
 
 
 def test_other_organisation_cannot_change_identity_or_need(client, world):

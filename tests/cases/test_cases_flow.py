@@ -173,12 +173,15 @@ def test_anonymisation_keeps_the_statistics_and_no_identifying_field(world):
     anonymisation.case_anonymise(case=world.case_a)
     person = Person.objects.get(pk=world.case_a.person_id)
     identity = stored_category(person, "identity")
-    assert identity == {"alias": "", "gender": "Female", "age_band": "35-44", "citizenship": ["MX"]}
+    assert identity == {"alias": "", "gender": "Female", "age_band": "35-44"}
     assert "given_name" not in identity and "year_of_birth" not in identity
     assert person.contact_sealed is None and person.location_sealed is None
     assert person.is_anonymised
     assert not Note.objects.filter(case=world.case_a).exists()
     assert Case.objects.filter(pk=world.case_a.pk, status="Closed").exists()
+    # The citizenship (immigration) and the status code stay for the statistics.
+    immigration = stored_category(world.case_a.immigration, "immigration")
+    assert immigration == {"status": "trp_victim", "citizenship": ["MX"]}
     exploitation = stored_category(world.case_a.exploitation, "exploitation")
     assert exploitation["labour_exploitation_types"] == ["Agriculture"]
     assert "details" not in exploitation

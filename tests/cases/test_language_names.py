@@ -4,8 +4,8 @@ import pytest
 from django.test import Client
 from django.utils import translation
 
+from arrimage.cases.languages import LANGUAGE_CODES
 from arrimage.cases.templatetags.cases_tags import language_names
-from arrimage.cases.vocabularies import LANGUAGE_CODES
 from tests.conftest import login
 
 pytestmark = pytest.mark.django_db

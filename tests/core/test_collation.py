@@ -40,7 +40,8 @@ def test_countries_in_french_order_in_french_and_english_order_in_english():
 def test_the_citizenship_list_on_the_page_is_in_french_order(client, side_a):
     case = open_case(side_a)
     login(client, side_a.user("caseworker"))
-    html = client.get(f"/dossiers/{case.pk}/").content.decode()
+    # The citizenship is immigration: chosen on the case's immigration page.
+    html = client.get(f"/dossiers/{case.pk}/immigration/").content.decode()
     options = re.findall(r'<option value="[A-Z]{2}"[^>]*>([^<]+)</option>', html)
     assert len(options) > 200
     assert options == sorted(options, key=collation_key)

@@ -11,18 +11,17 @@ import pytest
 
 from arrimage.url_policy import URL_POLICY, Access
 from tests.conftest import login
-from tests.core.test_reads_do_not_write import ROUTES, _url
-from tests.core.test_url_policy import (
+from tests.core.walk_world import (
     ADMIN,
     ANONYMOUS,
     CASEWORKER,
     COORDINATOR,
+    ROUTES,
     SHELTER,
-    role_world,
+    url_for,
 )
 
 pytestmark = pytest.mark.django_db
-__all__ = ["role_world"]  # the fixture
 
 ENGLISH = (
     "the", "Submit", "Save", "Cancel", "Search", "Loading", "Next", "Previous", "Delete",
@@ -86,7 +85,7 @@ def test_every_french_page_reads_in_french(client, role_world):
         for name, parameters in ROUTES:
             if URL_POLICY[name] == Access.API:
                 continue
-            url = _url(name, parameters, world["a"])
+            url = url_for(name, parameters, world["a"])
             if url is None:
                 continue
             response = client.get(url)

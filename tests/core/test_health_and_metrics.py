@@ -12,7 +12,6 @@ from arrimage.core import health
 from arrimage.core.models import WorkerHeartbeat
 from arrimage.orientation.models import BedHold, Referral
 from tests.conftest import login
-from tests.core.test_reads_do_not_write import walk_world  # noqa: F401  (fixture)
 from tests.core.test_tasks import record
 
 pytestmark = pytest.mark.django_db
@@ -72,7 +71,7 @@ def test_metrics_count_tasks_holds_and_referrals(client):
 
 
 @override_settings(ARRIMAGE_METRICS_TOKEN=TOKEN)
-def test_metrics_hold_no_personal_value(client, walk_world):  # noqa: F811
+def test_metrics_hold_no_personal_value(client, walk_world):
     world, readers = walk_world
     # Pages read as a caseworker first, so that every per-view metric has samples.
     login(client, readers[Role.CASEWORKER])

@@ -1,7 +1,8 @@
 """Every URL is either public on purpose or refuses an anonymous visitor, and every URL has an
 entry in the policy table (src/arrimage/url_policy.py) and an expected answer per role here
 (GRANTED). A new URL without both fails here. Then the walk by role: every URL as every role,
-over two organisations with identical data (below)."""
+over two organisations with identical data (``walk_world.py``, the ``role_world``
+fixture in ``conftest.py``)."""
 
 import uuid
 from collections.abc import Iterator
@@ -12,16 +13,23 @@ from django.db import connection
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.converters import IntConverter, UUIDConverter
 
-from arrimage.accounts.models import Role
-from arrimage.cases.document_services import document_add
-from arrimage.cases.models import Task
-from arrimage.coalition.models import Coalition, CoalitionLevel, Region
-from arrimage.privacy.categories import Category
 from arrimage.url_policy import URL_POLICY, Access
-from tests.conftest import login, make_side
-from tests.core.test_reads_do_not_write import ALLOWED, WriteWatcher, _side_world, _url
-from tests.core.test_reads_do_not_write import ROUTES as NAMED_ROUTES
-from tests.orientation.conftest import membership
+from tests.conftest import login
+from tests.core.walk_world import (
+    ADMIN,
+    ALLOWED,
+    ANALYST,
+    ANONYMOUS,
+    BORDER,
+    CASEWORKER,
+    COORDINATOR,
+    POLICE,
+    PROSECUTION,
+    SHELTER,
+    WriteWatcher,
+    url_for,
+)
+from tests.core.walk_world import ROUTES as NAMED_ROUTES
 
 pytestmark = pytest.mark.django_db
 
@@ -121,15 +129,6 @@ def test_url_is_public_on_purpose_or_refuses_anonymous(client, route):
 # (they write by design; each app's tests send them with real data), so for a URL that only
 # takes POST, the walk proves the refusals.
 
-CASEWORKER = "caseworker"
-SHELTER = "shelter staff"
-COORDINATOR = "coordinator"
-ADMIN = "organisation admin"
-ANALYST = "analyst"
-POLICE = "police"
-BORDER = "border enforcement"
-PROSECUTION = "prosecution"
-ANONYMOUS = "anonymous"
 ENFORCEMENT = frozenset({POLICE, BORDER, PROSECUTION})
 SIGNED_IN = frozenset({CASEWORKER, SHELTER, COORDINATOR, ADMIN, ANALYST}) | ENFORCEMENT
 LEAD_CASE = frozenset({CASEWORKER, COORDINATOR})  # the lead organisation's case readers
@@ -367,47 +366,6 @@ def test_every_url_has_an_expected_answer_per_role():
     assert not sorted(set(GRANTED) - names)
 
 
-@pytest.fixture
-def role_world(db, coalition):
-    side_a = make_side("A", coalition=coalition)
-    other = Coalition.objects.create(
-        name="Estrie",
-        level=CoalitionLevel.REGIONAL,
-        province="QC",
-        region=Region.objects.get(code="QC-05"),
-    )
-    side_b = make_side("B", coalition=other)
-    world = {"a": _side_world(side_a, coalition, "A"), "b": _side_world(side_b, other, "B")}
-    for label, side in (("a", side_a), ("b", side_b)):
-        case_id = world[label]["case_id"]
-        task = Task.objects.filter(case_id=case_id, category=Category.COORDINATION).first()
-        world[label]["task_id"] = str(task.pk)  # type: ignore[union-attr]
-        document = document_add(
-            actor_membership=membership(side),
-            case_id=case_id,
-            category=Category.COORDINATION,
-            filename="piece.pdf",
-            content=b"%PDF-1.4\n%%EOF\n",
-        )
-        world[label]["document_id"] = str(document.pk)
-    readers = {
-        CASEWORKER: side_a.user(Role.CASEWORKER),
-        SHELTER: world["a"]["shelter"].user(Role.SERVICE_STAFF),
-        COORDINATOR: side_a.user(Role.COORDINATOR),
-        ADMIN: side_a.user(Role.ORGANISATION_ADMIN),
-        ANALYST: side_a.user(Role.ANALYST),
-        ANONYMOUS: None,
-    }
-    for name, org_type in ((POLICE, "police"), (BORDER, "border_enforcement")):
-        readers[name] = make_side(org_type.title(), org_type=org_type, coalition=coalition).user(
-            Role.CASEWORKER
-        )
-    readers[PROSECUTION] = make_side(
-        "Prosecution", org_type="prosecution", coalition=coalition
-    ).user(Role.CASEWORKER)
-    return world, readers
-
-
 def _refused(reader: str, access: Access, response) -> bool:
     if reader == ANONYMOUS:
         if access == Access.API:
@@ -444,7 +402,7 @@ def test_every_url_as_every_role_answers_as_expected_and_refusals_show_and_chang
             access = URL_POLICY[name]
             seen: set[str] = set()
             for side in ("a", "b") if parameters else ("a",):
-                url = _url(name, parameters, world[side])
+                url = url_for(name, parameters, world[side])
                 if url is None or url in seen:
                     continue
                 seen.add(url)

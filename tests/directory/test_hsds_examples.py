@@ -15,7 +15,7 @@ from django.core.management import CommandError, call_command
 from django.utils import translation
 
 from arrimage.core.models import AuditEvent
-from arrimage.directory.exchange_apply import MODELS, ORDER
+from arrimage.directory.exchange_kinds import MODELS, ORDER
 from arrimage.directory.exchange_read import csv_layout, read_package
 from arrimage.directory.models import (
     Attribute,

@@ -17,8 +17,8 @@ from django.utils import translation
 
 from arrimage.core.models import AuditEvent
 from arrimage.directory import exchange_views
-from arrimage.directory.exchange_apply import MODELS
 from arrimage.directory.exchange_guard import MEGABYTE
+from arrimage.directory.exchange_kinds import MODELS
 from arrimage.directory.exchange_read import read_upload
 from arrimage.directory.models import Service
 from tests.conftest import login

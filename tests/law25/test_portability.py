@@ -50,6 +50,9 @@ def test_json_export_holds_the_person_and_is_audited(client, side_a, cases):
     document = json.loads(response.content)
     assert document["format"] == "arrimage-person/1"
     assert document["person"]["alias"] == marker("A", "identity", "alias")
+    # The citizenship is in the case's immigration part, not in the person's identity.
+    assert "citizenship" not in document["person"]
+    assert [c["immigration"]["citizenship"] for c in document["cases"]] == [["MX"]]
     text = response.content.decode()
     for category in Category.values:
         assert marker("A", category, "note") in text
@@ -128,6 +131,9 @@ def test_the_firewall_holds_in_exports(client, side_a, police_side, coalition, c
         for text in (json_text, pdf_text):
             assert marker("A", category, "note") not in text
             assert marker("A", category, "task") not in text
+    # The citizenship is immigration (docs/policy.md): not even its label reaches police.
+    assert "citizenship" not in json_text and '"MX"' not in json_text
+    assert not any(word in pdf_text for word in ("Mexique", "Mexico", "Citoyenneté", "Citizen"))
 
 
 def test_post_is_refused(client, side_a, cases):

@@ -57,10 +57,10 @@ def _case(side, label: str, *, closed_days_ago: int | None) -> Case:
             "gender": "Female",
             "year_of_birth": 1990,
             "languages": ["es"],
-            "citizenship": ["MX"],
         },
         contact={"phone": "+1 514 555 0100", "safe_contact_instructions": f"Call {label}"},
         location={"city": "Montréal", "accommodation": f"Shelter {label}"},
+        immigration={"citizenship": ["MX"]},
     )
     services.legal_update(
         actor_membership=actor, case_id=case.pk, data={"proceedings": f"Complaint {label}"}
@@ -127,10 +127,18 @@ def _statistics() -> Counter:
                 case.opened_at.year,
                 identity.get("gender"),
                 identity.get("age_band"),
-                tuple(identity.get("citizenship") or ()),
                 tuple(exploitation_data.get("labour_exploitation_types") or ()),
                 tuple(exploitation_data.get("methods_of_control") or ()),
                 (stored_category(track, Category.IMMIGRATION).get("status") if track else None),
+                # Citizenship is immigration (docs/policy.md).
+                tuple(
+                    (
+                        stored_category(track, Category.IMMIGRATION).get("citizenship")
+                        if track
+                        else ()
+                    )
+                    or ()
+                ),
             )
         ] += 1
     for need in Need.objects.all():
@@ -149,7 +157,7 @@ def _assert_anonymised(case: Case) -> None:
     exploitation = stored_category(Exploitation.objects.get(case=case), Category.EXPLOITATION)
     assert "details" not in exploitation
     immigration = stored_category(ImmigrationTrack.objects.get(case=case), Category.IMMIGRATION)
-    assert set(immigration) <= {"status"}
+    assert set(immigration) <= {"status", "citizenship"}
     for model in (Note, Document, Task, HealthFollowUp):
         assert not model.objects.filter(case=case).exists(), model.__name__
     assert not Goal.objects.filter(plan__case=case).exists()

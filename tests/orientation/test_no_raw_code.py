@@ -17,6 +17,7 @@ from django.utils.html import escape
 from arrimage.accounts.models import Role
 from arrimage.cases import vocabularies as v
 from arrimage.cases.countries import _rows as country_rows
+from arrimage.cases.immigration_health_vocabularies import ApplicationStatus, ImmigrationStatus
 from arrimage.cases.services import person_update
 from arrimage.cases.track_services import immigration_update
 from arrimage.directory.taxonomy import LANGUAGES
@@ -62,8 +63,8 @@ def _vocabularies() -> dict[str, str]:
     for choices in (
         v.Gender,
         v.AgeBand,
-        v.ImmigrationStatus,
-        v.ApplicationStatus,
+        ImmigrationStatus,
+        ApplicationStatus,
         v.NeedType,
         v.Urgency,
         ReferralStatus,
@@ -143,14 +144,13 @@ def test_no_raw_code_on_the_intake_nor_on_either_side_of_the_referral(
             "alias": "Rosa",
             "gender": "Female",
             "languages": ["es", "fr"],
-            "citizenship": ["CM"],
         },
     )
     assert_no_raw_code(client.get(sent["Location"]).content.decode(), "sender's referral")
 
     client.force_login(shelter.user("service_staff"))
     html = client.get(sent["Location"]).content.decode()
-    assert ("Cameroun" if language == "fr-ca" else "Cameroon") in html
+    assert ("espagnol" if language == "fr-ca" else "Spanish") in html
     assert_no_raw_code(html, "shelter's referral")
 
 
@@ -162,6 +162,7 @@ def test_the_shelter_reads_a_shared_immigration_track_by_name(client, world, sid
         actor_membership=actor,
         case_id=case.pk,
         data={
+            "citizenship": ["CM"],
             "status": "asylum_claimant",
             "asylum_claim": "filed",
             "is_detained": False,
@@ -183,6 +184,8 @@ def test_the_shelter_reads_a_shared_immigration_track_by_name(client, world, sid
     client.force_login(world["shelter"].user("caseworker"))
     html = client.get(reverse("orientation:referral_detail", args=[referral.pk])).content.decode()
     with translation.override(language):
-        assert escape(str(v.ImmigrationStatus.ASYLUM_CLAIMANT.label)) in html
+        assert escape(str(ImmigrationStatus.ASYLUM_CLAIMANT.label)) in html
+    # The citizenship is immigration (docs/policy.md), shown by the country's name.
+    assert ("Cameroun" if language == "fr-ca" else "Cameroon") in html
     assert "2026-07-15" not in html
     assert_no_raw_code(html, "shelter's referral with immigration")

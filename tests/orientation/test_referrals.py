@@ -21,6 +21,7 @@ from arrimage.orientation.models import (
     ServiceResponseStats,
 )
 from arrimage.orientation.referral_expiry import referral_expire, referrals_expire_due
+from arrimage.orientation.referral_list_selectors import referrals_for
 from arrimage.orientation.referral_rules import (
     RECIPIENT,
     RESPONSE_HOURS,
@@ -30,11 +31,7 @@ from arrimage.orientation.referral_rules import (
     default_response_hours,
     shareable_categories,
 )
-from arrimage.orientation.referral_selectors import (
-    referral_get,
-    referrals_for,
-    service_response_indicator,
-)
+from arrimage.orientation.referral_selectors import referral_get
 from arrimage.orientation.referrals import (
     referral_create_and_send,
     referral_draft_create,
@@ -42,6 +39,7 @@ from arrimage.orientation.referrals import (
     referral_send,
     referral_transition,
 )
+from arrimage.orientation.response_indicators import service_response_indicator
 from arrimage.orientation.tasks import referral_access_lapses, referrals_expire
 from arrimage.privacy.consent import consent_withdraw
 from tests.conftest import make_side

@@ -15,6 +15,20 @@ from arrimage.accounts.models import Role
 from arrimage.cases import services as case_services
 from arrimage.cases import track_services
 from arrimage.cases import vocabularies as v
+from arrimage.cases.exploitation_vocabularies import (
+    HTCDS_DECIDED_BY,
+    HTCDS_FORCED_LABOUR_INDUSTRY,
+    HTCDS_RECRUITMENT,
+    HTCDS_TRAFFICKING_STATUS,
+    RECRUITMENTS_RETIRED,
+    LabourExploitationType,
+    MethodOfControl,
+    MethodOfRecruitment,
+    SexExploitationType,
+    StatusDecidedBy,
+    TraffickingStatus,
+    htcds_exploitation,
+)
 from arrimage.cases.models import Case
 from arrimage.trends.exports import COLUMNS, EXTRA_COLUMNS
 from tests.conftest import login
@@ -64,26 +78,28 @@ def test_the_standard_files_are_read():
 def test_every_mapping_lands_on_a_value_of_the_standard():
     values = standard_values()
     assert set(v.HTCDS_GENDER.values()) <= values["prs_Gender"]
-    assert set(v.HTCDS_RECRUITMENT.values()) <= values["vic_MethodOfRecruitment"]
-    assert set(v.HTCDS_TRAFFICKING_STATUS.values()) == values["vic_TraffickingStatus"]
-    assert set(v.HTCDS_DECIDED_BY.values()) <= values["vic_TraffickingStatusDecisionMakingOrg"]
-    assert set(v.HTCDS_FORCED_LABOUR_INDUSTRY.values()) <= values["vic_ForcedLabourIndustry"]
-    assert set(v.SexExploitationType.values) == values["vic_TypeOfSexExploitation"]
+    assert set(HTCDS_RECRUITMENT.values()) <= values["vic_MethodOfRecruitment"]
+    assert set(HTCDS_TRAFFICKING_STATUS.values()) == values["vic_TraffickingStatus"]
+    assert set(HTCDS_DECIDED_BY.values()) <= values["vic_TraffickingStatusDecisionMakingOrg"]
+    assert set(HTCDS_FORCED_LABOUR_INDUSTRY.values()) <= values["vic_ForcedLabourIndustry"]
+    assert set(SexExploitationType.values) == values["vic_TypeOfSexExploitation"]
     assert set(v.CaseStatus.values) == values["cas_Status"]
-    kinds = v.htcds_exploitation(
-        sex_types=v.SexExploitationType.values, labour_types=v.LabourExploitationType.values
+    kinds = htcds_exploitation(
+        sex_types=SexExploitationType.values, labour_types=LabourExploitationType.values
     )
     assert set(kinds) <= values["vic_TypeOfExploitation"]
-    assert {f"MethodsOfControl{c}" for c in v.MethodOfControl.values} <= standard_fields()
+    assert {f"MethodsOfControl{c}" for c in MethodOfControl.values} <= standard_fields()
     # What a caseworker may choose today always has its HTCDS value.
     assert set(v.Gender.values) - v.GENDERS_RETIRED <= set(v.HTCDS_GENDER)
-    assert set(v.MethodOfRecruitment.values) - v.RECRUITMENTS_RETIRED <= set(v.HTCDS_RECRUITMENT)
-    assert set(v.HTCDS_RECRUITMENT.values()) == values["vic_MethodOfRecruitment"]
+    assert set(MethodOfRecruitment.values) - RECRUITMENTS_RETIRED <= set(HTCDS_RECRUITMENT)
+    assert set(HTCDS_RECRUITMENT.values()) == values["vic_MethodOfRecruitment"]
 
 
-def _case(side, *, identity, exploitation=None, immigration=None) -> Case:
+def _case(side, *, identity, exploitation=None, immigration=None, citizenship=None) -> Case:
     actor = member(side)
-    case = case_services.case_create(actor_membership=actor, identity=identity)
+    case = case_services.case_create(
+        actor_membership=actor, identity=identity, immigration={"citizenship": citizenship}
+    )
     if exploitation is not None:
         track_services.exploitation_update(
             actor_membership=actor, case_id=case.pk, data=exploitation
@@ -100,21 +116,19 @@ def every_code(side_a) -> list[Case]:
     cases = [_case(side_a, identity={"alias": "Rien"})]
     for gender in v.Gender.values:
         cases.append(
-            _case(side_a, identity={"alias": "G", "gender": gender, "citizenship": ["MX", "CA"]})
+            _case(side_a, identity={"alias": "G", "gender": gender}, citizenship=["MX", "CA"])
         )
-    statuses = list(v.TraffickingStatus.values)
-    deciders = list(v.StatusDecidedBy.values)
-    recruitments = list(v.MethodOfRecruitment.values)
-    labours = list(v.LabourExploitationType.values)
-    controls = list(v.MethodOfControl.values)
+    statuses = list(TraffickingStatus.values)
+    deciders = list(StatusDecidedBy.values)
+    recruitments = list(MethodOfRecruitment.values)
+    labours = list(LabourExploitationType.values)
+    controls = list(MethodOfControl.values)
     for index in range(max(len(recruitments), len(labours), len(controls))):
         exploitation = {
             "methods_of_recruitment": [recruitments[index % len(recruitments)]],
             "labour_exploitation_types": [labours[index % len(labours)]],
             "methods_of_control": [controls[index % len(controls)]],
-            "sex_exploitation_types": [v.SexExploitationType.values[index % 4]]
-            if index % 3
-            else [],
+            "sex_exploitation_types": [SexExploitationType.values[index % 4]] if index % 3 else [],
             "trafficking_status": statuses[index % len(statuses)],
             "status_decided_by": deciders[index % len(deciders)],
             "status_decided_on": "2024-05-01",
@@ -157,7 +171,7 @@ def test_every_column_and_value_is_htcds_2_0(client, side_a, every_code):
                     assert value in values[field], (field, value)
     # Every HTCDS value Arrimage can produce was produced.
     assert seen["prs_Gender"] == set(v.HTCDS_GENDER.values())
-    assert seen["vic_ForcedLabourIndustry"] == set(v.HTCDS_FORCED_LABOUR_INDUSTRY.values())
+    assert seen["vic_ForcedLabourIndustry"] == set(HTCDS_FORCED_LABOUR_INDUSTRY.values())
     assert {"SexualExploitation", "ForcedLabour", "ForcedBegging", "Other"} == seen[
         "vic_TypeOfExploitation"
     ]
@@ -185,9 +199,9 @@ def test_values_without_an_exact_match_go_to_the_other_file(client, side_a, ever
     by_gender = {r["gender_without_htcds_match"] for r in extra} - {""}
     assert by_gender == set(v.GENDERS_RETIRED)
     unmatched = {x for r in extra for x in r["recruitment_without_htcds_match"].split(";")} - {""}
-    assert unmatched == set(v.MethodOfRecruitment.values) - set(v.HTCDS_RECRUITMENT)
+    assert unmatched == set(MethodOfRecruitment.values) - set(HTCDS_RECRUITMENT)
     labour = {x for r in extra for x in r["labour_exploitation_types"].split(";")} - {""}
-    assert labour == set(v.LabourExploitationType.values)
+    assert labour == set(LabourExploitationType.values)
     for row, extra_row in zip(rows, extra, strict=True):
         if extra_row["gender_without_htcds_match"]:
             assert row["prs_Gender"] == ""
@@ -207,6 +221,21 @@ def test_a_coordinator_gets_only_the_columns_its_role_reads(client, side_a, ever
     )
     assert rows and not any(r["prs_Gender"] or r["vic_TraffickingStatus"] for r in rows)
     assert extra and not any(r["immigration_status"] or r["age_band"] for r in extra)
+
+
+def test_the_citizenship_goes_only_to_readers_of_immigration(client, side_a, every_code):
+    """Citizenship is immigration (docs/policy.md): shelter staff, who read identity but not
+    immigration, get the gender and never the citizenship."""
+    _header, rows = _export(client, side_a, "export-htcds.csv")
+    assert {r["prs_Citizenship"] for r in rows} == {"", "CA;MX"}
+    client.logout()
+    login(client, side_a.user(Role.SERVICE_STAFF))
+    staff_rows = list(
+        csv.DictReader(io.StringIO(client.get("/tendances/export-htcds.csv").content.decode()))
+    )
+    assert len(staff_rows) == len(rows)
+    assert any(r["prs_Gender"] for r in staff_rows)
+    assert not any(r["prs_Citizenship"] for r in staff_rows)
 
 
 def test_another_organisation_cannot_export_these_cases(client, side_a, side_b, every_code):

@@ -25,7 +25,7 @@ from arrimage.core.audit import audit_record
 from arrimage.privacy.categories import Category
 from arrimage.privacy.grants import anonymisation_grant
 
-STATISTICS_IDENTITY_FIELDS = ("gender", "age_band", "citizenship")
+STATISTICS_IDENTITY_FIELDS = ("gender", "age_band")
 
 
 STATISTICS_EXPLOITATION_FIELDS = (
@@ -41,10 +41,11 @@ def case_anonymise(*, case: Case) -> None:
     """Irreversibly anonymise a case for the retention schedule (no actor: the background job).
 
     Keeps what statistics count: the case row (status, dates, lead organisation), the person's
-    gender, age band and citizenship, the exploitation picklists, the immigration status code,
-    the needs. Removes everything else: names, alias, year of birth, languages, contact,
-    location, legal, free text, notes, documents, goals, tasks, health follow-ups. Consent
-    records stay as evidence (they hold no personal field). Audited as ``case_anonymised``.
+    gender and age band, the exploitation picklists, the immigration status code and the
+    citizenship (immigration), the needs. Removes everything else: names, alias, year of
+    birth, languages, contact, location, legal, free text, notes, documents, goals, tasks,
+    health follow-ups. Consent records stay as evidence (they hold no personal field).
+    Audited as ``case_anonymised``.
     """
     with transaction.atomic():
         case = (
@@ -78,7 +79,10 @@ def case_anonymise(*, case: Case) -> None:
             record.save(update_fields=["exploitation_sealed"])
         for track in ImmigrationTrack.objects.filter(case=case):
             data = category_data(grant, track, Category.IMMIGRATION)
-            category_write(track, Category.IMMIGRATION, {"status": data.get("status", "")})
+            kept = {"status": data.get("status", "")}
+            if data.get("citizenship"):
+                kept["citizenship"] = data["citizenship"]
+            category_write(track, Category.IMMIGRATION, kept)
             track.save(update_fields=["immigration_sealed"])
         Note.objects.filter(case=case).delete()
         Document.objects.filter(case=case).delete()

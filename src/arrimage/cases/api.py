@@ -1,19 +1,17 @@
 """The JSON API of cases (``/api/cases/``). Every answer passes the policy of the acting
 organisation; fields the reader may not read are absent, and a case the reader may not see at
-all answers 404, like a missing one."""
+all answers 404, like a missing one. The schemas are in ``api_schemas.py``; the person's
+consents have their own router (``consent_api.py``) under the same prefix."""
 
 import json
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest
-from django.utils import timezone
-from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
-from pydantic import field_validator
+from ninja import Router, Status
 
 from arrimage.cases import (
     export_selectors,
@@ -24,185 +22,20 @@ from arrimage.cases import (
     services,
     worklist_selectors,
 )
-from arrimage.cases import validation as check
-from arrimage.coalition.models import Organisation
-from arrimage.core import text
-from arrimage.core.errors import NotFound
+from arrimage.cases.api_schemas import (
+    CaseCreateIn,
+    CaseOut,
+    CaseSummaryOut,
+    CreatedOut,
+    NoteIn,
+    SearchIn,
+    TaskIn,
+    WorklistOut,
+)
 from arrimage.core.paging import page_number
 from arrimage.core.schemas import ErrorOut
-from arrimage.core.text import Text
-from arrimage.privacy import consent as consent_service
 
 router = Router(tags=["cases"])
-
-
-class OrganisationRef(Schema):
-    id: UUID
-    name: str
-
-
-class TaskOut(Schema):
-    id: UUID
-    category: str
-    kind: str
-    title: str
-    due_on: date
-    status: str
-    assignee: str | None = None
-    is_overdue: bool
-    case_id: UUID | None = None
-    case_reference: str | None = None
-
-
-class CaseSummaryOut(Schema):
-    id: UUID
-    reference: str
-    display_name: str
-    lead_organisation: OrganisationRef
-    is_lead: bool
-    readable_categories: list[str]
-    status: str | None = None
-    is_urgent: bool | None = None
-    opened_at: datetime | None = None
-    updated_at: datetime | None = None
-    assigned_worker: str | None = None
-    next_task: TaskOut | None = None
-    matched_in: list[str] | None = None
-
-
-class WorklistOut(Schema):
-    cases: list[CaseSummaryOut]
-    tasks_due: list[TaskOut]
-    page: int
-    has_next: bool
-
-
-class PersonOut(Schema):
-    id: UUID
-    alias: str | None = None
-    given_name: str | None = None
-    family_name: str | None = None
-    year_of_birth: int | None = None
-    age_band: str | None = None
-    gender: str | None = None
-    languages: list[str] | None = None
-    citizenship: list[str] | None = None
-    phone: str | None = None
-    email: str | None = None
-    safe_contact_instructions: str | None = None
-    city: str | None = None
-    accommodation: str | None = None
-
-
-class NoteOut(Schema):
-    id: UUID
-    category: str
-    body: str
-    author: str | None = None
-    author_organisation: str
-    created_at: datetime
-
-
-class NeedOut(Schema):
-    id: UUID
-    need_type: str
-    urgency: str
-    status: str
-    created_at: datetime
-
-
-class GoalOut(Schema):
-    id: UUID
-    category: str = Field(
-        description="The category of what the goal is about; only readers of it see the goal."
-    )
-    text: str
-    status: str
-    target_on: date | None = None
-
-
-class DocumentOut(Schema):
-    id: UUID
-    category: str
-    filename: str
-    content_type: str
-    size: int
-    created_at: datetime
-
-
-class CaseOut(CaseSummaryOut):
-    person: PersonOut
-    needs: list[NeedOut] | None = None
-    goals: list[GoalOut]
-    legal: dict[str, Any] | None = None
-    exploitation: dict[str, Any] | None = None
-    immigration: dict[str, Any] | None = None
-    health_follow_ups: list[dict[str, Any]] | None = None
-    tasks: list[TaskOut]
-    notes: list[NoteOut]
-    documents: list[DocumentOut]
-
-
-Code = Annotated[str, Text(text.CODE)]
-Name = Annotated[str, Text(100)]
-Codes = Annotated[list[Code], Field(max_length=20)]
-
-
-class CaseCreateIn(Schema):
-    alias: Name = ""
-    given_name: Name = ""
-    family_name: Name = ""
-    year_of_birth: int | None = None
-    age_band: Code = ""
-    gender: Code = ""
-    languages: Codes = Field(default_factory=list)
-    citizenship: Codes = Field(default_factory=list)
-    phone: Annotated[str, Text(32)] = ""
-    email: Annotated[str, Text(254)] = ""
-    city: Name = ""
-
-
-class NoteIn(Schema):
-    category: Code
-    body: Annotated[str, Text(check.MAX_NOTE)]
-
-
-class TaskIn(Schema):
-    title: Annotated[str, Text(check.MAX_SHORT)]
-    due_on: Code
-    category: Code = Field(
-        default="coordination",
-        description=(
-            "The category of what the task is about (immigration for a permit renewal, health "
-            "for a medical follow-up): only readers of that category see the task, so "
-            "immigration and health never reach police, border enforcement or prosecution. "
-            "You may choose only a category you may read; any other answers 404."
-        ),
-    )
-    assignee_id: UUID | None = None
-
-
-class ConsentOut(Schema):
-    id: UUID
-    recipient_id: UUID
-    categories: list[str]
-    purpose: str
-    method: str
-    recorded_at: datetime
-    expires_at: datetime
-    withdrawn_at: datetime | None = None
-    state: str
-
-
-class ConsentIn(Schema):
-    recipient_id: UUID
-    categories: Codes
-    purpose: Code
-    method: Code
-
-
-class CreatedOut(Schema):
-    id: UUID
 
 
 def _membership(request: HttpRequest) -> Any:
@@ -253,26 +86,15 @@ def create(request: HttpRequest, payload: CaseCreateIn) -> Any:
                     "age_band",
                     "gender",
                     "languages",
-                    "citizenship",
                 )
             },
             contact={"phone": data["phone"], "email": data["email"]},
             location={"city": data["city"]},
+            immigration={"citizenship": data["citizenship"]},
         )
     except ValidationError as error:
         return _invalid(error)
     return Status(201, {"id": case.pk})
-
-
-class SearchIn(Schema):
-    q: Annotated[str, Text(100), Field(min_length=2)]
-
-    @field_validator("q")
-    @classmethod
-    def _two_characters(cls, value: str) -> str:
-        if len(value.strip()) < 2:
-            raise ValueError(_("Type at least two characters."))
-        return value
 
 
 @router.post(
@@ -374,76 +196,3 @@ def task_add(request: HttpRequest, case_id: UUID, payload: TaskIn) -> Any:
     except ValidationError as error:
         return _invalid(error)
     return Status(201, {"id": task.pk})
-
-
-def _consent_person(request: HttpRequest, case_id: UUID) -> Any:
-    membership = _membership(request)
-    person = selectors.person_of_case(actor_membership=membership, case_id=case_id)
-    if not consent_service.consent_may_record(actor_membership=membership, person=person):
-        raise NotFound
-    return person
-
-
-def _consent_out(consent: Any) -> dict[str, Any]:
-    return {
-        "id": consent.pk,
-        "recipient_id": consent.recipient_id,
-        "categories": consent.categories,
-        "purpose": consent.purpose,
-        "method": consent.method,
-        "recorded_at": consent.recorded_at,
-        "expires_at": consent.expires_at,
-        "withdrawn_at": consent.withdrawn_at,
-        "state": consent_service.consent_state(consent, timezone.now()),
-    }
-
-
-@router.get(
-    "/{case_id}/consents",
-    response={200: list[ConsentOut], 404: ErrorOut},
-    url_name="cases_consents",
-    summary="The person's consents (lead organisation)",
-)
-def consents(request: HttpRequest, case_id: UUID) -> Any:
-    person = _consent_person(request, case_id)
-    return [_consent_out(c) for c in consent_service.consents_of_person(person=person)]
-
-
-@router.post(
-    "/{case_id}/consents",
-    response={201: ConsentOut, 400: ErrorOut, 404: ErrorOut},
-    url_name="cases_consent_add",
-    summary="Record an express consent",
-)
-def consent_add(request: HttpRequest, case_id: UUID, payload: ConsentIn) -> Any:
-    person = _consent_person(request, case_id)
-    recipient = Organisation.objects.filter(pk=payload.recipient_id).first()
-    if recipient is None:
-        message = _("Choose the organisation that will receive the information.")
-        return Status(400, {"detail": message, "errors": [message]})
-    try:
-        consent = consent_service.consent_record(
-            actor_membership=_membership(request),
-            person=person,
-            recipient=recipient,
-            categories=payload.categories,
-            purpose=payload.purpose,
-            method=payload.method,
-        )
-    except ValidationError as error:
-        return _invalid(error)
-    return Status(201, _consent_out(consent))
-
-
-@router.post(
-    "/{case_id}/consents/{consent_id}/withdraw",
-    response={200: ConsentOut, 404: ErrorOut},
-    url_name="cases_consent_withdraw",
-    summary="Withdraw a consent, effective at once",
-)
-def consent_withdraw(request: HttpRequest, case_id: UUID, consent_id: UUID) -> Any:
-    person = _consent_person(request, case_id)
-    consent = consent_service.consent_withdraw(
-        actor_membership=_membership(request), consent_id=consent_id, person=person
-    )
-    return _consent_out(consent)

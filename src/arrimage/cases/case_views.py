@@ -8,6 +8,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -29,12 +30,16 @@ from arrimage.cases.forms import (
     PERSON_FIELDS,
     form_data,
 )
+from arrimage.cases.immigration_health_vocabularies import IRCC_LINKS, Coverage, FollowUpKind
 from arrimage.cases.models import Need
 from arrimage.cases.view_support import case_url, page_labels, request_membership, run_service
 from arrimage.coalition.glossary import organisations_for_mandates
 from arrimage.core.errors import NotFound
+from arrimage.core.paging import page_number
 from arrimage.privacy.categories import Category
 from arrimage.privacy.policy import categories_role_may_write, is_enforcement, may_share_with
+
+ACCESS_LOG_PAGE_SIZE = 50
 
 # Case ---------------------------------------------------------------------------------------
 
@@ -55,6 +60,7 @@ def case_create_view(request: HttpRequest) -> HttpResponse:
                 identity=form_data(request.POST, IDENTITY_FIELDS),
                 contact=form_data(request.POST, PERSON_FIELDS["contact"]),
                 location=form_data(request.POST, PERSON_FIELDS["location"]),
+                immigration=form_data(request.POST, ["citizenship"]),
             )
         except ValidationError as error:
             errors = error.messages
@@ -73,6 +79,11 @@ def case_create_view(request: HttpRequest) -> HttpResponse:
             "countries": country_choices(),
             "may_locate": may_share_with(
                 organisation_type=membership.organisation.type, category=Category.LOCATION
+            ),
+            "may_hold_immigration": Category.IMMIGRATION
+            in categories_role_may_write(membership.role)
+            and may_share_with(
+                organisation_type=membership.organisation.type, category=Category.IMMIGRATION
             ),
         },
         status=400 if errors else 200,
@@ -129,9 +140,9 @@ def case_detail_view(request: HttpRequest, case_id: UUID) -> HttpResponse:
                 recorded=[(case.get("person") or {}).get("gender")],
             ),
             "case_statuses": v.CaseStatus.choices,
-            "coverages": v.Coverage.choices,
-            "follow_up_kinds": v.FollowUpKind.choices,
-            "ircc": v.IRCC_LINKS,
+            "coverages": Coverage.choices,
+            "follow_up_kinds": FollowUpKind.choices,
+            "ircc": IRCC_LINKS,
             "renewal_soon": renewal_soon,
             "next_action": _next_action(case, readable),
             # The case's team as the reader knows it: the lead organisation and the reader's
@@ -192,13 +203,16 @@ def legal_edit_view(request: HttpRequest, case_id: UUID) -> HttpResponse:
 
 
 def access_log_view(request: HttpRequest, case_id: UUID) -> HttpResponse:
+    """The case's access log, newest first, by pages: a page number that is not one answers
+    the first page, one past the end the last."""
     case, entries = selectors.case_access_log(
         actor_membership=request_membership(request), case_id=case_id
     )
+    page = Paginator(entries, ACCESS_LOG_PAGE_SIZE).get_page(page_number(request.GET.get("page")))
     return render(
         request,
         "cases/access_log.html",
-        {"case": case, "entries": entries, "labels": page_labels()},
+        {"case": case, "page": page, "labels": page_labels()},
     )
 
 

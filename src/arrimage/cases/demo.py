@@ -18,6 +18,13 @@ from faker import Faker
 from arrimage.accounts.models import Membership, Role
 from arrimage.cases import plan_services, services, track_services
 from arrimage.cases import vocabularies as v
+from arrimage.cases.exploitation_vocabularies import (
+    HTCDS_RECRUITMENT,
+    LabourExploitationType,
+    MethodOfControl,
+    SexExploitationType,
+)
+from arrimage.cases.immigration_health_vocabularies import FollowUpKind
 from arrimage.coalition.models import Coalition, CoalitionLevel, Organisation
 from arrimage.privacy.agreements import agreement_version_create
 from arrimage.privacy.categories import Category, Purpose
@@ -156,10 +163,9 @@ def demo_cases_build(count: int = CASE_COUNT) -> int:
             "languages": rng.sample(
                 ["es", "fr", "en", "tl", "pt", "ar", "zh", "uk"], rng.randint(1, 2)
             ),
-            "citizenship": [
-                rng.choice(["MX", "GT", "PH", "CO", "HT", "UA", "CN", "CA", "IN", "CM"])
-            ],
         }
+        # Citizenship is immigration (docs/policy.md); drawn here to keep the demo's draws.
+        citizenship = [rng.choice(["MX", "GT", "PH", "CO", "HT", "UA", "CN", "CA", "IN", "CM"])]
         if not identity["alias"] and not identity["given_name"]:
             identity["alias"] = faker.first_name()
         if not identity["year_of_birth"]:
@@ -188,6 +194,7 @@ def demo_cases_build(count: int = CASE_COUNT) -> int:
                     ]
                 ),
             },
+            immigration={"citizenship": citizenship},
         )
         created += 1
         for _ in range(rng.randint(1, 3)):
@@ -239,13 +246,13 @@ def demo_cases_build(count: int = CASE_COUNT) -> int:
                 case_id=case.pk,
                 data={
                     "labour_exploitation_types": rng.sample(
-                        v.LabourExploitationType.values, rng.randint(0, 2)
+                        LabourExploitationType.values, rng.randint(0, 2)
                     ),
                     "sex_exploitation_types": rng.sample(
-                        v.SexExploitationType.values, rng.randint(0, 1)
+                        SexExploitationType.values, rng.randint(0, 1)
                     ),
-                    "methods_of_control": rng.sample(v.MethodOfControl.values, rng.randint(1, 3)),
-                    "methods_of_recruitment": rng.sample(sorted(v.HTCDS_RECRUITMENT), 1),
+                    "methods_of_control": rng.sample(MethodOfControl.values, rng.randint(1, 3)),
+                    "methods_of_recruitment": rng.sample(sorted(HTCDS_RECRUITMENT), 1),
                     "trafficking_status": rng.choice(["", "PossibleVictim", "ActualVictim"]),
                     "status_decided_by": rng.choice(["person", "organisation"]),
                 },
@@ -277,7 +284,7 @@ def demo_cases_build(count: int = CASE_COUNT) -> int:
                 actor_membership=actor,
                 case_id=case.pk,
                 data={
-                    "kind": rng.choice(v.FollowUpKind.values),
+                    "kind": rng.choice(FollowUpKind.values),
                     "service": rng.choice(
                         [
                             "Clinique de santé mentale communautaire",

@@ -36,7 +36,6 @@ IDENTITY_FIELDS = [
     "age_band",
     "gender",
     "languages",
-    "citizenship",
 ]
 CONTACT_FIELDS = ["phone", "email", "safe_contact_instructions"]
 LOCATION_FIELDS = ["city", "accommodation"]
@@ -51,6 +50,7 @@ EXPLOITATION_FIELDS = [
     "details",
 ]
 IMMIGRATION_FIELDS = [
+    "citizenship",
     "status",
     "trp_issued_on",
     "trp_expires_on",

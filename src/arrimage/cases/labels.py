@@ -7,7 +7,16 @@ from typing import Any
 from django.utils.formats import date_format
 from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 
-from arrimage.cases import vocabularies as v
+from arrimage.cases.countries import country_name
+from arrimage.cases.exploitation_vocabularies import (
+    LabourExploitationType,
+    MethodOfControl,
+    MethodOfRecruitment,
+    SexExploitationType,
+    StatusDecidedBy,
+    TraffickingStatus,
+)
+from arrimage.cases.immigration_health_vocabularies import ApplicationStatus, ImmigrationStatus
 from arrimage.privacy.categories import Category
 
 FIELD_LABELS: dict[str, Any] = {
@@ -117,17 +126,17 @@ def _label(key: str) -> str:
 # The coded fields of each section of a case view, with the names of their codes.
 SECTION_CHOICES: dict[str, dict[str, Any]] = {
     "immigration": {
-        "status": v.ImmigrationStatus,
-        "asylum_claim": v.ApplicationStatus,
-        "humanitarian_application": v.ApplicationStatus,
+        "status": ImmigrationStatus,
+        "asylum_claim": ApplicationStatus,
+        "humanitarian_application": ApplicationStatus,
     },
     "exploitation": {
-        "sex_exploitation_types": v.SexExploitationType,
-        "labour_exploitation_types": v.LabourExploitationType,
-        "methods_of_control": v.MethodOfControl,
-        "methods_of_recruitment": v.MethodOfRecruitment,
-        "trafficking_status": v.TraffickingStatus,
-        "status_decided_by": v.StatusDecidedBy,
+        "sex_exploitation_types": SexExploitationType,
+        "labour_exploitation_types": LabourExploitationType,
+        "methods_of_control": MethodOfControl,
+        "methods_of_recruitment": MethodOfRecruitment,
+        "trafficking_status": TraffickingStatus,
+        "status_decided_by": StatusDecidedBy,
     },
     "legal": {},
 }
@@ -154,6 +163,8 @@ def section_value_label(section: str, key: str, value: Any) -> str:
     page (issue 13)."""
     if value is None or value == "" or value == []:
         return ""
+    if key == "citizenship":
+        return ", ".join(country_name(str(code)) for code in value)
     choices = SECTION_CHOICES.get(section, {}).get(key)
     if isinstance(value, list | tuple):
         return ", ".join(_one(choices, item) for item in value)

@@ -19,6 +19,8 @@ from arrimage.core.errors import NotFound
 from arrimage.privacy.categories import Category
 from arrimage.privacy.policy import reader_of, reads_in_own_records
 
+CALENDAR_PAST_DAYS = 30
+
 
 def notifications_for(
     *, actor_membership: Membership | None, path: str = "notification"
@@ -83,11 +85,19 @@ def notifications_for(
 
 def calendar_due_dates(*, membership: Membership) -> list[tuple[UUID, date, UUID]]:
     """(task id, due date, case id) of the open tasks assigned to the user, on cases the
-    organisation may see, whose category the membership may read. No text at all."""
+    organisation may see, whose category the membership may read. No text at all.
+
+    The feed is one user's and is bounded by time, not by a count: every open task due from
+    ``CALENDAR_PAST_DAYS`` days ago on, however far ahead. An older overdue task leaves the
+    calendar (the worklist and the reminders still show it); a count would instead drop the
+    latest dates of a full calendar without a word."""
+    since = timezone.localdate() - timedelta(days=CALENDAR_PAST_DAYS)
     tasks = list(
-        Task.objects.filter(assignee_id=membership.user_id, status=v.TaskStatus.OPEN)
+        Task.objects.filter(
+            assignee_id=membership.user_id, status=v.TaskStatus.OPEN, due_on__gte=since
+        )
         .select_related("case__lead_organisation", "case__person")
-        .order_by("due_on")[:500]
+        .order_by("due_on", "pk")
     )
     cases = list({t.case_id: t.case for t in tasks}.values())
     grants = {g.case.pk: g for g in case_grants(actor_membership=membership, cases=cases)}

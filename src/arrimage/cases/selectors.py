@@ -9,6 +9,7 @@ from collections import defaultdict
 from typing import Any
 from uuid import UUID
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from arrimage.accounts.models import Membership
@@ -214,10 +215,11 @@ def case_get(
 
 def case_access_log(
     *, actor_membership: Membership | None, case_id: UUID | str
-) -> tuple[Case, list[CaseAccess]]:
+) -> tuple[Case, QuerySet[CaseAccess]]:
     """Who saw or changed what on this case, and when: for the lead organisation only, in the
     roles the policy names (``may_read_access_log``: its administrator included, who reads no
-    category of the case). The log holds no personal data of the person."""
+    category of the case). The log holds no personal data of the person. Every entry, newest
+    first: the page shows it by pages."""
     if actor_membership is None:
         raise NotFound
     try:
@@ -229,9 +231,7 @@ def case_access_log(
         reader=reader_of(actor_membership), owner_organisation_id=case.lead_organisation_id
     ):
         raise NotFound
-    entries = list(
-        CaseAccess.objects.filter(case_id=case.pk).select_related("actor", "organisation")[:500]
-    )
+    entries = CaseAccess.objects.filter(case_id=case.pk).select_related("actor", "organisation")
     return case, entries
 
 

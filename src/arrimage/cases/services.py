@@ -21,7 +21,7 @@ from arrimage.cases import search_index
 from arrimage.cases import validation as check
 from arrimage.cases import vocabularies as v
 from arrimage.cases.access import access_record, case_grants
-from arrimage.cases.models import Case, Person, Plan
+from arrimage.cases.models import Case, ImmigrationTrack, Person, Plan
 from arrimage.cases.references import REFERENCE_ATTEMPTS, reference_new
 from arrimage.cases.sealing import category_write
 from arrimage.cases.writing import case_touch, category_of, write_grant, write_record
@@ -36,9 +36,12 @@ def case_create(
     identity: dict[str, Any],
     contact: dict[str, Any] | None = None,
     location: dict[str, Any] | None = None,
+    immigration: dict[str, Any] | None = None,
 ) -> Case:
     """Open a case for a new person, led by the acting organisation. The actor's role must
-    read identity and coordination."""
+    read identity and coordination. ``immigration`` takes the person's citizenship (the
+    immigration category: kept only where the actor's organisation and role may hold
+    immigration, as location is kept only where the firewall allows it)."""
     if actor_membership is None:
         raise NotFound
     if not {Category.IDENTITY, Category.COORDINATION} <= categories_role_may_write(
@@ -48,11 +51,17 @@ def case_create(
     identity_data = check.identity(identity)
     contact_data = check.contact(contact or {})
     location_data = check.location(location or {})
+    citizenship = check.citizenship((immigration or {}).get("citizenship"))
     organisation = actor_membership.organisation
     if location_data and not may_share_with(
         organisation_type=organisation.type, category=Category.LOCATION
     ):
         location_data = {}
+    if citizenship and (
+        not may_share_with(organisation_type=organisation.type, category=Category.IMMIGRATION)
+        or Category.IMMIGRATION not in categories_role_may_write(actor_membership.role)
+    ):
+        citizenship = []
     with transaction.atomic():
         person = Person(organisation=organisation)
         category_write(person, Category.IDENTITY, identity_data)
@@ -70,13 +79,19 @@ def case_create(
             )
         )
         Plan.objects.create(case=case, owner_organisation=organisation)
+        written = [Category.IDENTITY, Category.COORDINATION]
+        if citizenship:
+            track = ImmigrationTrack(case=case, owner_organisation=organisation)
+            category_write(track, Category.IMMIGRATION, {"citizenship": citizenship})
+            track.save()
+            written.append(Category.IMMIGRATION)
         grant = case_grants(actor_membership=actor_membership, cases=[case])[0]
         access_record(
             actor_membership=actor_membership,
             grants=[grant],
             action="case_created",
             path="write",
-            categories=[Category.IDENTITY, Category.COORDINATION],
+            categories=written,
         )
     return case
 

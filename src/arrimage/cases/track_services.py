@@ -13,8 +13,23 @@ from arrimage.accounts.models import Membership
 from arrimage.cases import validation as check
 from arrimage.cases import vocabularies as v
 from arrimage.cases.access import CaseGrant
+from arrimage.cases.exploitation_vocabularies import (
+    LabourExploitationType,
+    MethodOfControl,
+    MethodOfRecruitment,
+    SexExploitationType,
+    StatusDecidedBy,
+    TraffickingStatus,
+)
+from arrimage.cases.immigration_health_vocabularies import (
+    ApplicationStatus,
+    Coverage,
+    FollowUpKind,
+    FollowUpStatus,
+    ImmigrationStatus,
+)
 from arrimage.cases.models import Case, Exploitation, HealthFollowUp, ImmigrationTrack, Task
-from arrimage.cases.sealing import category_write, seal_text
+from arrimage.cases.sealing import category_data, category_write, seal_text
 from arrimage.cases.writing import acting_membership, case_touch, write_grant, write_record
 from arrimage.privacy.categories import Category
 
@@ -25,10 +40,10 @@ def exploitation_update(
     """Record exploitation information. Every field is optional: no label is ever required to
     get help. A trafficking status says who decided it."""
     status = check.choice(
-        data.get("trafficking_status"), v.TraffickingStatus, label=_("the trafficking status")
+        data.get("trafficking_status"), TraffickingStatus, label=_("the trafficking status")
     )
     decided_by = check.choice(
-        data.get("status_decided_by"), v.StatusDecidedBy, label=_("who decided")
+        data.get("status_decided_by"), StatusDecidedBy, label=_("who decided")
     )
     if status and not decided_by:
         raise ValidationError(
@@ -37,20 +52,20 @@ def exploitation_update(
     cleaned = {
         "sex_exploitation_types": check.choices(
             data.get("sex_exploitation_types"),
-            v.SexExploitationType,
+            SexExploitationType,
             label=_("the types of exploitation"),
         ),
         "labour_exploitation_types": check.choices(
             data.get("labour_exploitation_types"),
-            v.LabourExploitationType,
+            LabourExploitationType,
             label=_("the types of exploitation"),
         ),
         "methods_of_control": check.choices(
-            data.get("methods_of_control"), v.MethodOfControl, label=_("the means of control")
+            data.get("methods_of_control"), MethodOfControl, label=_("the means of control")
         ),
         "methods_of_recruitment": check.choices(
             data.get("methods_of_recruitment"),
-            v.MethodOfRecruitment,
+            MethodOfRecruitment,
             label=_("the methods of recruitment"),
         ),
         "trafficking_status": status,
@@ -86,7 +101,8 @@ def exploitation_update(
 def immigration_update(
     *, actor_membership: Membership | None, case_id: UUID | str, data: dict[str, Any]
 ) -> ImmigrationTrack:
-    """The immigration track. A temporary resident permit for victims of trafficking gets a
+    """The immigration track, the person's citizenship included (kept as it was when ``data``
+    has no ``citizenship``). A temporary resident permit for victims of trafficking gets a
     renewal due date (90 days before it ends unless given) and a permit-renewal task; the
     detention flag makes the case urgent for the lead organisation."""
     issued = check.parse_date(
@@ -105,19 +121,20 @@ def immigration_update(
     )
     if expires and renewal is None:
         renewal = expires - PERMIT_RENEWAL_LEAD
-    cleaned = {
+    citizenship = check.citizenship(data["citizenship"]) if "citizenship" in data else None
+    cleaned: dict[str, Any] = {
         "status": check.choice(
-            data.get("status"), v.ImmigrationStatus, label=_("the immigration status")
+            data.get("status"), ImmigrationStatus, label=_("the immigration status")
         ),
         "trp_issued_on": issued,
         "trp_expires_on": expires,
         "trp_renewal_due_on": renewal,
         "asylum_claim": check.choice(
-            data.get("asylum_claim"), v.ApplicationStatus, label=_("the asylum claim")
+            data.get("asylum_claim"), ApplicationStatus, label=_("the asylum claim")
         ),
         "humanitarian_application": check.choice(
             data.get("humanitarian_application"),
-            v.ApplicationStatus,
+            ApplicationStatus,
             label=_("the humanitarian application"),
         ),
         "ifhp_covered_until": check.parse_date(
@@ -138,6 +155,10 @@ def immigration_update(
             case=case,
             defaults={"owner_organisation_id": case.lead_organisation_id},
         )
+        if citizenship is None:
+            citizenship = category_data(grant, track, Category.IMMIGRATION).get("citizenship")
+        if citizenship:
+            cleaned["citizenship"] = citizenship
         category_write(track, Category.IMMIGRATION, cleaned)
         track.save(update_fields=["immigration_sealed"])
         if case.is_urgent != cleaned["is_detained"]:
@@ -185,7 +206,7 @@ def health_follow_up_add(
     """A mental-health referral or appointment with its coverage; an optional long-term
     follow-up date adds a health task."""
     cleaned = {
-        "kind": check.choice(data.get("kind"), v.FollowUpKind, label=_("the kind"), required=True),
+        "kind": check.choice(data.get("kind"), FollowUpKind, label=_("the kind"), required=True),
         "service": check.text(
             data.get("service"), label=_("The service"), maximum=200, required=True
         ),
@@ -193,10 +214,10 @@ def health_follow_up_add(
             data.get("scheduled_on"), label=_("The date"), past_years=2, future_years=2
         ),
         "coverage": check.choice(
-            data.get("coverage"), v.Coverage, label=_("the coverage"), required=True
+            data.get("coverage"), Coverage, label=_("the coverage"), required=True
         ),
         "status": check.choice(
-            data.get("status") or v.FollowUpStatus.PLANNED, v.FollowUpStatus, label=_("the status")
+            data.get("status") or FollowUpStatus.PLANNED, FollowUpStatus, label=_("the status")
         ),
         "details": check.text(data.get("details"), label=_("Details"), maximum=check.MAX_TEXT),
     }

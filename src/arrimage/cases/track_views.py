@@ -13,11 +13,25 @@ from arrimage.cases import (
     track_services,
 )
 from arrimage.cases import vocabularies as v
+from arrimage.cases.exploitation_vocabularies import (
+    RECRUITMENTS_RETIRED,
+    LabourExploitationType,
+    MethodOfControl,
+    MethodOfRecruitment,
+    SexExploitationType,
+    StatusDecidedBy,
+    TraffickingStatus,
+)
 from arrimage.cases.forms import (
     EXPLOITATION_FIELDS,
     HEALTH_FIELDS,
     IMMIGRATION_FIELDS,
     form_data,
+)
+from arrimage.cases.immigration_health_vocabularies import (
+    IRCC_LINKS,
+    ApplicationStatus,
+    ImmigrationStatus,
 )
 from arrimage.cases.view_support import case_url, page_labels, request_membership, run_service
 from arrimage.privacy.categories import Category
@@ -49,16 +63,16 @@ def exploitation_edit_view(request: HttpRequest, case_id: UUID) -> HttpResponse:
             "case": case,
             "values": case["exploitation"],
             "labels": page_labels(),
-            "sex_types": v.SexExploitationType.choices,
-            "labour_types": v.LabourExploitationType.choices,
-            "controls": v.MethodOfControl.choices,
+            "sex_types": SexExploitationType.choices,
+            "labour_types": LabourExploitationType.choices,
+            "controls": MethodOfControl.choices,
             "recruitments": v.offered(
-                v.MethodOfRecruitment.choices,
-                v.RECRUITMENTS_RETIRED,
+                MethodOfRecruitment.choices,
+                RECRUITMENTS_RETIRED,
                 recorded=case["exploitation"].get("methods_of_recruitment"),
             ),
-            "statuses": v.TraffickingStatus.choices,
-            "deciders": v.StatusDecidedBy.choices,
+            "statuses": TraffickingStatus.choices,
+            "deciders": StatusDecidedBy.choices,
         },
         status=400 if request.method == "POST" else 200,
     )
@@ -89,9 +103,9 @@ def immigration_edit_view(request: HttpRequest, case_id: UUID) -> HttpResponse:
         {
             "case": case,
             "values": case["immigration"],
-            "ircc": v.IRCC_LINKS,
-            "statuses": v.ImmigrationStatus.choices,
-            "applications": v.ApplicationStatus.choices,
+            "ircc": IRCC_LINKS,
+            "statuses": ImmigrationStatus.choices,
+            "applications": ApplicationStatus.choices,
         },
         status=400 if request.method == "POST" else 200,
     )

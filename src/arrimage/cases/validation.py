@@ -116,14 +116,6 @@ def identity(data: dict[str, Any]) -> dict[str, Any]:
             raise ValidationError(
                 _("Give languages as ISO 639 codes, such as fr or es."), code="invalid_language"
             )
-    citizenship = [
-        str(code).strip().upper() for code in (data.get("citizenship") or []) if str(code).strip()
-    ]
-    for code in citizenship:
-        if not is_country_code(code):
-            raise ValidationError(
-                _("Choose the citizenship from the list of countries."), code="invalid_country"
-            )
     result: dict[str, Any] = {
         "alias": alias,
         "given_name": given,
@@ -132,9 +124,20 @@ def identity(data: dict[str, Any]) -> dict[str, Any]:
         "age_band": age_band,
         "gender": choice(data.get("gender"), v.Gender, label=_("the gender")),
         "languages": sorted(set(languages)),
-        "citizenship": sorted(set(citizenship)),
     }
     return {key: value for key, value in result.items() if value not in ("", None, [])}
+
+
+def citizenship(value: Any) -> list[str]:
+    """The person's citizenships, ISO 3166-1 alpha-2 codes. Immigration, not identity: a
+    foreign citizenship on a trafficking case is a proxy of immigration status."""
+    codes = [str(code).strip().upper() for code in (value or []) if str(code).strip()]
+    for code in codes:
+        if not is_country_code(code):
+            raise ValidationError(
+                _("Choose the citizenship from the list of countries."), code="invalid_country"
+            )
+    return sorted(set(codes))
 
 
 def contact(data: dict[str, Any]) -> dict[str, Any]:

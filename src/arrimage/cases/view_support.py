@@ -13,6 +13,21 @@ from django.utils.translation import gettext as _
 
 from arrimage.accounts.models import Membership
 from arrimage.cases import vocabularies as v
+from arrimage.cases.exploitation_vocabularies import (
+    LabourExploitationType,
+    MethodOfControl,
+    MethodOfRecruitment,
+    SexExploitationType,
+    StatusDecidedBy,
+    TraffickingStatus,
+)
+from arrimage.cases.immigration_health_vocabularies import (
+    ApplicationStatus,
+    Coverage,
+    FollowUpKind,
+    FollowUpStatus,
+    ImmigrationStatus,
+)
 from arrimage.privacy.categories import Category, Purpose
 from arrimage.privacy.models import ConsentMethod
 
@@ -31,17 +46,17 @@ def page_labels() -> dict[str, dict[str, Any]]:
         "need_status": dict(v.NeedStatus.choices),
         "goal_status": dict(v.GoalStatus.choices),
         "task_status": dict(v.TaskStatus.choices),
-        "trafficking": dict(v.TraffickingStatus.choices),
-        "decided_by": dict(v.StatusDecidedBy.choices),
-        "sex": dict(v.SexExploitationType.choices),
-        "labour": dict(v.LabourExploitationType.choices),
-        "control": dict(v.MethodOfControl.choices),
-        "recruitment": dict(v.MethodOfRecruitment.choices),
-        "immigration": dict(v.ImmigrationStatus.choices),
-        "application": dict(v.ApplicationStatus.choices),
-        "coverage": dict(v.Coverage.choices),
-        "follow_up": dict(v.FollowUpKind.choices),
-        "follow_up_status": dict(v.FollowUpStatus.choices),
+        "trafficking": dict(TraffickingStatus.choices),
+        "decided_by": dict(StatusDecidedBy.choices),
+        "sex": dict(SexExploitationType.choices),
+        "labour": dict(LabourExploitationType.choices),
+        "control": dict(MethodOfControl.choices),
+        "recruitment": dict(MethodOfRecruitment.choices),
+        "immigration": dict(ImmigrationStatus.choices),
+        "application": dict(ApplicationStatus.choices),
+        "coverage": dict(Coverage.choices),
+        "follow_up": dict(FollowUpKind.choices),
+        "follow_up_status": dict(FollowUpStatus.choices),
         "category": dict(Category.choices),
         "purpose": dict(Purpose.choices),
         "method": dict(ConsentMethod.choices),

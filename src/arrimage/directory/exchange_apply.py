@@ -22,21 +22,17 @@ from django.utils.translation import gettext as _
 from arrimage.accounts.models import Membership
 from arrimage.core.audit import audit_record
 from arrimage.directory.exchange_convert import (
-    MODELS,
-    ORDER,
-    REFERENCES,
     ConvertedRow,
     ImportFailed,
     convert_all,
     place,
 )
 from arrimage.directory.exchange_guard import RowError
+from arrimage.directory.exchange_kinds import MODELS, ORDER, REFERENCES
 from arrimage.directory.exchange_owners import SHARED, Owners, ownership_errors
 from arrimage.directory.exchange_shape import Bundle
 from arrimage.directory.indexing import search_entries_refresh
 from arrimage.directory.models import Service, ServiceAtLocation, UnresolvedReference
-
-__all__ = ["MODELS", "ORDER", "ImportFailed", "ImportReport", "bundle_apply"]
 
 
 @dataclass

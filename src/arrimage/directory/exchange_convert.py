@@ -9,7 +9,6 @@ reason. A field the file leaves out of a stored object is not touched. Nothing h
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
 from typing import Any
 
 from django.db import models
@@ -27,13 +26,13 @@ from arrimage.directory.exchange_kinds import (
     REFERENCES,
     UNTOUCHED,
 )
+from arrimage.directory.exchange_merge import records_merge
 from arrimage.directory.exchange_shape import Bundle, Record
-from arrimage.directory.models import text_limit
-
-POSITIVE = (
-    models.PositiveIntegerField,
-    models.PositiveSmallIntegerField,
-    models.PositiveBigIntegerField,
+from arrimage.directory.exchange_values import (
+    as_uuid,
+    field_sources,
+    source_value,
+    value_convert,
 )
 
 
@@ -53,89 +52,8 @@ class ConvertedRow:
     references: set[str]
 
 
-def _merge(
-    records: list[Record], errors: list[RowError], warnings: list[RowError]
-) -> dict[str, Record]:
-    """One record per id. The same object may appear several times (nested in each service
-    that uses it): its copies must agree on what they give. A link filled from the nesting
-    may differ (a phone nested in two services): the first is kept, with a warning."""
-    merged: dict[str, Record] = {}
-    for record in records:
-        key = str(record.values.get("id", ""))
-        if key not in merged:
-            merged[key] = Record(
-                record.entity,
-                dict(record.values),
-                record.file,
-                record.row,
-                record.path,
-                set(record.inferred),
-                given=set(record.given),
-            )
-            continue
-        kept = merged[key]
-        kept.given |= record.given
-        for name, value in record.values.items():
-            if name not in kept.values:
-                kept.values[name] = value
-                if name in record.inferred:
-                    kept.inferred.add(name)
-                continue
-            if kept.values[name] == value:
-                if name not in record.inferred:
-                    kept.inferred.discard(name)
-                continue
-            where = f"{record.path}.{name}" if record.path else name
-            if name in record.inferred or name in kept.inferred:
-                if name in kept.inferred and name not in record.inferred:
-                    kept.values[name] = value  # what a copy gives beats what nesting implies
-                    kept.inferred.discard(name)
-                warnings.append(
-                    RowError(
-                        record.file,
-                        record.row,
-                        where,
-                        _("this %(entity)s is nested in two places; it is linked to %(id)s")
-                        % {"entity": record.entity, "id": kept.values[name]},
-                    )
-                )
-                continue
-            errors.append(
-                RowError(
-                    record.file,
-                    record.row,
-                    where,
-                    _("differs from another copy of the same %(entity)s (%(file)s, row %(row)s)")
-                    % {"entity": record.entity, "file": kept.file, "row": kept.row},
-                )
-            )
-    return merged
-
-
-def _uuid(value: Any) -> uuid.UUID:
-    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
-
-
-def _datetime(value: Any) -> datetime:
-    parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
 def place(record: Record, name: str) -> str:
     return f"{record.path}.{name}" if record.path else name
-
-
-def _sources(entity: str, name: str) -> set[str]:
-    """The HSDS fields a model field is read from."""
-    if name in BILINGUAL.get(entity, {}):
-        return {e for pair in BILINGUAL[entity].values() for e in pair if e}
-    if entity == "location":
-        special = {"is_confidential": {"confidential"}, "municipality_code": {"municipality"}}
-        if name in special:
-            return special[name]
-    if entity == "taxonomy_term" and name == "taxonomy_name":
-        return {"taxonomy"}
-    return {name}
 
 
 class _Converter:
@@ -169,7 +87,7 @@ class _Converter:
         return any(self.exists(entity, value) for entity in MODELS)
 
     def _skip(self, entity: str, record: Record, name: str, reason: str) -> None:
-        self.skipped[entity].add(_uuid(record.values["id"]))
+        self.skipped[entity].add(as_uuid(record.values["id"]))
         self.skips.append(RowError(record.file, record.row, place(record, name), reason))
 
     def row(self, entity: str, record: Record) -> ConvertedRow | None:
@@ -177,7 +95,7 @@ class _Converter:
         skipped (``skips``)."""
         model = MODELS[entity]
         source = record.values
-        is_new = _uuid(source["id"]) not in self.stored_ids[entity]
+        is_new = as_uuid(source["id"]) not in self.stored_ids[entity]
         out: dict[str, Any] = {}
         unresolved: dict[str, tuple[str, uuid.UUID]] = {}
         references: set[str] = set()
@@ -201,7 +119,7 @@ class _Converter:
                 out[model_field] = None
                 continue
             try:
-                value = _uuid(raw)
+                value = as_uuid(raw)
             except ValueError:
                 self.error(record, hsds_field, _("not a UUID: %(value)s") % {"value": raw})
                 continue
@@ -244,7 +162,7 @@ class _Converter:
                 continue
             if isinstance(model_field_obj, models.ForeignKey):
                 continue  # references above; a location's region below
-            if not is_new and not (_sources(entity, name) & record.given):
+            if not is_new and not (field_sources(entity, name) & record.given):
                 continue  # not in the file: as stored
             given_as = name
             if name in bilingual:
@@ -256,8 +174,8 @@ class _Converter:
                     raw = source.get(plain, "") if plain else ""
                     given_as = plain or extension
             else:
-                raw = self._source_value(entity, name, source)
-                given_as = next(iter(_sources(entity, name)))
+                raw = source_value(entity, name, source)
+                given_as = next(iter(field_sources(entity, name)))
             if (
                 (raw is None or raw == "")
                 and isinstance(model_field_obj, models.DateTimeField)
@@ -265,7 +183,7 @@ class _Converter:
             ):
                 continue  # kept as stored; the default on creation
             try:
-                out[attname] = self._convert(model_field_obj, raw)
+                out[attname] = value_convert(model_field_obj, raw)
             except (ValueError, TypeError, OverflowError) as error:
                 self.error(record, given_as, str(error) or _("invalid value"))
         self._not_kept_warn(entity, record, consumed)
@@ -288,7 +206,7 @@ class _Converter:
             if raw in (None, ""):
                 continue
             try:
-                value = _uuid(raw)
+                value = as_uuid(raw)
             except ValueError:
                 continue  # the conversion reports it
             if name in record.inferred:
@@ -327,17 +245,6 @@ class _Converter:
                 )
             )
 
-    def _source_value(self, entity: str, name: str, source: dict[str, Any]) -> Any:
-        if entity == "location" and name == "is_confidential":
-            return source.get("confidential", False)
-        if entity == "location" and name == "municipality_code":
-            return source.get("municipality", "")
-        if entity == "location" and name == "region":
-            return None
-        if entity == "taxonomy_term" and name == "taxonomy_name":
-            return source.get("taxonomy", "")
-        return source.get(name)
-
     def _location_place(self, record: Record, out: dict[str, Any]) -> None:
         source = record.values
         code = out.get("municipality_code") or ""
@@ -352,65 +259,6 @@ class _Converter:
             self.error(record, "region_code", _("unknown region %(code)s") % {"code": region_code})
             return
         out["region_id"] = self.regions.get(region_code) if region_code else None
-
-    @staticmethod
-    def _convert(model_field: models.Field, raw: Any) -> Any:  # type: ignore[type-arg]
-        empty = raw is None or raw == ""
-        if isinstance(model_field, models.BooleanField):
-            if isinstance(raw, bool):
-                return raw
-            return str(raw).lower() == "true"
-        if isinstance(model_field, models.DateTimeField):
-            if empty:
-                if model_field.null:
-                    return None
-                raise ValueError(_("a date and time is required"))
-            return _datetime(raw)
-        if isinstance(model_field, models.DateField):
-            if empty:
-                if model_field.null:
-                    return None
-                raise ValueError(_("a date is required"))
-            return date.fromisoformat(str(raw))
-        if isinstance(model_field, (models.IntegerField,)):
-            if empty:
-                if model_field.null:
-                    return None
-                if model_field.has_default():
-                    return model_field.get_default()
-                raise ValueError(_("a number is required"))
-            number = float(raw)
-            if not number.is_integer() or number < -(2**31) or number > 2**31:
-                raise ValueError(_("not a whole number: %(value)s") % {"value": raw})
-            if isinstance(model_field, POSITIVE) and number < 0:
-                raise ValueError(_("must not be negative"))
-            return int(number)
-        if isinstance(model_field, models.FloatField):
-            if empty:
-                return None
-            number = float(raw)
-            if number != number or abs(number) == float("inf"):
-                raise ValueError(_("not a number: %(value)s") % {"value": raw})
-            return number
-        if isinstance(model_field, models.UUIDField):
-            if empty:
-                return None
-            try:
-                return _uuid(raw)
-            except ValueError:
-                raise ValueError(_("not a UUID: %(value)s") % {"value": raw}) from None
-        text = "" if empty else str(raw)
-        limit = text_limit(model_field)
-        if len(text) > limit:
-            raise ValueError(
-                _("longer than %(max)s characters (%(length)s)")
-                % {"max": limit, "length": len(text)}
-            )
-        if model_field.choices and text and text not in {c[0] for c in model_field.choices}:
-            raise ValueError(_("not one of the allowed values: %(value)s") % {"value": text})
-        if not text and not model_field.blank:
-            raise ValueError(_("this field is required"))
-        return text
 
 
 def _stored(entity: str, ids: set[uuid.UUID]) -> set[uuid.UUID]:
@@ -430,7 +278,8 @@ def convert_all(bundle: Bundle) -> tuple[dict[str, dict[str, ConvertedRow]], _Co
     conflicts: list[RowError] = []
     warnings = list(bundle.warnings)
     merged = {
-        entity: _merge(bundle.records.get(entity, []), conflicts, warnings) for entity in ORDER
+        entity: records_merge(bundle.records.get(entity, []), conflicts, warnings)
+        for entity in ORDER
     }
     if conflicts:
         raise ImportFailed(conflicts)

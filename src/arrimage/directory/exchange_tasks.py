@@ -22,7 +22,8 @@ from arrimage.core.background import background_task, progress_report
 from arrimage.core.errors import NotFound
 from arrimage.core.models import TaskFile
 from arrimage.core.progress import task_file_store, task_kind_register, task_track
-from arrimage.directory.exchange_apply import ImportFailed, bundle_apply
+from arrimage.directory.exchange_apply import bundle_apply
+from arrimage.directory.exchange_convert import ImportFailed
 from arrimage.directory.exchange_read import read_upload
 from arrimage.directory.exchange_write import export_json, export_package_zip
 from arrimage.directory.hsds import public_reveal

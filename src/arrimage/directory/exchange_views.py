@@ -14,7 +14,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from arrimage.coalition.models import Coalition
 from arrimage.core.errors import NotFound
 from arrimage.directory import exchange_tasks
-from arrimage.directory.exchange_apply import ImportFailed, bundle_apply
+from arrimage.directory.exchange_apply import bundle_apply
+from arrimage.directory.exchange_convert import ImportFailed
 from arrimage.directory.exchange_guard import InputRefused, RowError, zip_check
 from arrimage.directory.exchange_read import read_upload
 from arrimage.directory.forms import (

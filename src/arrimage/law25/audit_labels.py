@@ -51,6 +51,12 @@ AUDIT_ACTION_LABELS: dict[str, Any] = {
     "case_list_read": pgettext_lazy("audit action", "Cases seen in a list"),
     "case_search": pgettext_lazy("audit action", "Case search"),
     "case_search_index_rebuilt": pgettext_lazy("audit action", "Case search index rebuilt"),
+    "citizenship_moved_to_immigration": pgettext_lazy(
+        "audit action", "Citizenship moved to the immigration category"
+    ),
+    "citizenship_moved_to_identity": pgettext_lazy(
+        "audit action", "Citizenship moved back to the identity category"
+    ),
     "case_matching_read": pgettext_lazy("audit action", "Case needs read to find resources"),
     "case_exported": pgettext_lazy("audit action", "Case exported"),
     "case_anonymised": pgettext_lazy("audit action", "Case anonymised"),

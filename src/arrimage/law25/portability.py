@@ -2,7 +2,7 @@
 (for the person to read), in French or English.
 
 The content is exactly what :func:`arrimage.cases.selectors.person_export_data` and
-:func:`arrimage.orientation.referral_selectors.referrals_export` (and
+:func:`arrimage.orientation.referral_export.referrals_export` (and
 :func:`arrimage.screening.selectors.screenings_export`) return for the acting
 organisation: those selectors apply the policy (a category the reader may not read is
 absent) and audit the export. This module only renders it, and audits the delivery with its
@@ -35,7 +35,7 @@ from arrimage.cases.export_selectors import person_export_data, person_export_gr
 from arrimage.cases.labels import field_label as _label
 from arrimage.core.audit import audit_record
 from arrimage.core.errors import NotFound
-from arrimage.orientation.referral_selectors import referrals_export
+from arrimage.orientation.referral_export import referrals_export
 from arrimage.screening.selectors import screenings_export
 
 EXPORT_LANGUAGES = ("fr-ca", "en")

@@ -38,14 +38,10 @@ from arrimage.orientation.holds import (
 from arrimage.orientation.matching import MatchResult, match_profile
 from arrimage.orientation.models import BedHold, Referral
 from arrimage.orientation.needs import NeedsProfile
-from arrimage.orientation.referral_selectors import (
-    ReferralView,
-    referral_get,
-    referral_needs,
-    referrals_for,
-    service_response_indicator,
-)
+from arrimage.orientation.referral_list_selectors import referrals_for
+from arrimage.orientation.referral_selectors import ReferralView, referral_get, referral_needs
 from arrimage.orientation.referrals import referral_create_and_send, referral_transition
+from arrimage.orientation.response_indicators import service_response_indicator
 from arrimage.orientation.unmet import unmet_needs_record, unmet_subject
 
 router = Router(tags=["orientation"])

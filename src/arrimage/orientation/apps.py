@@ -10,6 +10,6 @@ class OrientationConfig(AppConfig):
     def ready(self) -> None:
         # Models are loaded only now: the selectors cannot be imported at the top.
         from arrimage.directory.service_panels import service_panel_register
-        from arrimage.orientation.referral_selectors import response_indicator_panel
+        from arrimage.orientation.response_indicators import response_indicator_panel
 
         service_panel_register("response_indicator", response_indicator_panel)

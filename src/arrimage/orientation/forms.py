@@ -20,8 +20,8 @@ from arrimage.orientation.needs import (
     STATUSES,
     NeedsProfile,
 )
+from arrimage.orientation.referral_list_selectors import ReferralFilters
 from arrimage.orientation.referral_rules import DEFAULT_RESPONSE_HOURS, RESPONSE_HOURS
-from arrimage.orientation.referral_selectors import ReferralFilters
 from arrimage.privacy.categories import Category
 
 NOT_GIVEN = [("", pgettext_lazy("form choice", "Not given"))]

@@ -8,31 +8,23 @@ and the shared timeline then says that some information is no longer available, 
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
 from typing import Any
 from uuid import UUID
-
-from django.utils import timezone
 
 from arrimage.accounts.models import Membership
 from arrimage.cases.access import CaseGrant, access_record, case_grants
 from arrimage.cases.sealing import open_text
 from arrimage.cases.selectors import case_view_build
 from arrimage.core.errors import NotFound
-from arrimage.directory.service_panels import ServicePanel
 from arrimage.orientation.models import (
-    BedHold,
     DeclineReason,
     NotCompletedReason,
     Referral,
     ReferralStatus,
-    ServiceResponseStats,
 )
-from arrimage.orientation.needs import NEED_LABELS, need_category, need_shown
+from arrimage.orientation.needs import NEED_LABELS, need_shown
 from arrimage.orientation.referral_rules import (
     RECIPIENT,
-    RECIPIENT_ROLES,
-    SENDER_ROLES,
     allowed_moves,
     side_of,
 )
@@ -94,7 +86,7 @@ def recipient_categories(*, actor: Membership, referral: Referral) -> frozenset[
     return recipient_grant(actor=actor, referral=referral).readable
 
 
-def _timeline(referral: Referral, *, grant: CaseGrant | None) -> list[dict[str, Any]]:
+def referral_timeline(referral: Referral, *, grant: CaseGrant | None) -> list[dict[str, Any]]:
     """The shared timeline. Its notes are coordination: shown only under a grant that covers
     coordination for the referral's case."""
     items = []
@@ -160,76 +152,13 @@ def referral_get(
         referral=referral,
         side=side,
         moves=allowed_moves(referral.status, side),
-        timeline=_timeline(referral, grant=timeline_grant),
+        timeline=referral_timeline(referral, grant=timeline_grant),
         shared=shared,
         visible=visible_codes,
         case=case_view,
         need=need,
         need_label=str(NEED_LABELS.get(need, "")),
     )
-
-
-def _hold_export(hold: BedHold | None) -> dict[str, Any] | None:
-    if hold is None:
-        return None
-    return {
-        "id": str(hold.pk),
-        "service": hold.service.name,
-        "unit": hold.unit,
-        "status": hold.status,
-        "created_at": hold.created_at,
-        "expires_at": hold.expires_at,
-        "ended_at": hold.ended_at,
-    }
-
-
-def referrals_export(*, actor: Membership, grants: list[CaseGrant]) -> list[dict[str, Any]]:
-    """Law 25 portability: the referrals of these cases (the actor's grants, from
-    :func:`arrimage.cases.selectors.person_export_grants`) that the acting organisation sent
-    or received, each with its hold and its shared timeline. The need is named only to a
-    reader of its category; the timeline's notes open only under a grant that covers
-    coordination (the recipient's: the shared categories the policy still allows)."""
-    by_case = {grant.case.pk: grant for grant in grants}
-    referrals = (
-        Referral.objects.filter(case_id__in=list(by_case))
-        .select_related("service", "sender_organisation", "recipient_organisation", "hold")
-        .select_related("hold__service", "case__lead_organisation", "case__person")
-        .order_by("created_at", "id")
-    )
-    exported = []
-    for referral in referrals:
-        side = side_of(actor, referral)
-        if side is None:
-            continue
-        grant = by_case[referral.case_id]
-        if side == RECIPIENT:
-            grant = recipient_grant(actor=actor, referral=referral)
-        need_label = ""
-        readable = grant.may(Category.COORDINATION) and grant.may(need_category(referral.need))
-        if referral.need in NEED_LABELS and readable:
-            need_label = str(NEED_LABELS[referral.need])
-        exported.append(
-            {
-                "id": str(referral.pk),
-                "reference": referral.reference,
-                "case_id": str(referral.case_id),
-                "service": referral.service.name,
-                "sender": referral.sender_organisation.name,
-                "recipient": referral.recipient_organisation.name,
-                "need": need_label,
-                "status": referral.status,
-                "shared_categories": sorted(referral.shared_categories),
-                "created_at": referral.created_at,
-                "sent_at": referral.sent_at,
-                "answered_at": referral.answered_at,
-                "closed_at": referral.closed_at,
-                "decline_reason": referral.decline_reason,
-                "outcome_reason": referral.outcome_reason,
-                "hold": _hold_export(referral.hold),
-                "timeline": _timeline(referral, grant=grant),
-            }
-        )
-    return exported
 
 
 def referral_needs(*, actor: Membership, referrals: list[Referral]) -> dict[UUID, str]:
@@ -258,148 +187,3 @@ def referral_needs(*, actor: Membership, referrals: list[Referral]) -> dict[UUID
         readable = grant.readable & {Category(c) for c in referral.shared_categories}
         needs[referral.pk] = need_shown(referral.need, readable)
     return needs
-
-
-def referrals_for(*, actor: Membership | None, box: str, limit: int = 100) -> list[Referral]:
-    """The referrals the acting organisation sent (``out``) or received (``in``). Lists carry
-    no personal data: case reference, service, state and dates."""
-    if actor is None:
-        raise NotFound
-    base = Referral.objects.select_related(
-        "service", "sender_organisation", "recipient_organisation", "case__lead_organisation"
-    )
-    if box == "out":
-        if actor.role not in SENDER_ROLES:
-            return []
-        return list(
-            base.filter(sender_organisation_id=actor.organisation_id).order_by("-updated_at")[
-                :limit
-            ]
-        )
-    if actor.role not in RECIPIENT_ROLES:
-        return []
-    return list(
-        base.filter(recipient_organisation_id=actor.organisation_id)
-        .exclude(status=ReferralStatus.DRAFT)
-        .order_by("-updated_at")[:limit]
-    )
-
-
-def referrals_for_case(*, actor: Membership | None, case_id: UUID) -> list[Referral]:
-    if actor is None or actor.role not in SENDER_ROLES:
-        return []
-    return list(
-        Referral.objects.select_related("service")
-        .filter(case_id=case_id, sender_organisation_id=actor.organisation_id)
-        .order_by("-updated_at")
-    )
-
-
-@dataclass(frozen=True)
-class ResponseIndicator:
-    sent: int
-    answered: int
-    expired: int
-    rate: float | None
-    mean_response: timedelta | None
-
-
-def response_indicator_context(indicator: ResponseIndicator) -> dict[str, float | None]:
-    """What ``orientation/_response_indicator.html`` shows: the rate in percent, hours."""
-    return {
-        "rate_percent": round(indicator.rate * 100) if indicator.rate is not None else None,
-        "mean_hours": round(indicator.mean_response.total_seconds() / 3600, 1)
-        if indicator.mean_response
-        else None,
-    }
-
-
-def service_response_indicator(*, actor: Membership | None, service_id: UUID) -> ResponseIndicator:
-    """Response rate and mean response time of a service, from its referrals. Members only."""
-    if actor is None:
-        raise NotFound
-    stats = ServiceResponseStats.objects.filter(service_id=service_id).first()
-    if stats is None:
-        return ResponseIndicator(0, 0, 0, None, None)
-    closed = stats.answered + stats.expired
-    rate = stats.answered_in_time / closed if closed >= 3 else None
-    mean = timedelta(seconds=stats.response_seconds / stats.answered) if stats.answered else None
-    return ResponseIndicator(stats.sent, stats.answered, stats.expired, rate, mean)
-
-
-REFERRALS_PER_PAGE = 20
-
-
-@dataclass(frozen=True)
-class ReferralFilters:
-    """What the referrals list is narrowed to: the state, the other organisation (the
-    sender of a received referral, the recipient of a sent one) and the days sent."""
-
-    status: str = ""
-    organisation_id: UUID | None = None
-    since: date | None = None
-    until: date | None = None
-
-
-@dataclass(frozen=True)
-class ReferralPage:
-    referrals: list[Referral]
-    page: int
-    has_next: bool
-    # The organisations on the other side of this box, for the filter: only those the
-    # acting organisation deals with.
-    organisations: list[tuple[UUID, str]]
-
-
-def referrals_page(
-    *, actor: Membership | None, box: str, filters: ReferralFilters, page: int = 1
-) -> ReferralPage:
-    """One page of the referrals the acting organisation received (``in``) or sent
-    (``out``), newest activity first, narrowed by ``filters``. Lists carry no personal data."""
-    if actor is None:
-        raise NotFound
-    if box == "out":
-        if actor.role not in SENDER_ROLES:
-            return ReferralPage([], 1, False, [])
-        mine = Referral.objects.filter(sender_organisation_id=actor.organisation_id)
-        other = "recipient_organisation"
-    else:
-        if actor.role not in RECIPIENT_ROLES:
-            return ReferralPage([], 1, False, [])
-        mine = Referral.objects.filter(recipient_organisation_id=actor.organisation_id).exclude(
-            status=ReferralStatus.DRAFT
-        )
-        other = "sender_organisation"
-    organisations = sorted(
-        {(pk, name) for pk, name in mine.values_list(f"{other}_id", f"{other}__name")},
-        key=lambda pair: pair[1].casefold(),
-    )
-    chosen = mine.select_related("service", "sender_organisation", "recipient_organisation")
-    if filters.status:
-        chosen = chosen.filter(status=filters.status)
-    if filters.organisation_id is not None:
-        chosen = chosen.filter(**{f"{other}_id": filters.organisation_id})
-    zone = timezone.get_current_timezone()
-    if filters.since is not None:
-        start = datetime.combine(filters.since, time.min, tzinfo=zone)
-        chosen = chosen.filter(created_at__gte=start)
-    if filters.until is not None:
-        end = datetime.combine(filters.until + timedelta(days=1), time.min, tzinfo=zone)
-        chosen = chosen.filter(created_at__lt=end)
-    page = max(1, page)
-    offset = (page - 1) * REFERRALS_PER_PAGE
-    found = list(chosen.order_by("-updated_at", "-pk")[offset : offset + REFERRALS_PER_PAGE + 1])
-    return ReferralPage(
-        found[:REFERRALS_PER_PAGE], page, len(found) > REFERRALS_PER_PAGE, organisations
-    )
-
-
-def response_indicator_panel(*, actor: Membership | None, service_id: UUID) -> ServicePanel | None:
-    """The service page's panel of how the service answers referrals: members only, the
-    public sees nothing (registered with the directory in ``orientation/apps.py``)."""
-    if actor is None:
-        return None
-    indicator = service_response_indicator(actor=actor, service_id=service_id)
-    return ServicePanel(
-        "orientation/_response_indicator_panel.html", response_indicator_context(indicator)
-    )

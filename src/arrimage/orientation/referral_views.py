@@ -20,7 +20,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from arrimage.accounts.models import Membership, Role
 from arrimage.cases.access import access_record, case_grant
-from arrimage.cases.countries import country_name
 from arrimage.cases.labels import field_label, section_value_label
 from arrimage.cases.sealing import category_data
 from arrimage.cases.vocabularies import AgeBand, Gender
@@ -37,19 +36,18 @@ from arrimage.orientation.models import (
     ReferralStatus,
 )
 from arrimage.orientation.needs import NEED_CATEGORIES, NEED_LABELS
+from arrimage.orientation.referral_list_selectors import ReferralFilters, referrals_page
 from arrimage.orientation.referral_rules import (
     SENDER_ROLES,
     default_response_hours,
     shareable_categories,
 )
-from arrimage.orientation.referral_selectors import (
-    ReferralFilters,
-    referral_get,
-    referrals_page,
+from arrimage.orientation.referral_selectors import referral_get
+from arrimage.orientation.referrals import referral_create_and_send, referral_transition
+from arrimage.orientation.response_indicators import (
     response_indicator_context,
     service_response_indicator,
 )
-from arrimage.orientation.referrals import referral_create_and_send, referral_transition
 from arrimage.privacy.categories import Category
 
 
@@ -209,11 +207,10 @@ def referrals_view(request: HttpRequest) -> HttpResponse:
 
 def _named(key: str, value: Any) -> Any:
     """A code of the person's record by its name in the reader's language: no raw code
-    ("Male", "CM", "es") reaches the page."""
+    ("Male", "es") reaches the page. The citizenship is immigration: its names come from
+    ``cases.labels.section_value_label``."""
     if key == "languages":
         return [language_label(str(code)) for code in value or []]
-    if key == "citizenship":
-        return [country_name(str(code)) for code in value or []]
     if key == "gender":
         return dict(Gender.choices).get(str(value), value)
     if key == "age_band":

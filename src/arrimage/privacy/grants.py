@@ -186,6 +186,21 @@ def search_index_grant(*, subject: Subject) -> Grant:
     )
 
 
+def category_move_grant(*, subject: Subject, categories: Iterable[Category]) -> Grant:
+    """For a data migration that moves a field from one category to another (no user), acting
+    for the organisation that holds the record: it opens the categories the field leaves and
+    joins, to seal the field again under its new category, and shows nothing to anyone. Meant
+    for migrations only (``cases/migrations/0006_citizenship_immigration.py``); each run is
+    audited by the migration (``citizenship_moved_to_immigration``)."""
+    return Grant(
+        actor_user_id=None,
+        actor_organisation_id=subject.owner_organisation_id,
+        subject=subject,
+        purpose=Purpose.COORDINATION,
+        categories=frozenset(Category(c) for c in categories),
+    )
+
+
 @dataclass(frozen=True)
 class Shareable:
     has_consent: bool

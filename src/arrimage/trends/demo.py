@@ -19,6 +19,8 @@ from arrimage.accounts.demo import DEMO_DOMAIN
 from arrimage.accounts.models import Membership, Role
 from arrimage.cases import search_index
 from arrimage.cases import vocabularies as v
+from arrimage.cases.exploitation_vocabularies import SexExploitationType
+from arrimage.cases.immigration_health_vocabularies import FollowUpKind, FollowUpStatus
 from arrimage.cases.models import (
     Case,
     Exploitation,
@@ -100,6 +102,9 @@ def demo_trends_cases_build() -> int:
         organisation = rng.choice(by_region[region])
         person = Person(organisation=organisation, created_at=opened)
         identity = _identity(rng, faker, opened)
+        # Citizenship is immigration (docs/policy.md): drawn here, in the same order as
+        # before, and sealed with the case's immigration track below.
+        citizenship = identity.pop("citizenship")
         category_write(person, Category.IDENTITY, identity)
         search_tokens.extend(
             PersonSearchToken(token=token, person=person)
@@ -118,7 +123,7 @@ def demo_trends_cases_build() -> int:
         )
         detail: dict[str, object] = {"sex_exploitation_types": [], "labour_exploitation_types": []}
         if kind in ("sexual", "both"):
-            detail["sex_exploitation_types"] = [rng.choice(v.SexExploitationType.values)]
+            detail["sex_exploitation_types"] = [rng.choice(SexExploitationType.values)]
         if kind in ("labour", "both"):
             detail["labour_exploitation_types"] = [
                 rng.choice(
@@ -149,7 +154,11 @@ def demo_trends_cases_build() -> int:
             [35, 8, 10, 20 if kind == "labour" else 6, 5, 8, 6, 4],
         )[0]
         track = ImmigrationTrack(case=case, owner_organisation=organisation, created_at=opened)
-        category_write(track, Category.IMMIGRATION, _immigration(rng, status, opened, now))
+        category_write(
+            track,
+            Category.IMMIGRATION,
+            {**_immigration(rng, status, opened, now), "citizenship": citizenship},
+        )
         persons.append(person)
         cases.append(case)
         plans.append(Plan(case=case, owner_organisation=organisation))
@@ -245,10 +254,10 @@ def _mental_health(
             follow_up,
             Category.HEALTH,
             {
-                "kind": v.FollowUpKind.REFERRAL,
+                "kind": FollowUpKind.REFERRAL,
                 "service": "CLSC",
                 "coverage": rng.choices(["ramq", "ifhp", "community", "none"], [5, 3, 2, 1])[0],
-                "status": v.FollowUpStatus.DONE if status == "met" else v.FollowUpStatus.PLANNED,
+                "status": FollowUpStatus.DONE if status == "met" else FollowUpStatus.PLANNED,
             },
         )
         records.append(follow_up)

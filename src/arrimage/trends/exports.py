@@ -24,18 +24,26 @@ from typing import Any
 from arrimage.accounts.models import Membership
 from arrimage.cases import vocabularies as v
 from arrimage.cases.access import CaseGrant, access_record, case_grants
+from arrimage.cases.exploitation_vocabularies import (
+    HTCDS_DECIDED_BY,
+    HTCDS_FORCED_LABOUR_INDUSTRY,
+    HTCDS_RECRUITMENT,
+    HTCDS_TRAFFICKING_STATUS,
+    MethodOfControl,
+    htcds_exploitation,
+)
 from arrimage.cases.models import Case, Exploitation, ImmigrationTrack
 from arrimage.cases.sealing import category_data
 from arrimage.core.errors import NotFound
 from arrimage.privacy.categories import Category
 
-CONTROL_COLUMNS = [f"MethodsOfControl{code}" for code in v.MethodOfControl.values]
+CONTROL_COLUMNS = [f"MethodsOfControl{code}" for code in MethodOfControl.values]
 SEPARATOR = ";"
 
 # HTCDS 2.0 fields, in the order of the standard's survey form.
 COLUMNS: list[tuple[str, Category]] = [
     ("prs_Gender", Category.IDENTITY),
-    ("prs_Citizenship", Category.IDENTITY),
+    ("prs_Citizenship", Category.IMMIGRATION),
     ("vic_MethodOfRecruitment", Category.EXPLOITATION),
     ("vic_TraffickingStatus", Category.EXPLOITATION),
     ("vic_TraffickingStatusDecisionMakingOrg", Category.EXPLOITATION),
@@ -85,24 +93,26 @@ def _htcds_row(case: _Case) -> dict[str, str]:
         row["cas_Status"] = case.grant.case.status
     if case.identity:
         row["prs_Gender"] = v.HTCDS_GENDER.get(str(case.identity.get("gender", "")), "")
-        row["prs_Citizenship"] = _join(list(case.identity.get("citizenship") or []))
+    if case.immigration is not None:
+        # Citizenship is immigration (docs/policy.md): filled only where the grant holds it.
+        row["prs_Citizenship"] = _join(list(case.immigration.get("citizenship") or []))
     data = case.exploitation
     if data is not None:
         status = str(data.get("trafficking_status", ""))
-        row["vic_TraffickingStatus"] = v.HTCDS_TRAFFICKING_STATUS.get(status, "")
+        row["vic_TraffickingStatus"] = HTCDS_TRAFFICKING_STATUS.get(status, "")
         if status:
             decided_by = str(data.get("status_decided_by", ""))
-            row["vic_TraffickingStatusDecisionMakingOrg"] = v.HTCDS_DECIDED_BY.get(decided_by, "")
+            row["vic_TraffickingStatusDecisionMakingOrg"] = HTCDS_DECIDED_BY.get(decided_by, "")
         recruitments = list(data.get("methods_of_recruitment") or [])
-        row["vic_MethodOfRecruitment"] = _join(_mapped(recruitments, v.HTCDS_RECRUITMENT)[0])
+        row["vic_MethodOfRecruitment"] = _join(_mapped(recruitments, HTCDS_RECRUITMENT)[0])
         for code in data.get("methods_of_control") or []:
             row[f"MethodsOfControl{code}"] = "true"
         sex = list(data.get("sex_exploitation_types") or [])
         labour = list(data.get("labour_exploitation_types") or [])
         row["vic_TypeOfExploitation"] = _join(
-            v.htcds_exploitation(sex_types=sex, labour_types=labour)
+            htcds_exploitation(sex_types=sex, labour_types=labour)
         )
-        industries, _left = _mapped(labour, v.HTCDS_FORCED_LABOUR_INDUSTRY)
+        industries, _left = _mapped(labour, HTCDS_FORCED_LABOUR_INDUSTRY)
         row["vic_ForcedLabourIndustry"] = _join(industries)
         row["vic_TypeOfSexExploitation"] = _join(sex)
     return row
@@ -124,7 +134,7 @@ def _extra_row(case: _Case) -> dict[str, str]:
     data = case.exploitation
     if data is not None:
         row["labour_exploitation_types"] = _join(list(data.get("labour_exploitation_types") or []))
-        _found, left = _mapped(list(data.get("methods_of_recruitment") or []), v.HTCDS_RECRUITMENT)
+        _found, left = _mapped(list(data.get("methods_of_recruitment") or []), HTCDS_RECRUITMENT)
         row["recruitment_without_htcds_match"] = _join(left)
         row["status_decided_by"] = str(data.get("status_decided_by", ""))
         row["status_decided_on"] = str(data.get("status_decided_on") or "")

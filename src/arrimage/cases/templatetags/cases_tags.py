@@ -6,7 +6,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from arrimage.cases.countries import country_choices, country_name, in_english
-from arrimage.cases.vocabularies import LANGUAGE_NAMES
+from arrimage.cases.languages import LANGUAGE_NAMES
 from arrimage.privacy.categories import Category
 
 register = template.Library()

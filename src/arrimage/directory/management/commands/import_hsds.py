@@ -5,7 +5,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from arrimage.directory.exchange_apply import ImportFailed, ImportReport, bundle_apply
+from arrimage.directory.exchange_apply import ImportReport, bundle_apply
+from arrimage.directory.exchange_convert import ImportFailed
 from arrimage.directory.exchange_guard import MAX_DOCUMENT_BYTES, MEGABYTE
 from arrimage.directory.exchange_read import read_path
 

@@ -3,8 +3,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from arrimage.operations.backup import BackupError, restore
+from arrimage.operations.backup import BackupError
 from arrimage.operations.passphrase import passphrase_read
+from arrimage.operations.restore import restore
 
 
 class Command(BaseCommand):

@@ -1,0 +1,53 @@
+"""The languages a person may speak, as the case page offers them, and their names."""
+
+LANGUAGE_CODES = (
+    "fr",
+    "en",
+    "es",
+    "pt",
+    "ar",
+    "zh",
+    "tl",
+    "vi",
+    "uk",
+    "ru",
+    "ro",
+    "hi",
+    "pa",
+    "ta",
+    "sw",
+    "ht",
+    "am",
+    "ti",
+    "so",
+    "fa",
+    "ko",
+    "th",
+)
+
+# The name of each language of LANGUAGE_CODES, (French, English): the case page shows names, never
+# codes. Codes outside the list fall back to Django's names, then to the code itself.
+LANGUAGE_NAMES: dict[str, tuple[str, str]] = {
+    "fr": ("français", "French"),
+    "en": ("anglais", "English"),
+    "es": ("espagnol", "Spanish"),
+    "pt": ("portugais", "Portuguese"),
+    "ar": ("arabe", "Arabic"),
+    "zh": ("chinois", "Chinese"),
+    "tl": ("tagalog", "Tagalog"),
+    "vi": ("vietnamien", "Vietnamese"),
+    "uk": ("ukrainien", "Ukrainian"),
+    "ru": ("russe", "Russian"),
+    "ro": ("roumain", "Romanian"),
+    "hi": ("hindi", "Hindi"),
+    "pa": ("pendjabi", "Punjabi"),
+    "ta": ("tamoul", "Tamil"),
+    "sw": ("swahili", "Swahili"),
+    "ht": ("créole haïtien", "Haitian Creole"),
+    "am": ("amharique", "Amharic"),
+    "ti": ("tigrigna", "Tigrinya"),
+    "so": ("somali", "Somali"),
+    "fa": ("persan", "Persian"),
+    "ko": ("coréen", "Korean"),
+    "th": ("thaï", "Thai"),
+}
