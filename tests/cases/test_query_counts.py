@@ -19,7 +19,7 @@ from django.utils import timezone
 from arrimage.cases import plan_services, services, track_services
 from arrimage.cases.models import Case, CaseAccess
 from arrimage.coalition.models import Coalition
-from arrimage.core.audit import audit_verify
+from arrimage.core.audit_check import audit_verify
 from arrimage.core.models import AuditEvent
 from tests.cases.conftest import agreement_allowing_all, consent_for, membership
 from tests.conftest import Side, login, make_side
