@@ -755,7 +755,7 @@ def run(database: str, args: argparse.Namespace) -> dict[str, float]:
     fp = fingerprint(args)
     cases = round(1_000_000 * args.scale)
     organisations = max(40, round(2_000 * args.scale))
-    final = f"bench_cases_{fp}" if database == "postgresql" else f"sqlite-{fp}"
+    final = f"{args.pg_prefix}_{fp}" if database == "postgresql" else f"sqlite-{fp}"
     building = final + "_building"
     description = CACHE / f"{final}.json"
     cached = description.exists() and (
@@ -815,6 +815,11 @@ def main() -> None:
         "--postgres-only", action="store_true", help="run on PostgreSQL only, not on SQLite"
     )
     parser.add_argument(
+        "--pg-prefix",
+        default="bench_cases",
+        help="name of the PostgreSQL databases (<prefix>_<fp>): one per person sharing a server",
+    )
+    parser.add_argument(
         "--only",
         choices=["sqlite", "postgresql"],
         help="run on this database only (used internally)",
@@ -834,7 +839,7 @@ def main() -> None:
     for database in databases:
         command = [sys.executable, __file__, "--only", database, "--scale", str(args.scale)]
         command += ["--measured", str(args.measured), "--requests", str(args.requests)]
-        command += ["--seed", str(args.seed)]
+        command += ["--seed", str(args.seed), "--pg-prefix", args.pg_prefix]
         for attempt in range(2):
             extra = ["--rebuild"] if args.rebuild and attempt == 0 else []
             completed = subprocess.run(  # noqa: S603

@@ -38,8 +38,10 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import requests as requests_lib
@@ -83,6 +85,96 @@ from arrimage.directory.models import ServiceCapacity
 rows = ServiceCapacity.objects.filter(service__status="active").values_list("service_id", "unit")
 print("HOLDABLE " + ",".join(f"{s}:{u}" for s, u in rows))
 """
+
+
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _stat(pid: int) -> list[str] | None:
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return text.rsplit(")", 1)[1].split()  # after the command name, which may hold spaces
+
+
+def _cpu(fields: list[str]) -> float:
+    return (int(fields[11]) + int(fields[12])) / TICK  # utime + stime
+
+
+def _processes() -> list[tuple[int, int]]:
+    """(pid, parent pid) of every process."""
+    found = []
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            fields = _stat(int(entry.name))
+            if fields is not None:
+                found.append((int(entry.name), int(fields[1])))
+    return found
+
+
+def _postgres_backends(database: str) -> list[int]:
+    """The PostgreSQL server processes serving this database (on this machine)."""
+    pids = []
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            title = Path(f"/proc/{entry.name}/cmdline").read_bytes().decode(errors="replace")
+        except OSError:
+            continue
+        if title.startswith("postgres:") and f" {database} " in title:
+            pids.append(int(entry.name))
+    return pids
+
+
+@dataclass
+class CpuSampler:
+    """Samples, every second, the CPU seconds spent so far by the server (gunicorn's master
+    and workers), by Locust, and by the PostgreSQL backends of the bench's database; the CPU
+    of a window is then read between two samples. A process that ended takes its CPU along:
+    the figures are lower bounds (gunicorn's workers and the database connections live
+    through the run)."""
+
+    server: int
+    database: str = ""
+    locust: int | None = None
+    samples: list[tuple[float, float, float, float]] = field(default_factory=list)
+    stopped: threading.Event = field(default_factory=threading.Event)
+
+    def sample(self) -> None:
+        processes = _processes()
+        children: dict[int, list[int]] = {}
+        for pid, parent in processes:
+            children.setdefault(parent, []).append(pid)
+        server_pids = [self.server, *children.get(self.server, [])]
+        locust_pids = [self.locust, *children.get(self.locust, [])] if self.locust else []
+        database_pids = _postgres_backends(self.database) if self.database else []
+
+        def total(pids: list[int]) -> float:
+            return sum(_cpu(fields) for fields in map(_stat, pids) if fields is not None)
+
+        self.samples.append(
+            (time.time(), total(server_pids), total(locust_pids), total(database_pids))
+        )
+
+    def run(self) -> None:
+        while not self.stopped.wait(1.0):
+            self.sample()
+
+    def window(self, start: float, end: float) -> tuple[float, float, float, float] | None:
+        """Seconds elapsed, and CPU seconds of the server, Locust and the database, between
+        the samples nearest ``start`` and ``end``."""
+        inside = [s for s in self.samples if start - 1 <= s[0] <= end + 1]
+        if len(inside) < 2:
+            return None
+        first, last = inside[0], inside[-1]
+        return (
+            last[0] - first[0],
+            last[1] - first[1],
+            last[2] - first[2],
+            last[3] - first[3],
+        )
 
 
 def free_port() -> int:
@@ -140,10 +232,10 @@ def prepare(db: str, fresh: bool) -> tuple[dict[str, str], Path]:
     return env, data_dir
 
 
-def serve(env: dict[str, str], log: Path) -> tuple[subprocess.Popen, str]:
+def serve(env: dict[str, str], log: Path, sizing: list[str]) -> tuple[subprocess.Popen, str]:
     port = free_port()
     process = subprocess.Popen(  # noqa: S603  (fixed argv, no shell)
-        [*ARRIMAGE, "serve", "--bind", f"127.0.0.1:{port}"],
+        [*ARRIMAGE, "serve", "--bind", f"127.0.0.1:{port}", *sizing],
         env=env,
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
@@ -203,12 +295,14 @@ def stop(process: subprocess.Popen) -> None:
         process.wait()
 
 
-def run_locust(env: dict[str, str], host: str, users: int, seconds: int, out: Path) -> None:
+def run_locust(
+    env: dict[str, str], host: str, users: int, seconds: int, out: Path, sampler: CpuSampler
+) -> None:
     """Locust stops itself ``seconds`` after the last user logged in; ``--run-time`` only
-    bounds the whole, logins included."""
+    bounds the whole, logins included. The sampler follows its CPU."""
     spawn_rate = max(1, users // 10)
     env = {**env, "LOAD_DURATION": str(seconds), "LOAD_REPORT": str(out / "logins.json")}
-    subprocess.run(  # noqa: S603  (fixed argv, no shell)
+    locust = subprocess.Popen(  # noqa: S603  (fixed argv, no shell)
         [
             str(BIN / "locust"),
             "-f",
@@ -232,10 +326,14 @@ def run_locust(env: dict[str, str], host: str, users: int, seconds: int, out: Pa
         ],
         env=env,
         cwd=ROOT,
-        check=False,
         stdout=subprocess.DEVNULL,
-        timeout=seconds + LOGIN_ALLOWANCE + 60,
     )
+    sampler.locust = locust.pid
+    try:
+        locust.wait(timeout=seconds + LOGIN_ALLOWANCE + 60)
+    except subprocess.TimeoutExpired:
+        locust.kill()
+        locust.wait()
 
 
 def read_stats(out: Path) -> list[dict[str, str]]:
@@ -251,18 +349,45 @@ def failures(out: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-def bench(db: str, users: int, seconds: int, fresh: bool) -> list[str]:
+def cpu_report(db: str, sampler: CpuSampler, start: float, seconds: int, requests: int) -> None:
+    """Where the CPU of the measured window went, per request: the server, Locust (on the
+    same cores) and the database; and how busy that kept the machine's cores."""
+    window = sampler.window(start, start + seconds)
+    if window is None or not requests:
+        print("  CPU: not sampled")
+        return
+    elapsed, server, locust, database = window
+    cores = os.cpu_count() or 1
+    per = {
+        name: value * 1000 / requests
+        for name, value in (("server", server), ("Locust", locust), ("database", database))
+    }
+    used = (server + locust + database) / elapsed / cores
+    print(
+        f"  CPU per request: server {per['server']:.1f} ms, Locust {per['Locust']:.1f} ms"
+        + (f", PostgreSQL {per['database']:.1f} ms" if db == "pg" else "")
+        + f"; {used:.0%} of {cores} cores over {elapsed:.0f} s (with the other processes of "
+        f"the machine: load average {os.getloadavg()[0]:.1f})"
+    )
+
+
+def bench(db: str, users: int, seconds: int, fresh: bool, sizing: list[str]) -> list[str]:
     env, _data_dir = prepare(db, fresh)
     env["LOAD_HOLDABLE"] = shell(env, HOLDABLE, "HOLDABLE")
     since = shell(env, "from django.utils import timezone; print('NOW', timezone.now())", "NOW")
     out = Path(tempfile.mkdtemp(prefix=f"arrimage-load-{db}-"))
-    server, host = serve(env, out / "serve.log")
+    server, host = serve(env, out / "serve.log", sizing)
+    database = env["DATABASE_URL"].rsplit("/", 1)[1] if db == "pg" else ""
+    sampler = CpuSampler(server=server.pid, database=database)
+    sampling = threading.Thread(target=sampler.run, daemon=True)
     try:
         baseline = alone(host)
         started = time.monotonic()
-        run_locust(env, host, users, seconds, out)
+        sampling.start()
+        run_locust(env, host, users, seconds, out, sampler)
         elapsed = time.monotonic() - started
     finally:
+        sampler.stopped.set()
         stop(server)
     rows = read_stats(out)
     total = next(row for row in rows if row["Name"] == "Aggregated")
@@ -303,6 +428,8 @@ def bench(db: str, users: int, seconds: int, fresh: bool) -> list[str]:
             else f"none answered with {users} users"
         )
         print(f"  {name}: {median:.0f} ms alone (baseline, same server, first), {loaded_text}")
+    if logins is not None:
+        cpu_report(db, sampler, logins["measure_started"], seconds, int(total["Request Count"]))
     errors = int(total["Failure Count"]) + (logins["failed"] if logins else users)
     p95 = float(total["95%"])
     rps = float(total["Requests/s"])
@@ -331,13 +458,20 @@ def main() -> None:
     parser.add_argument(
         "--fresh", action="store_true", help="build the demonstration again from nothing"
     )
+    parser.add_argument("--workers", type=int, help="gunicorn workers (default: serve's own)")
+    parser.add_argument("--threads", type=int, help="threads per worker (default: serve's own)")
     args = parser.parse_args()
+    sizing = [
+        *(["--workers", str(args.workers)] if args.workers else []),
+        *(["--threads", str(args.threads)] if args.threads else []),
+    ]
     if not 10 <= args.duration <= MAX_SECONDS:
         parser.error(f"--duration is between 10 and {MAX_SECONDS} seconds")
     print(f"CPUs: {os.cpu_count()}, load average {os.getloadavg()[0]:.1f} before the run")
+    print(f"gunicorn: {' '.join(sizing) or 'the sizing arrimage serve computes'}")
     lines: list[str] = []
     for db in ["pg", "sqlite"] if args.db == "both" else [args.db]:
-        lines += bench(db, args.users, args.duration, args.fresh)
+        lines += bench(db, args.users, args.duration, args.fresh, sizing)
     print()
     for text in lines:
         print(text)

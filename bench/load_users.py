@@ -60,7 +60,16 @@ def _logged_in(environment: Environment, ok: bool) -> None:
         return
     if REPORT:
         with open(REPORT, "w") as handle:
-            json.dump({**_logins, "seconds": time.monotonic() - _started[0]}, handle)
+            json.dump(
+                {
+                    **_logins,
+                    "seconds": time.monotonic() - _started[0],
+                    # When the measured work starts (epoch seconds): bench/load.py reads the
+                    # CPU each process spent from then to MEASURE_SECONDS later.
+                    "measure_started": time.time(),
+                },
+                handle,
+            )
     environment.stats.reset_all()
     _everyone_in.set()
     if environment.runner is not None:

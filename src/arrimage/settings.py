@@ -137,6 +137,17 @@ TEMPLATES = [
     },
 ]
 
+# Caches: in each process's memory, for what is the same for every user who sees it (the main
+# menu's HTML per section, role and language). Nothing personal, nothing shared between processes.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "template_fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "template-fragments",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
+}
+
 # Database ------------------------------------------------------------------------------------
 # ARRIMAGE_DB_POOL_SIZE: on PostgreSQL, each process keeps a pool of that many connections
 # (psycopg-pool, through Django's "pool" option) instead of one per thread kept for 60 s.

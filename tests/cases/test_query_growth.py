@@ -1,4 +1,4 @@
-"""The worklist and the case page cost as many queries with 30 items as with 3.
+"""The worklist, the case page and case search cost as many queries with 30 items as with 3.
 
 Counts, not timings. Each side (A and B, identical data, each in its own coalition) leads
 cases that carry a note, a task assigned to the worker, a need and a referral sent to a shelter
@@ -20,7 +20,7 @@ from arrimage.cases import document_services, plan_services, services, track_ser
 from arrimage.cases.models import Case
 from arrimage.coalition.models import Coalition
 from arrimage.orientation.referrals import referral_create_and_send
-from tests.cases.conftest import membership
+from tests.cases.conftest import agreement_allowing_all, consent_for, membership
 from tests.conftest import Side, login, make_side
 from tests.orientation.conftest import agreement_for_referrals, consent_to, make_service
 
@@ -176,4 +176,49 @@ def test_the_case_page_costs_as_many_queries_with_30_records_as_with_3(client, s
             assert f"{label}-{shown}-29" in body
         assert thirty == three, "the case page makes a query per record"
         counts[label] = thirty
+    assert counts["a"] == counts["b"]
+
+
+def _named(side: Side, partner: Side, label: str, start: int, stop: int) -> None:
+    """Cases whose alias begins with « Zéphirine »: the side's own, then (newest, so on the
+    first page of results) one that its partner shares with it by consent."""
+    for index in range(start, stop - 1):
+        services.case_create(
+            actor_membership=membership(side), identity={"alias": f"Zéphirine {label}{index}"}
+        )
+    shared = services.case_create(
+        actor_membership=membership(partner), identity={"alias": f"Zéphirine {label}{stop}"}
+    )
+    consent_for(shared, side.organisation)
+
+
+def _searched(client, query: str) -> tuple[int, int, str]:
+    """The queries of the search (POST) and of its results page (GET), and the page."""
+    with CaptureQueriesContext(connection) as posted:
+        response = client.post("/dossiers/recherche/", {"q": query})
+    assert response.status_code == 302
+    location = response["Location"]
+    shown, body = _count(client, location)
+    return len(posted), shown, body
+
+
+def test_case_search_costs_as_many_queries_with_30_matches_as_with_3(client, sides):
+    counts = {}
+    for label, (side, coalition) in sides.items():
+        partner = make_side(f"Partenaire{label}", coalition=coalition)
+        agreement_allowing_all(coalition)
+        _named(side, partner, label, 0, 3)
+        login(client, side.user("caseworker"))
+        client.get("/dossiers/")
+        posted_three, shown_three, body = _searched(client, "zéphirine")
+        assert body.count("Zéphirine") == 3
+        assert f"Zéphirine {label}3" in body  # the shared case
+
+        _named(side, partner, label, 3, 30)
+        posted_thirty, shown_thirty, body = _searched(client, "zéphirine")
+        client.logout()
+        assert f"Zéphirine {label}30" in body
+        assert posted_thirty == posted_three, "the search makes a query per matching case"
+        assert shown_thirty == shown_three, "the results page makes a query per case"
+        counts[label] = (posted_thirty, shown_thirty)
     assert counts["a"] == counts["b"]

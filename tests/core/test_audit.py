@@ -1,16 +1,16 @@
-"""The audit chains: append-only in the database, audit-verify catches any tampering in any
-chain, and concurrent writers on PostgreSQL each take a chain of their own."""
+"""The audit chains: append-only in the database, and audit-verify catches any tampering in any
+chain. How events are appended, alone or side by side: test_audit_append.py."""
 
 import hashlib
 import json
-import threading
 from datetime import UTC
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import DatabaseError, close_old_connections, connection, transaction
+from django.db import DatabaseError, connection, transaction
 
-from arrimage.core.audit import AUDIT_CHAINS, GENESIS_HASH, _append, audit_record, audit_verify
+from arrimage.core.audit import AUDIT_CHAINS, GENESIS_HASH, _append, audit_record
+from arrimage.core.audit_check import audit_verify
 from arrimage.core.models import AuditEvent, AuditHead
 
 pytestmark = pytest.mark.django_db
@@ -71,7 +71,8 @@ def test_modified_event_is_caught():
 
 
 def test_modified_event_with_recomputed_hash_breaks_the_next_link():
-    from arrimage.core.audit import _stored_payload, event_hash
+    from arrimage.core.audit import event_hash
+    from arrimage.core.audit_check import _stored_payload
 
     events = record_events(4)
     drop_append_only_triggers()
@@ -266,46 +267,3 @@ def test_every_chain_has_its_head_from_the_migration():
     assert list(AuditHead.objects.order_by("pk").values_list("pk", flat=True)) == list(
         range(1, AUDIT_CHAINS + 1)
     )
-
-
-WRITERS = 8
-ROUNDS = 5
-
-
-@pytest.mark.django_db(transaction=True)
-def test_concurrent_writers_on_postgresql_append_side_by_side_and_the_chains_verify():
-    """Eight threads, each on its own connection, append in rounds; in each round all of them
-    hold their transaction open at once (a barrier), so each must have found a free chain of
-    its own instead of waiting for another's: the round could not complete otherwise."""
-    if connection.vendor != "postgresql":
-        pytest.skip("SQLite has one writer at a time")
-    barrier = threading.Barrier(WRITERS, timeout=60)
-    chains: list[set[int]] = [set() for _ in range(ROUNDS)]
-    errors: list[BaseException] = []
-    lock = threading.Lock()
-
-    def writer(number: int) -> None:
-        try:
-            for round_ in range(ROUNDS):
-                with transaction.atomic():
-                    first = audit_record(action="test_event", target_id=f"{number}-{round_}")
-                    second = audit_record(action="test_event", target_id=f"{number}-{round_}b")
-                    assert second.chain == first.chain  # the head it holds, not another
-                    with lock:
-                        chains[round_].add(first.chain)
-                    barrier.wait()
-        except BaseException as error:  # reported by the main thread
-            errors.append(error)
-            barrier.abort()
-        finally:
-            close_old_connections()
-            connection.close()
-
-    threads = [threading.Thread(target=writer, args=(n,)) for n in range(WRITERS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert not errors, errors
-    assert all(len(used) == WRITERS for used in chains), chains
-    assert audit_verify() == (WRITERS * ROUNDS * 2, None)

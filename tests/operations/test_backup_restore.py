@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from arrimage.accounts.models import Role
 from arrimage.cases import document_services
-from arrimage.core.audit import audit_anchor
+from arrimage.core.audit_check import audit_anchor
 from arrimage.operations.backup import KEYS, MANIFEST, BackupError, keys_open
 from arrimage.trends import services as trend_services
 from tests.cases.conftest import marker, membership, populate

@@ -11,6 +11,7 @@ from django.utils import timezone
 from arrimage.accounts.models import Role
 from arrimage.core.errors import NotFound
 from arrimage.core.models import AuditEvent
+from arrimage.directory.indexing import search_entries_refresh
 from arrimage.directory.models import CapacityChange, SearchEntry, ServiceCapacity
 from arrimage.orientation.holds import (
     bed_hold_accept,
@@ -254,3 +255,32 @@ def test_accept_racing_expiry_exactly_one_ends_the_hold(race_ready, side_a, side
     )
     assert status == winners[0]
     assert available == (0 if status == "accepted" else 1)
+
+
+@pytest.mark.django_db
+def test_hold_and_release_write_the_search_row_a_full_rebuild_writes(side_a, side_b, shelters):
+    """Holds rewrite only what availability changes in the search row; the row is then the
+    one a full rebuild writes, full when the last unit is held, open again when released."""
+    columns = ("doc", "rank_terms", "summary", "available", "capacity_updated", "is_active")
+
+    def row(service):
+        return SearchEntry.objects.filter(service=service).values(*columns).get()
+
+    def rebuilt(service):
+        search_entries_refresh(service_ids=[service.pk])
+        return row(service)
+
+    service, other = shelters["a"], shelters["b"]
+    untouched = row(other)
+    holds = [
+        bed_hold_create(actor=membership(side_b), service_id=service.pk, unit=unit)
+        for unit in ("bed", "family_unit", "family_unit")
+    ]
+    full = row(service)
+    assert full == rebuilt(service)
+    assert full["available"] == 0 and "xafull" in full["doc"].split()
+    bed_hold_release(actor=membership(side_b), hold_id=holds[0].pk)
+    opened = row(service)
+    assert opened == rebuilt(service)
+    assert opened["available"] == 1 and "xaopen" in opened["doc"].split()
+    assert row(other) == untouched

@@ -97,3 +97,16 @@ def test_an_empty_list_says_what_to_do_next(client, side_a):
     html = client.get(URL).content.decode()
     assert 'class="empty-state' in html
     assert 'href="/orientation/accueil/"' in html
+
+
+@pytest.mark.parametrize(
+    "number", ["99999999999999999999", "400000000000000000", "10001", "-3", "abc", "0"]
+)
+def test_a_page_number_past_any_list_answers_a_page(client, shelves, number):
+    """A page number a database cannot count to (an offset past SQLite's integers failed with
+    a 500) answers a page: the first for junk, an empty page past the end."""
+    login(client, shelves["X"].user("service_staff"))
+    response = client.get(URL, {"box": "in", "page": number})
+    assert response.status_code == 200
+    assert rows(response.content.decode()) in (0, 20)
+    assert client.get(URL).status_code == 200

@@ -20,7 +20,7 @@ from arrimage.orientation.models import Referral
 from arrimage.privacy.categories import Category
 from arrimage.privacy.consent import consent_record, consent_withdraw
 from arrimage.privacy.models import ConsentRecord
-from arrimage.trends import services, sources, tasks
+from arrimage.trends import counting, services, sources, tasks
 from arrimage.trends.tables import SECTIONS, UNMET_NEEDS
 from tests.orientation.conftest import make_service
 from tests.trends.conftest import member, open_case, statistics_consent
@@ -198,7 +198,7 @@ def oracle(organisation_ids, year: int) -> dict[str, dict]:
 
 
 def released_counts(side) -> dict[str, dict]:
-    counted = services.exact_counts(
+    counted = counting.exact_counts(
         organisation_ids=[side.organisation.pk],
         regions=[side.organisation.region.code],
         year=timezone.now().year,

@@ -12,7 +12,7 @@ from arrimage.accounts.models import Role
 from arrimage.cases import plan_services, track_services
 from arrimage.core.models import AuditEvent
 from arrimage.privacy.categories import Category
-from arrimage.trends import services, sources, tallies, tasks
+from arrimage.trends import counting, sources, tallies, tasks
 from arrimage.trends.models import StatisticsRecord, StatisticsTally
 from arrimage.trends.tables import SECTIONS
 from tests.trends.conftest import member, open_case, statistics_consent
@@ -79,7 +79,7 @@ def _as_text(value: object) -> str:
 def test_raw_rows_reveal_no_protected_code(side_a, partner):
     case = _person_with_protected_codes(side_a, partner)
     tasks.statistics_refresh.call()
-    counted = services.exact_counts(
+    counted = counting.exact_counts(
         organisation_ids=[side_a.organisation.pk],
         regions=[side_a.organisation.region.code],
         year=timezone.now().year,

@@ -25,7 +25,7 @@ from arrimage.privacy.consent import consent_withdraw
 from arrimage.privacy.models import ConsentRecord
 from arrimage.screening import services as screening_services
 from arrimage.screening.models import Screening
-from arrimage.trends import services, sources, tasks
+from arrimage.trends import counting, sources, tasks
 from arrimage.trends.models import Release
 from tests.conftest import login, run_queued_tasks
 from tests.trends.conftest import member, open_case, statistics_consent
@@ -127,7 +127,7 @@ def screen(side, case: Case | None, yes: list[str], *, form: str = "short", fini
 
 
 def released(side) -> dict[tuple[str, str], int]:
-    counted = services.exact_counts(
+    counted = counting.exact_counts(
         organisation_ids=[side.organisation.pk],
         regions=[side.organisation.region.code],
         year=timezone.now().year,

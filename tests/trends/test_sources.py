@@ -4,7 +4,7 @@ to that member."""
 import pytest
 from django.utils import timezone
 
-from arrimage.trends import sources, tallies
+from arrimage.trends import projection, sources, tallies
 from arrimage.trends.models import StatisticsRecord
 from tests.trends.conftest import open_case, statistics_consent
 
@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _margins(side) -> dict:
-    sources.statistics_records_refresh(organisation_ids=[side.organisation.pk])
+    projection.statistics_records_refresh(organisation_ids=[side.organisation.pk])
     tally = sources.tally_sum(organisation_ids=[side.organisation.pk], year=timezone.now().year)
     return {name: tallies.margin_counts(tally=tally, name=name) for name in tallies.TALLY_SOURCES}
 
@@ -81,11 +81,11 @@ def test_a_change_to_the_case_is_seen_by_the_next_refresh(side_a, partner):
 
     case = open_case(side_a, status="no_status")
     statistics_consent(case, partner.organisation)
-    sources.statistics_records_refresh(organisation_ids=[side_a.organisation.pk])
+    projection.statistics_records_refresh(organisation_ids=[side_a.organisation.pk])
     track_services.immigration_update(
         actor_membership=member(side_a), case_id=case.pk, data={"status": "citizen"}
     )
-    assert sources.statistics_records_refresh(organisation_ids=[side_a.organisation.pk]) == 1
+    assert projection.statistics_records_refresh(organisation_ids=[side_a.organisation.pk]) == 1
     assert [key[1] for key in _margins(side_a)["month_immigration"]] == ["citizen_or_permanent"]
 
 
@@ -94,7 +94,7 @@ def test_reported_elsewhere_is_counted_by_the_other_member_only(side_a, partner)
     statistics_consent(first, partner.organisation)
     second = open_case(side_a)
     statistics_consent(second, partner.organisation)
-    sources.statistics_records_refresh(organisation_ids=[side_a.organisation.pk])
+    projection.statistics_records_refresh(organisation_ids=[side_a.organisation.pk])
     sources.statistics_answer_set(case=second, is_reported_elsewhere=True)
     assert _count(side_a) == 1
 
@@ -201,7 +201,7 @@ def test_the_refresh_finds_changed_cases_by_a_range_of_the_index(side_a, partner
     statistics_consent(case, partner.organisation)
     assert _count(side_a) == 1
     with CaptureQueriesContext(connection) as queries:
-        sources.statistics_records_refresh(organisation_ids=[side_a.organisation.pk])
+        projection.statistics_records_refresh(organisation_ids=[side_a.organisation.pk])
     found = [
         q["sql"]
         for q in queries.captured_queries

@@ -12,7 +12,7 @@ from arrimage.cases import plan_services, track_services
 from arrimage.orientation.models import Referral
 from arrimage.privacy.categories import Category
 from arrimage.privacy.models import ConsentRecord
-from arrimage.trends import federation, services, sources
+from arrimage.trends import counting, federation, projection, services
 from arrimage.trends.tables import SECTIONS
 from tests.orientation.conftest import make_service
 from tests.trends.conftest import member, open_case, statistics_consent
@@ -21,8 +21,8 @@ pytestmark = pytest.mark.django_db
 
 
 def _leaves(side, sections=("timelines", "referrals")) -> dict[str, dict]:
-    sources.statistics_records_refresh(organisation_ids=[side.organisation.pk])
-    counted = services.exact_counts(
+    projection.statistics_records_refresh(organisation_ids=[side.organisation.pk])
+    counted = counting.exact_counts(
         organisation_ids=[side.organisation.pk],
         regions=[side.organisation.region.code],
         year=timezone.now().year,

@@ -11,6 +11,7 @@ A case whose readable categories are empty does not exist for the reader: select
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 from django.db import connection, transaction
@@ -110,27 +111,42 @@ def case_grant(
     return grant
 
 
-def _access_insert(rows: list[CaseAccess]) -> None:
-    """One multi-row INSERT of access-log lines, without the per-object work of
-    ``bulk_create`` (the worklist writes 25 of them on every view)."""
-    fields = [
-        CaseAccess._meta.get_field(name)
-        for name in ("case", "actor", "organisation", "action", "path", "categories", "occurred_at")
-    ]
+# The columns of an access-log line: the case and its categories, then what every line of one
+# read shares (who, for which organisation, what, by which path, when).
+_ACCESS_COLUMNS = (
+    "case",
+    "categories",
+    "actor",
+    "organisation",
+    "action",
+    "path",
+    "occurred_at",
+)
+
+
+def _access_insert(lines: list[tuple[UUID, str]], shared: tuple[object, ...]) -> None:
+    """One multi-row INSERT of access-log lines (``lines``: each case and its categories;
+    ``shared``: the values of the other columns, the same on every line), each value converted
+    for the database once, without the per-object work of ``bulk_create`` (the worklist writes
+    25 of them on every view)."""
+    fields = [CaseAccess._meta.get_field(name) for name in _ACCESS_COLUMNS]
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)  # type: ignore[union-attr,arg-type]
-    values = [
-        tuple(
-            f.get_db_prep_save(getattr(row, f.attname), connection)  # type: ignore[union-attr]
-            for f in fields
-        )
-        for row in rows
+    case_field, categories_field = fields[0], fields[1]
+    common = [
+        f.get_db_prep_save(value, connection)  # type: ignore[union-attr]
+        for f, value in zip(fields[2:], shared, strict=True)
     ]
-    placeholders = ", ".join(["(" + ", ".join(["%s"] * len(fields)) + ")"] * len(values))
+    params: list[Any] = []
+    for case_id, categories in lines:
+        params.append(case_field.get_db_prep_save(case_id, connection))  # type: ignore[union-attr]
+        params.append(categories_field.get_db_prep_save(categories, connection))  # type: ignore[union-attr]
+        params.extend(common)
+    placeholders = ", ".join(["(" + ", ".join(["%s"] * len(fields)) + ")"] * len(lines))
     table = connection.ops.quote_name(CaseAccess._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} ({columns}) VALUES {placeholders}",  # noqa: S608
-            [value for row in values for value in row],
+            params,
         )
 
 
@@ -146,32 +162,26 @@ def access_record(
     case in each case's access log. Ids and category codes only."""
     if actor_membership is None:
         raise NotFound
-    rows = []
-    case_ids = []
-    now = timezone.now()
+    asked = None if categories is None else list(categories)
+    lines: list[tuple[UUID, str]] = []
     for grant in grants:
         shown = sorted(
-            str(c)
-            for c in (categories if categories is not None else grant.readable)
-            if c in grant.readable
+            str(c) for c in (asked if asked is not None else grant.readable) if c in grant.readable
         )
-        rows.append(
-            CaseAccess(
-                case_id=grant.case.pk,
-                actor_id=actor_membership.user_id,
-                organisation_id=actor_membership.organisation_id,
-                action=action,
-                path=path,
-                categories=",".join(shown),
-                occurred_at=now,
-            )
-        )
-        case_ids.append(str(grant.case.pk))
-    if not rows:
+        lines.append((grant.case.pk, ",".join(shown)))
+    if not lines:
         return
+    shared = (
+        actor_membership.user_id,
+        actor_membership.organisation_id,
+        action,
+        path,
+        timezone.now(),
+    )
+    case_ids = [str(case_id) for case_id, _shown in lines]
     # One transaction for the access-log lines and the audit event: both are kept or neither.
     with transaction.atomic(savepoint=False):
-        _access_insert(rows)
+        _access_insert(lines, shared)
         audit_record(
             action=action,
             actor_id=actor_membership.user_id,
@@ -181,6 +191,6 @@ def access_record(
             details={
                 "path": path,
                 "case_ids": ",".join(case_ids),
-                "categories": rows[0].categories if len(rows) == 1 else None,
+                "categories": lines[0][1] if len(lines) == 1 else None,
             },
         )

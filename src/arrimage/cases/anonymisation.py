@@ -7,6 +7,7 @@ Interface used by other parts of Arrimage (Law 25 retention):
 """
 
 from django.db import transaction
+from django.utils import timezone
 
 from arrimage.cases import search_index
 from arrimage.cases.access import case_subject
@@ -66,8 +67,10 @@ def case_anonymise(*, case: Case) -> None:
             update_fields=["identity_sealed", "contact_sealed", "location_sealed", "is_anonymised"]
         )
         search_index.person_erase(person.pk)
+        # A write like any other: the statistics worker reads the case again (its health
+        # coverage and permit dates are gone).
         Case.objects.filter(pk=case.pk).update(
-            legal_sealed=None, assigned_worker=None, is_urgent=False
+            legal_sealed=None, assigned_worker=None, is_urgent=False, updated_at=timezone.now()
         )
         for record in Exploitation.objects.filter(case=case):
             data = category_data(grant, record, Category.EXPLOITATION)

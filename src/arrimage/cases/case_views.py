@@ -152,6 +152,7 @@ def case_detail_view(request: HttpRequest, case_id: UUID) -> HttpResponse:
             ),
             "members": Membership.objects.filter(organisation_id=membership.organisation_id)  # type: ignore[union-attr]
             .select_related("user")
+            .only("id", "user_id", "user__id", "user__full_name")
             .order_by("user__full_name"),
         },
     )

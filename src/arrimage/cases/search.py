@@ -23,7 +23,7 @@ from arrimage.cases import search_index
 from arrimage.cases.access import CaseGrant, access_record, case_grants
 from arrimage.cases.models import Case, PersonSearchToken
 from arrimage.cases.sealing import category_data
-from arrimage.cases.selectors import case_header
+from arrimage.cases.selectors import LIST_FIELDS, case_header
 from arrimage.core.errors import NotFound
 from arrimage.privacy.categories import Category, Purpose
 from arrimage.privacy.consent import consents_active_for_recipient
@@ -37,6 +37,16 @@ SEARCH_LIMIT = 200
 # still finds its case).
 _REFERENCE = re.compile(r"[0-9A-Z]{12}")
 _OLD_REFERENCE = re.compile(r"[0-9A-F]{8}")
+# What a match needs of a case: its subject for the policy, its order and its reference.
+_MATCH_FIELDS = (
+    "id",
+    "person_id",
+    "lead_organisation_id",
+    "reference",
+    "updated_at",
+    "lead_organisation__id",
+    "lead_organisation__type",
+)
 
 
 def _shared(actor_membership: Membership) -> QuerySet[ConsentRecord]:
@@ -89,6 +99,7 @@ def _name_matches(actor_membership: Membership, query: str) -> list[QuerySet[Cas
     shared = _shared(actor_membership)
     sharers = list(
         shared.exclude(person__organisation_id=own_id)
+        .order_by()
         .values_list("person__organisation_id", flat=True)
         .distinct()
     )
@@ -119,9 +130,10 @@ def case_search(
     for source in sources:
         for case in (
             source.exclude(person__is_anonymised=True)
-            .select_related("lead_organisation", "person")
-            # A result shows the person's identity at most: the rest stays in the row.
-            .defer("legal_sealed", "person__contact_sealed", "person__location_sealed")
+            .select_related("lead_organisation")
+            # What the policy and the order need: the results page reads the rest, for the
+            # cases it shows (``case_search_page``).
+            .only(*_MATCH_FIELDS)
             .order_by("-updated_at", "pk")[: SEARCH_LIMIT + 1]
         ):
             found[case.pk] = case
@@ -185,8 +197,8 @@ def case_search_page(
     cases = {
         c.pk: c
         for c in Case.objects.filter(pk__in=wanted, person__is_anonymised=False)
-        .select_related("lead_organisation", "person")
-        .defer("legal_sealed", "person__contact_sealed", "person__location_sealed")
+        .select_related("lead_organisation", "person", "assigned_worker")
+        .only(*LIST_FIELDS)
     }
     ordered = [cases[i] for i in wanted if i in cases]
     grants = [

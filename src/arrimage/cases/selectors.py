@@ -36,6 +36,45 @@ from arrimage.privacy.policy import may_read_access_log, reader_of
 PERSON_CATEGORIES = (Category.IDENTITY, Category.CONTACT, Category.LOCATION)
 CLOSED_STATUSES = (v.CaseStatus.CLOSED, v.CaseStatus.CLOSED_REFERRED)
 
+# What a list reads of a case and its relations: the person's identity at most (the other
+# sealed columns stay in the rows), the lead organisation's name and type, the worker's name.
+LIST_FIELDS = (
+    "id",
+    "person_id",
+    "lead_organisation_id",
+    "status",
+    "reference",
+    "is_urgent",
+    "assigned_worker_id",
+    "opened_at",
+    "updated_at",
+    "closed_at",
+    "person__id",
+    "person__organisation_id",
+    "person__identity_sealed",
+    "person__is_anonymised",
+    "lead_organisation__id",
+    "lead_organisation__name",
+    "lead_organisation__type",
+    "assigned_worker__id",
+    "assigned_worker__full_name",
+)
+
+# What is read of a task (``selectors.task_view``).
+TASK_FIELDS = (
+    "id",
+    "owner_organisation_id",
+    "case_id",
+    "category",
+    "kind",
+    "title_sealed",
+    "due_on",
+    "status",
+    "assignee_id",
+    "assignee__id",
+    "assignee__full_name",
+)
+
 
 def person_view(grant: CaseGrant) -> dict[str, Any]:
     person = grant.case.person
@@ -113,7 +152,7 @@ def case_view_build(grant: CaseGrant) -> dict[str, Any]:
             }
             for n in Need.objects.filter(
                 case=case, need_type__in=Need.readable_types(grant.readable)
-            )
+            ).only("id", "need_type", "urgency", "status", "created_at")
         ]
     if grant.may(Category.LEGAL):
         view["legal"] = _complete(Case, Category.LEGAL, category_data(grant, case, Category.LEGAL))
@@ -151,11 +190,24 @@ def case_view_build(grant: CaseGrant) -> dict[str, Any]:
             "status": g.status,
             "target_on": g.target_on,
         }
-        for g in Goal.objects.filter(plan__case=case, category__in=readable).select_related("plan")
+        for g in Goal.objects.filter(plan__case=case, category__in=readable)
+        .select_related("plan")
+        .only(
+            "id",
+            "owner_organisation_id",
+            "category",
+            "text_sealed",
+            "status",
+            "target_on",
+            "plan__id",
+            "plan__case_id",
+        )
     ]
     view["tasks"] = [
         task_view(grant, t)
-        for t in Task.objects.filter(case=case, category__in=readable).select_related("assignee")
+        for t in Task.objects.filter(case=case, category__in=readable)
+        .select_related("assignee")
+        .only(*TASK_FIELDS)
     ]
     view["notes"] = [
         {
@@ -166,8 +218,19 @@ def case_view_build(grant: CaseGrant) -> dict[str, Any]:
             "author_organisation": n.author_organisation.name,
             "created_at": n.created_at,
         }
-        for n in Note.objects.filter(case=case, category__in=readable).select_related(
-            "author", "author_organisation"
+        for n in Note.objects.filter(case=case, category__in=readable)
+        .select_related("author", "author_organisation")
+        .only(
+            "id",
+            "owner_organisation_id",
+            "case_id",
+            "category",
+            "body_sealed",
+            "created_at",
+            "author__id",
+            "author__full_name",
+            "author_organisation__id",
+            "author_organisation__name",
         )
     ]
     view["documents"] = [

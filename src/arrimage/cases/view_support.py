@@ -2,6 +2,7 @@
 with its message, a link into the case page."""
 
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 from uuid import UUID
 
@@ -9,7 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from arrimage.accounts.models import Membership
 from arrimage.cases import vocabularies as v
@@ -36,7 +37,10 @@ def request_membership(request: HttpRequest) -> Membership | None:
     return getattr(request, "membership", None)
 
 
+@cache
 def page_labels() -> dict[str, dict[str, Any]]:
+    """The labels of the codes a page shows, built once: every label is a lazy translation,
+    rendered in the language of each request. Read only."""
     return {
         "status": dict(v.CaseStatus.choices),
         "gender": dict(v.Gender.choices),

@@ -15,7 +15,13 @@ from arrimage.cases import vocabularies as v
 from arrimage.cases.access import CaseGrant, access_record, case_grants
 from arrimage.cases.models import Case, CaseAccess, Task
 from arrimage.cases.sealing import category_data
-from arrimage.cases.selectors import CLOSED_STATUSES, case_header, task_view
+from arrimage.cases.selectors import (
+    CLOSED_STATUSES,
+    LIST_FIELDS,
+    TASK_FIELDS,
+    case_header,
+    task_view,
+)
 from arrimage.core.errors import NotFound
 from arrimage.core.paging import page_number
 from arrimage.privacy.categories import Category, Purpose
@@ -67,6 +73,15 @@ def shared_person_ids(membership: Membership) -> QuerySet[ConsentRecord, Any]:
     ).values("person_id")
 
 
+def _listed(case_ids: list[UUID]) -> dict[UUID, Case]:
+    """The cases of a list, with what a list reads of them, in one query."""
+    return (
+        Case.objects.select_related("lead_organisation", "person", "assigned_worker")
+        .only(*LIST_FIELDS)
+        .in_bulk(case_ids)
+    )
+
+
 def visible_grants(
     *,
     actor_membership: Membership,
@@ -76,39 +91,49 @@ def visible_grants(
 ) -> tuple[list[CaseGrant], bool]:
     """The cases the acting organisation may see, urgent and recently updated first: its own
     (from the worklist index) and those shared with it by a consent. Returns the grants and
-    whether more exist."""
+    whether more exist.
+
+    The order comes first, from the sort keys alone (no row is built); then only the cases of
+    the window (and one more, to say whether more exist) are read and granted. A case the
+    grant makes unreadable is skipped and the next ones are read in its place."""
     wanted = offset + limit + 1
-    # A list shows the person's identity at most: the other sealed columns stay in the rows.
-    base = Case.objects.select_related("lead_organisation", "person", "assigned_worker").defer(
-        "legal_sealed", "person__contact_sealed", "person__location_sealed"
-    )
+    own_id = actor_membership.organisation_id
+    cases = Case.objects.all()
     if not include_closed:
-        base = base.exclude(status__in=CLOSED_STATUSES)
+        cases = cases.exclude(status__in=CLOSED_STATUSES)
     # Urgent first only for readers of immigration: the order would tell the others.
     urgent_first = reads_in_own_records(
         reader=reader_of(actor_membership), category=Category.IMMIGRATION
     )
     order = ("-is_urgent", "-updated_at") if urgent_first else ("-updated_at",)
-    own = list(
-        base.filter(lead_organisation_id=actor_membership.organisation_id).order_by(*order)[:wanted]
+    keys = ("pk", "is_urgent", "updated_at")
+    own = cases.filter(lead_organisation_id=own_id).order_by(*order).values_list(*keys)[:wanted]
+    shared = (
+        cases.filter(person_id__in=shared_person_ids(actor_membership))
+        .exclude(lead_organisation_id=own_id)
+        .order_by("-updated_at")
+        .values_list(*keys)[:wanted]
     )
-    shared = list(
-        base.filter(person_id__in=shared_person_ids(actor_membership))
-        .exclude(lead_organisation_id=actor_membership.organisation_id)
-        .order_by("-updated_at")[:wanted]
-    )
-    merged = sorted(
-        own + shared,
-        key=lambda c: (
-            not (
-                urgent_first
-                and c.is_urgent
-                and c.lead_organisation_id == actor_membership.organisation_id
-            ),
-            -c.updated_at.timestamp(),
-        ),
-    )
-    grants = [g for g in case_grants(actor_membership=actor_membership, cases=merged) if g.readable]
+    candidates = [
+        pk
+        for _first, _newest, pk in sorted(
+            [
+                (not (urgent_first and urgent), -updated.timestamp(), pk)
+                for pk, urgent, updated in own
+            ]
+            + [(True, -updated.timestamp(), pk) for pk, _urgent, updated in shared]
+        )
+    ]
+    grants: list[CaseGrant] = []
+    start = 0
+    while start < len(candidates) and len(grants) < wanted:
+        batch = candidates[start : start + wanted - len(grants)]
+        start += len(batch)
+        listed = _listed(batch)
+        found = [listed[pk] for pk in batch if pk in listed]
+        grants.extend(
+            g for g in case_grants(actor_membership=actor_membership, cases=found) if g.readable
+        )
     window = grants[offset : offset + limit]
     return window, len(grants) > offset + limit
 
@@ -151,6 +176,7 @@ def case_list_for_worklist(
         for task in (
             Task.objects.filter(case_id__in=list(by_case), status=v.TaskStatus.OPEN)
             .select_related("assignee")
+            .only(*TASK_FIELDS)
             .order_by("due_on")
         ):
             if task.case_id not in next_tasks and by_case[task.case_id].may(task.category):
@@ -163,6 +189,14 @@ def case_list_for_worklist(
             assignee_id=actor_membership.user_id, status=v.TaskStatus.OPEN, due_on__lte=horizon
         )
         .select_related("case__lead_organisation", "assignee")
+        .only(
+            *TASK_FIELDS,
+            "case__id",
+            "case__person_id",
+            "case__reference",
+            "case__lead_organisation__id",
+            "case__lead_organisation__type",
+        )
         .order_by("due_on")[:20]
     )
     task_grants = dict(by_case)
@@ -193,6 +227,7 @@ def case_list_for_worklist(
                 case_id__in=list(by_case), path="write", action__in=WRITE_ACTIONS
             )
             .select_related("organisation")
+            .only("case_id", "action", "categories", "occurred_at", "organisation__name")
             .order_by("-occurred_at")[:15]
         ):
             grant = by_case[entry.case_id]

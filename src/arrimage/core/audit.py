@@ -3,22 +3,23 @@
 Each event belongs to one chain (1 to :data:`AUDIT_CHAINS`) and has a number in it: 1, 2, 3 ...
 Its hash is SHA-256 over the previous event's hash in that chain and the canonical JSON of the
 event. Each chain has a head row (:class:`AuditHead`, pk = the chain) holding its last number
-and hash. An append advances one head first, which locks that row: on PostgreSQL it takes the
-head its connection used last, or else the lowest-numbered one, that no other transaction holds
-(``FOR UPDATE SKIP LOCKED``), so up to ``AUDIT_CHAINS`` writers append at once instead of
-queueing on one row; a writer alone stays in one chain. SQLite has one writer at a time anyway:
-chain 1. Database triggers refuse UPDATE and DELETE on the events. Events carry ids only,
-never personal data.
+and hash. An append locks one head: on PostgreSQL it takes the head its connection used last,
+or else the lowest-numbered one, that no other transaction holds (``FOR UPDATE SKIP LOCKED``),
+so up to ``AUDIT_CHAINS`` writers append at once instead of queueing on one row; a writer
+alone stays in one chain. There one statement does the whole append, the hash included, so a
+head is never held while Python runs between statements. SQLite has one writer at a time
+anyway: chain 1, in three statements. Database triggers refuse UPDATE and DELETE on the
+events. Events carry ids only, never personal data.
 
-docs/security.md says what the chains detect and why the split keeps it so.
+audit_check.py walks the chains (``audit-verify``); docs/security.md says what the chains
+detect and why the split keeps it so.
 """
 
 import hashlib
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 from uuid import UUID
 
 from django.db import connection, transaction
@@ -36,8 +37,12 @@ AUDIT_CHAINS = 16
 FIRST_CHAIN = 1
 
 
+# Sorted keys, no spaces, UTF-8; made once (``json.dumps`` with options makes one per call).
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def canonical_json(payload: dict[str, object]) -> bytes:
-    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    return _CANONICAL.encode(payload).encode()
 
 
 def _payload(
@@ -89,68 +94,180 @@ def audit_heads_ensure() -> None:
     )
 
 
-def _advance_sql(where: str) -> str:
-    quote = connection.ops.quote_name
-    table, sequence = quote(AuditHead._meta.db_table), quote("sequence")
-    return (
-        f"UPDATE {table} SET {sequence} = {sequence} + 1 "  # noqa: S608 - quoted names only
-        f"WHERE {quote('id')} = {where} RETURNING {quote('id')}, {sequence}, {quote('hash')}"
+@dataclass(frozen=True)
+class _TextAround:
+    """An event's canonical JSON (:func:`canonical_json`) around what only its chain's head
+    knows: the chain, the previous hash and the number. Its keys sort as ``action``,
+    ``actor_id``, [``chain``], ``details``, ``occurred_at``, ``organisation_id``,
+    ``previous_hash``, ``sequence``, ``target_id``, ``target_type``, so the text is::
+
+        opening + [chain member] + middle + previous hash + LINK + sequence + closing
+    """
+
+    opening: str  # '{"action":...,"actor_id":...,'
+    middle: str  # '"details":...,"occurred_at":...,"organisation_id":...,"previous_hash":"'
+    closing: str  # ',"target_id":...,"target_type":...}'
+
+    LINK = '","sequence":'
+
+    def spliced(self, *, chain: int, sequence: int, previous_hash: str) -> str:
+        """The whole text, as PostgreSQL splices it in :func:`_append_sql`."""
+        chain_member = "" if chain == FIRST_CHAIN else f'"chain":{chain},'
+        return (
+            f"{self.opening}{chain_member}{self.middle}{previous_hash}{self.LINK}{sequence}"
+            f"{self.closing}"
+        )
+
+
+def _text_around(fields: dict[str, Any]) -> _TextAround:
+    """The text around the head's part for an event of ``fields`` (:func:`_append`)."""
+    payload = _payload(chain=FIRST_CHAIN, sequence=0, previous_hash="", **fields)
+
+    def members(*keys: str) -> str:
+        return ",".join(_CANONICAL.encode({key: payload[key]})[1:-1] for key in keys)
+
+    return _TextAround(
+        opening="{" + members("action", "actor_id") + ",",
+        middle=members("details", "occurred_at", "organisation_id") + ',"previous_hash":"',
+        closing="," + members("target_id", "target_type") + "}",
     )
 
 
-def _free_head_sql() -> str:
-    """The head this connection used last if no other transaction holds it, else the
-    lowest-numbered free one. A head this transaction holds is never skipped: a transaction
-    that holds one always gets one without waiting (the one it holds, being its last)."""
-    quote = connection.ops.quote_name
-    return (
-        f"(SELECT {quote('id')} FROM {quote(AuditHead._meta.db_table)} "  # noqa: S608
-        f"ORDER BY ({quote('id')} = %s) DESC, {quote('id')} LIMIT 1 FOR UPDATE SKIP LOCKED)"
-    )
+def _append_sql(*, head: str) -> str:
+    """One statement appends an event on PostgreSQL: it locks a head, numbers and hashes the
+    event (``sha256`` over the previous hash and the text :class:`_TextAround` splices),
+    inserts it and advances the head. ``head`` is the SQL of the head's id. The head's row is
+    read ``FOR UPDATE``: its newest version, even if another transaction advanced it after this
+    statement began. It stays locked until the transaction ends, never while Python works
+    between statements."""
+    heads, events = f'"{AuditHead._meta.db_table}"', f'"{AuditEvent._meta.db_table}"'
+    return f"""
+        WITH head AS (
+            SELECT "id", "sequence" + 1 AS "sequence", "hash" AS "previous_hash" FROM {heads}
+            WHERE "id" = {head} FOR UPDATE
+        ), event AS (
+            SELECT "id" AS "chain", "sequence", "previous_hash", encode(sha256(convert_to(
+                "previous_hash" || %(opening)s
+                || CASE WHEN "id" = {FIRST_CHAIN} THEN '' ELSE '"chain":' || "id" || ',' END
+                || %(middle)s || "previous_hash" || %(link)s || "sequence" || %(closing)s,
+                'UTF8')), 'hex') AS "hash"
+            FROM head
+        ), inserted AS (
+            INSERT INTO {events} ("chain", "sequence", "occurred_at", "action", "actor_id",
+                "organisation_id", "target_type", "target_id", "details", "previous_hash", "hash")
+            SELECT "chain", "sequence", %(occurred_at)s, %(action)s, %(actor_id)s,
+                %(organisation_id)s, %(target_type)s, %(target_id)s, %(details)s::jsonb,
+                "previous_hash", "hash"
+            FROM event
+            RETURNING "id"
+        )
+        UPDATE {heads} SET "sequence" = event."sequence", "hash" = event."hash"
+        FROM event WHERE {heads}."id" = event."chain"
+        RETURNING (SELECT "id" FROM inserted), event."chain", event."sequence",
+            event."previous_hash", event."hash"
+    """  # noqa: S608 - quoted names and constants only; values are parameters
 
+
+# PostgreSQL: the head this connection used last if no other transaction holds it, else the
+# lowest-numbered free one (by the primary key: neither reads every head). A head this
+# transaction holds is never skipped: a transaction that holds one always gets it back
+# without waiting (being its last).
+_APPEND_TO_FREE_HEAD = _append_sql(
+    head=f"""COALESCE(
+        (SELECT "id" FROM "{AuditHead._meta.db_table}" WHERE "id" = %(chain)s
+         FOR UPDATE SKIP LOCKED),
+        (SELECT "id" FROM "{AuditHead._meta.db_table}" ORDER BY "id" LIMIT 1
+         FOR UPDATE SKIP LOCKED))"""  # noqa: S608 - a quoted name only
+)
+# One given head, waiting for it if another transaction holds it.
+_APPEND_TO_HEAD = _append_sql(head="%(chain)s")
 
 # Each connection keeps to the chain it used last while it is free: writers on separate
 # connections settle on separate chains and stop meeting each other.
 _LAST_CHAIN = "arrimage_audit_chain"
 
 
-def _advance_once(chain: int | None) -> tuple[int, int, str] | None:
+class _Appended(NamedTuple):
+    id: int
+    chain: int
+    sequence: int
+    previous_hash: str
+    hash: str
+
+
+def _append_postgresql(chain: int | None, fields: dict[str, Any]) -> _Appended | None:
+    """Append in one statement; return what the database chose and computed, or None if
+    there is no head (the migrations normally create them all). Outside a
+    transaction the statement is its own: one round trip in all."""
+    text = _text_around(fields)
+    params = {
+        **fields,
+        "details": _CANONICAL.encode(fields["details"]),
+        "opening": text.opening,
+        "middle": text.middle,
+        "link": text.LINK,
+        "closing": text.closing,
+    }
     with connection.cursor() as cursor:
         if chain is not None:
-            cursor.execute(_advance_sql("%s"), [chain])
-        else:
-            last = getattr(connection, _LAST_CHAIN, FIRST_CHAIN)
-            cursor.execute(_advance_sql(_free_head_sql()), [last])
+            cursor.execute(_APPEND_TO_HEAD, {**params, "chain": chain})
             row = cursor.fetchone()
-            if row is not None:
-                setattr(connection, _LAST_CHAIN, int(row[0]))
-                return int(row[0]), int(row[1]), str(row[2])
+            return None if row is None else _Appended(*row)
+        last = getattr(connection, _LAST_CHAIN, FIRST_CHAIN)
+        cursor.execute(_APPEND_TO_FREE_HEAD, {**params, "chain": last})
+        row = cursor.fetchone()
+        if row is None:
             # Every head is held by another transaction, and this one holds none: waiting on
             # one cannot close a cycle of waits between heads.
-            cursor.execute(_advance_sql("%s"), [last])
-        row = cursor.fetchone()
-    return None if row is None else (int(row[0]), int(row[1]), str(row[2]))
+            cursor.execute(_APPEND_TO_HEAD, {**params, "chain": last})
+            row = cursor.fetchone()
+    if row is None:
+        return None
+    appended = _Appended(*row)
+    setattr(connection, _LAST_CHAIN, appended.chain)
+    return appended
 
 
-def _head_advance(chain: int | None = None) -> tuple[int, int, str]:
-    """Add one to a head's number; return its chain, the new number and the previous event's
-    hash. The UPDATE comes first and locks the head until the transaction ends (the write lock
-    on SQLite), so no other append reads the same head. ``chain`` forces one (tests)."""
+def _head_advance(chain: int) -> tuple[int, str] | None:
+    """Add one to a head's number; return it and the previous event's hash (one statement
+    where the database returns updated columns)."""
     if not connection.features.can_return_columns_from_insert:
-        chain = chain or FIRST_CHAIN
-        audit_heads_ensure()
-        AuditHead.objects.filter(pk=chain).update(sequence=F("sequence") + 1)
-        head = AuditHead.objects.get(pk=chain)
-        return chain, head.sequence, head.hash
-    if chain is None and not connection.features.has_select_for_update_skip_locked:
-        chain = FIRST_CHAIN
-    advanced = _advance_once(chain)
-    if advanced is None:  # no heads yet: the migrations normally create them
-        audit_heads_ensure()
-        advanced = _advance_once(chain)
-    if advanced is None:
-        raise AuditHead.DoesNotExist(f"no audit head for chain {chain}")
-    return advanced
+        if not AuditHead.objects.filter(pk=chain).update(sequence=F("sequence") + 1):
+            return None
+        return AuditHead.objects.filter(pk=chain).values_list("sequence", "hash").get()
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {quote(AuditHead._meta.db_table)} SET {quote('sequence')} = "  # noqa: S608
+            f"{quote('sequence')} + 1 WHERE {quote('id')} = %s "
+            f"RETURNING {quote('sequence')}, {quote('hash')}",
+            [chain],
+        )
+        row = cursor.fetchone()
+    return None if row is None else (int(row[0]), str(row[1]))
+
+
+def _append_elsewhere(chain: int, fields: dict[str, Any]) -> _Appended:
+    """Append in three statements (SQLite, which lets one writer at a time anyway): advance the
+    head first, which takes the write lock until the transaction ends, so no other append reads
+    the same head; insert the event; store its hash in the head."""
+    with transaction.atomic(savepoint=False):
+        head = AuditHead.objects.filter(pk=chain)
+        advanced = _head_advance(chain)
+        if advanced is None:  # the migrations normally create the heads
+            audit_heads_ensure()
+            advanced = _head_advance(chain)
+        if advanced is None:
+            raise AuditHead.DoesNotExist(f"no audit head for chain {chain}")
+        sequence, previous_hash = advanced
+        digest = event_hash(
+            _payload(chain=chain, sequence=sequence, previous_hash=previous_hash, **fields)
+        )
+        event = AuditEvent.objects.create(
+            chain=chain, sequence=sequence, previous_hash=previous_hash, hash=digest, **fields
+        )
+        head.update(hash=digest)
+    return _Appended(event.pk, chain, sequence, previous_hash, digest)
 
 
 def _append(
@@ -163,35 +280,28 @@ def _append(
     target_id: object,
     details: dict[str, Any] | None,
 ) -> AuditEvent:
-    with transaction.atomic(savepoint=False):
-        chain, sequence, previous_hash = _head_advance(chain)
-        payload = _payload(
-            chain=chain,
-            sequence=sequence,
-            occurred_at=timezone.now(),
-            action=action,
-            actor_id=_as_uuid(actor_id),
-            organisation_id=_as_uuid(organisation_id),
-            target_type=target_type,
-            target_id=str(target_id or ""),
-            details=dict(details or {}),
-            previous_hash=previous_hash,
-        )
-        digest = event_hash(payload)
-        event = AuditEvent.objects.create(
-            chain=chain,
-            sequence=sequence,
-            occurred_at=datetime.fromisoformat(str(payload["occurred_at"])),
-            action=action,
-            actor_id=_as_uuid(actor_id),
-            organisation_id=_as_uuid(organisation_id),
-            target_type=target_type,
-            target_id=str(target_id or ""),
-            details=payload["details"],
-            previous_hash=previous_hash,
-            hash=digest,
-        )
-        AuditHead.objects.filter(pk=chain).update(hash=digest)
+    """Append one event; ``chain`` forces one (tests, the benchmark's baseline)."""
+    fields: dict[str, Any] = {
+        "occurred_at": timezone.now(),
+        "action": action,
+        "actor_id": _as_uuid(actor_id),
+        "organisation_id": _as_uuid(organisation_id),
+        "target_type": target_type,
+        "target_id": str(target_id or ""),
+        "details": dict(details or {}),
+    }
+    if connection.vendor == "postgresql":
+        row = _append_postgresql(chain, fields)
+        if row is None:
+            audit_heads_ensure()
+            row = _append_postgresql(chain, fields)
+        if row is None:
+            raise AuditHead.DoesNotExist(f"no audit head for chain {chain}")
+    else:
+        row = _append_elsewhere(chain or FIRST_CHAIN, fields)
+    event = AuditEvent(**row._asdict(), **fields)
+    event._state.adding = False
+    event._state.db = connection.alias
     return event
 
 
@@ -206,9 +316,8 @@ def audit_record(
 ) -> AuditEvent:
     """Append one event. ``details`` holds ids and codes only.
 
-    Three statements: advance a head (taking its lock) and read it, insert the event, store
-    its hash in the head. Inside a caller's transaction no savepoint is made: if the append
-    fails, what it audits fails with it."""
+    One statement on PostgreSQL (:func:`_append_sql`), three on SQLite. Inside a caller's
+    transaction no savepoint is made: if the append fails, what it audits fails with it."""
     return _append(
         chain=None,
         action=action,
@@ -218,124 +327,3 @@ def audit_record(
         target_id=target_id,
         details=dict(details or {}),
     )
-
-
-@dataclass(frozen=True)
-class AuditProblem:
-    sequence: int
-    kind: str  # "modified", "deleted", "inserted"
-    message: str
-    chain: int = FIRST_CHAIN
-
-
-def _stored_payload(event: AuditEvent) -> dict[str, object]:
-    return _payload(
-        chain=event.chain,
-        sequence=event.sequence,
-        occurred_at=event.occurred_at,
-        action=event.action,
-        actor_id=event.actor_id,
-        organisation_id=event.organisation_id,
-        target_type=event.target_type,
-        target_id=event.target_id,
-        details=event.details,
-        previous_hash=event.previous_hash,
-    )
-
-
-def _events() -> Iterator[AuditEvent]:
-    return AuditEvent.objects.order_by("chain", "sequence").iterator(chunk_size=2000)
-
-
-def _heads() -> dict[int, tuple[int, str]]:
-    """Each chain's head; a chain without a head row is an empty one."""
-    heads = {chain: (0, GENESIS_HASH) for chain in range(1, AUDIT_CHAINS + 1)}
-    for head in AuditHead.objects.all():
-        heads[head.pk] = (head.sequence, head.hash)
-    return heads
-
-
-class _ChainWalk:
-    """Where the walk stands in one chain."""
-
-    def __init__(self, chain: int) -> None:
-        self.chain = chain
-        self.expected = 1
-        self.previous_hash = GENESIS_HASH
-
-    def check(self, event: AuditEvent) -> AuditProblem | None:
-        chain, number = self.chain, event.sequence
-        if number > self.expected:
-            return AuditProblem(
-                self.expected,
-                "deleted",
-                f"event {self.expected} of chain {chain} is missing: deleted",
-                chain,
-            )
-        if number < self.expected or event.previous_hash != self.previous_hash:
-            return AuditProblem(
-                number,
-                "inserted",
-                f"event {number} of chain {chain} does not follow event {self.expected - 1}: "
-                "inserted or reordered",
-                chain,
-            )
-        if event_hash(_stored_payload(event)) != event.hash:
-            return AuditProblem(
-                number, "modified", f"event {number} of chain {chain} was modified", chain
-            )
-        self.previous_hash = event.hash
-        self.expected += 1
-        return None
-
-    def end(self, head: tuple[int, str]) -> AuditProblem | None:
-        last = self.expected - 1
-        if head != (last, self.previous_hash):
-            return AuditProblem(
-                self.expected,
-                "deleted",
-                f"chain {self.chain} ends at event {last} but its head says {head[0]}: "
-                "events deleted from the end",
-                self.chain,
-            )
-        return None
-
-
-def audit_verify() -> tuple[int, AuditProblem | None]:
-    """Walk every chain. Returns the number of events checked and the first problem, if any."""
-    heads = _heads()
-    walks = {chain: _ChainWalk(chain) for chain in heads}
-    checked = 0
-    for event in _events():
-        walk = walks.get(event.chain)
-        if walk is None:
-            return checked, AuditProblem(
-                event.sequence,
-                "inserted",
-                f"event {event.sequence} names chain {event.chain}, which does not exist",
-                event.chain,
-            )
-        problem = walk.check(event)
-        if problem is not None:
-            return checked, problem
-        checked += 1
-    for chain, walk in sorted(walks.items()):
-        problem = walk.end(heads[chain])
-        if problem is not None:
-            return checked, problem
-    return checked, None
-
-
-def audit_anchor() -> dict[str, Any]:
-    """What to keep outside the database to detect a consistent rewrite: the number of events,
-    every non-empty chain's head, and one hash over them all."""
-    chains = {
-        str(chain): {"sequence": sequence, "hash": digest}
-        for chain, (sequence, digest) in sorted(_heads().items())
-        if sequence
-    }
-    return {
-        "sequence": sum(int(head["sequence"]) for head in chains.values()),  # type: ignore[call-overload]
-        "hash": hashlib.sha256(canonical_json(chains)).hexdigest(),  # type: ignore[arg-type]
-        "chains": chains,
-    }

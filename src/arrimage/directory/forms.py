@@ -9,6 +9,7 @@ from django.utils.translation import pgettext_lazy
 
 from arrimage.coalition.models import OrganisationType, Region
 from arrimage.core.text import EmailField, TextField, URLField
+from arrimage.core.widgets import KeptCheckboxSelectMultiple, KeptSelect
 from arrimage.directory.locations import (
     LocationFields,
     municipality_locate,
@@ -53,23 +54,31 @@ def _region_choices(english: bool) -> list[tuple[str, str]]:
 
 class SearchForm(forms.Form):
     q = TextField(label=_("What are you looking for?"), required=False, max_length=200)
-    category = forms.ChoiceField(label=_("Category"), required=False)
-    region = forms.ChoiceField(label=_("Region"), required=False)
+    # The filters' lists are the same on most searches: their HTML is kept (core.widgets).
+    category = forms.ChoiceField(label=_("Category"), required=False, widget=KeptSelect)
+    region = forms.ChoiceField(label=_("Region"), required=False, widget=KeptSelect)
     municipality = TextField(label=_("Municipality"), required=False, max_length=100)
     radius = forms.TypedChoiceField(
-        label=_("Within"), required=False, choices=RADII, coerce=int, empty_value=None
+        label=_("Within"),
+        required=False,
+        choices=RADII,
+        coerce=int,
+        empty_value=None,
+        widget=KeptSelect,
     )
-    language = forms.ChoiceField(label=_("Language spoken"), required=False)
-    gender = forms.ChoiceField(label=_("Gender served"), required=False)
+    language = forms.ChoiceField(label=_("Language spoken"), required=False, widget=KeptSelect)
+    gender = forms.ChoiceField(label=_("Gender served"), required=False, widget=KeptSelect)
     age = forms.IntegerField(
         label=_("Age of the person"), required=False, min_value=0, max_value=120
     )
-    status = forms.ChoiceField(label=_("Immigration status accepted"), required=False)
+    status = forms.ChoiceField(
+        label=_("Immigration status accepted"), required=False, widget=KeptSelect
+    )
     available = forms.BooleanField(
         label=_("Available now (updated in the last 24 h)"), required=False
     )
     safety = forms.MultipleChoiceField(
-        label=_("Safety"), required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Safety"), required=False, widget=KeptCheckboxSelectMultiple
     )
     page = forms.IntegerField(
         required=False, min_value=1, max_value=10_000, widget=forms.HiddenInput

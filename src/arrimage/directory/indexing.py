@@ -7,6 +7,7 @@ Works in batches so that an import of thousands of services costs a handful of q
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from uuid import UUID
 
 from django.db import transaction
@@ -154,6 +155,28 @@ def _entry_text(
     )
 
 
+def _capacity_summary(capacities: list[ServiceCapacity]) -> dict[str, object]:
+    """The part of a search row's summary that availability changes."""
+    return {
+        "capacities": [
+            {
+                "unit": c.unit,
+                "available": c.available,
+                "maximum": c.maximum,
+                "updated": c.updated.isoformat(),
+            }
+            for c in capacities
+        ],
+    }
+
+
+def _capacity_values(capacities: list[ServiceCapacity]) -> tuple[int | None, datetime | None]:
+    """The columns of a search row that availability changes (besides the summary and the
+    openness token of the document): the units free, and the oldest update."""
+    available = sum(c.available for c in capacities) if capacities else None
+    return available, min((c.updated for c in capacities), default=None)
+
+
 @dataclass(frozen=True)
 class Entry:
     """A search row's values, and the words it adds to the vocabulary."""
@@ -175,7 +198,7 @@ def entry_build(
 ) -> Entry:
     categories = [t.code for t in terms if t.code in CATEGORY_CODES]
     eligibility = [t.code for t in terms if t.code in ELIGIBILITY_CODES]
-    available = sum(c.available for c in capacities) if capacities else None
+    available, updated = _capacity_values(capacities)
     text = _entry_text(
         service,
         terms=terms,
@@ -184,7 +207,6 @@ def entry_build(
         available=available,
         regions_by_code=regions_by_code,
     )
-    updated = min((c.updated for c in capacities), default=None)
     summary = {
         "organization": service.organization.name,
         "categories": categories,
@@ -194,15 +216,7 @@ def entry_build(
         "phone": phone,
         "minimum_age": service.minimum_age,
         "maximum_age": service.maximum_age,
-        "capacities": [
-            {
-                "unit": c.unit,
-                "available": c.available,
-                "maximum": c.maximum,
-                "updated": c.updated.isoformat(),
-            }
-            for c in capacities
-        ],
+        **_capacity_summary(capacities),
     }
     values: dict[str, object] = {
         "doc": text.doc(),
@@ -318,6 +332,43 @@ def search_entries_refresh(*, service_ids: Iterable[UUID]) -> int:
         vocabulary_add(words=words, stems=stems)
         count += len(services)
     return count
+
+
+# The openness tokens (_openness_tokens): the only ones of kind "a", so that swapping one for the
+# other in a document keeps its tokens in order.
+_OPEN, _FULL = token("a", "open"), token("a", "full")
+
+
+@transaction.atomic
+def search_entries_capacity_refresh(*, service_ids: Iterable[UUID]) -> None:
+    """After a change of availability only (a unit held, released, given back or counted):
+    rewrite what availability changes in these services' search rows, the same values as
+    :func:`search_entries_refresh` would write, without rebuilding their text. The document
+    is rewritten only when the service goes from full to open or back. A service without a
+    search row yet gets the full refresh."""
+    ids = list(dict.fromkeys(service_ids))
+    capacities: dict[UUID, list[ServiceCapacity]] = defaultdict(list)
+    for capacity in ServiceCapacity.objects.filter(service_id__in=ids):
+        capacities[capacity.service_id].append(capacity)
+    entries = SearchEntry.objects.filter(service_id__in=ids).only(
+        "service_id", "summary", "doc", "available", "capacity_updated"
+    )
+    missing = set(ids)
+    for entry in entries:
+        missing.discard(entry.service_id)
+        rows = capacities[entry.service_id]
+        fields = ["available", "capacity_updated", "summary"]
+        entry.available, entry.capacity_updated = _capacity_values(rows)
+        entry.summary = {**entry.summary, **_capacity_summary(rows)}
+        wanted, unwanted = (_FULL, _OPEN) if entry.available == 0 else (_OPEN, _FULL)
+        words = entry.doc.split(" ")
+        if unwanted in words:  # the last one: the tokens come after the stems
+            words[len(words) - 1 - words[::-1].index(unwanted)] = wanted
+            entry.doc = " ".join(words)
+            fields.append("doc")
+        entry.save(update_fields=fields)
+    if missing:
+        search_entries_refresh(service_ids=[pk for pk in ids if pk in missing])
 
 
 @transaction.atomic

@@ -16,7 +16,7 @@ from arrimage.accounts.models import Membership, Role
 from arrimage.coalition.models import Coalition
 from arrimage.core.audit import audit_record
 from arrimage.core.errors import NotFound
-from arrimage.directory.indexing import search_entries_refresh
+from arrimage.directory.indexing import search_entries_capacity_refresh, search_entries_refresh
 from arrimage.directory.models import (
     Attribute,
     CapacityChange,
@@ -96,7 +96,7 @@ def capacity_update(
             source=source,
         )
         Service.objects.filter(pk=capacity.service_id).update(last_modified=now)
-        search_entries_refresh(service_ids=[capacity.service_id])
+        search_entries_capacity_refresh(service_ids=[capacity.service_id])
         audit_record(
             action="directory_capacity_updated",
             actor_id=actor.user_id,

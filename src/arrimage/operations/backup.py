@@ -35,7 +35,7 @@ from dbbackup.db.base import get_connector
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 
-from arrimage.core.audit import audit_anchor
+from arrimage.core.audit_check import audit_anchor
 from arrimage.privacy.sealing import master_key_export
 from arrimage.trends import signing
 

@@ -18,7 +18,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
 
-from arrimage.core.audit import audit_anchor, audit_verify
+from arrimage.core.audit_check import audit_anchor, audit_verify
 from arrimage.operations.backup import BackupError, Keys
 from arrimage.operations.backup_read import OpenedBackup, backup_open
 from arrimage.privacy.sealing import sealed_fields_check

@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from arrimage.accounts.models import Membership, Role
 from arrimage.core.audit import audit_record
 from arrimage.core.errors import NotFound
-from arrimage.directory.indexing import search_entries_refresh
+from arrimage.directory.indexing import search_entries_capacity_refresh
 from arrimage.directory.models import CapacityChange, Service, ServiceCapacity
 from arrimage.orientation.models import BedHold, HoldStatus
 
@@ -157,7 +157,7 @@ def bed_hold_create(
         )
         _history(capacity.pk, source="hold", delta=-1, actor=actor, now=now)
         _audit("bed_hold_created", hold, actor)
-        search_entries_refresh(service_ids=[service_id])
+        search_entries_capacity_refresh(service_ids=[service_id])
     return hold
 
 
@@ -235,7 +235,7 @@ def bed_hold_release(
             _history(hold.capacity_id, source="hold_released", delta=1, actor=actor, now=now)
         hold.refresh_from_db()
         _audit("bed_hold_released", hold, actor)
-        search_entries_refresh(service_ids=[hold.service_id])
+        search_entries_capacity_refresh(service_ids=[hold.service_id])
     return hold
 
 
@@ -251,7 +251,7 @@ def bed_hold_expire(*, hold_id: UUID, now: datetime | None = None) -> bool:
         if lock_capacity_give_back(capacity_id=hold.capacity_id):
             _history(hold.capacity_id, source="hold_expired", delta=1, actor=None, now=now)
         _audit("bed_hold_expired", hold, None)
-        search_entries_refresh(service_ids=[hold.service_id])
+        search_entries_capacity_refresh(service_ids=[hold.service_id])
     return True
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from arrimage.accounts.models import Membership
 from arrimage.core.errors import NotFound
+from arrimage.core.paging import page_number
 from arrimage.orientation.models import Referral, ReferralStatus
 from arrimage.orientation.referral_rules import RECIPIENT_ROLES, SENDER_ROLES
 
@@ -108,7 +109,7 @@ def referrals_page(
     if filters.until is not None:
         end = datetime.combine(filters.until + timedelta(days=1), time.min, tzinfo=zone)
         chosen = chosen.filter(created_at__lt=end)
-    page = max(1, page)
+    page = page_number(page)
     offset = (page - 1) * REFERRALS_PER_PAGE
     found = list(chosen.order_by("-updated_at", "-pk")[offset : offset + REFERRALS_PER_PAGE + 1])
     return ReferralPage(

@@ -17,8 +17,9 @@ from arrimage.core.audit import audit_record
 from arrimage.core.text import text_check
 from arrimage.trends import selectors, signing
 from arrimage.trends.models import Release, ReleaseMethod, ReleaseOrigin, TrustedInstance
+from arrimage.trends.protection import rollup
 from arrimage.trends.services import release_id_new, release_payload, release_store, year_check
-from arrimage.trends.tables import Axis, rollup
+from arrimage.trends.tables import Axis
 
 
 def tables_received_latest(

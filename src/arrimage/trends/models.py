@@ -10,7 +10,7 @@ sealed with the lead organisation's key, and counting. It holds no code in plain
 - ``StatisticsTally``, one row per organisation and year, holds the exact counts of its
   counted cases (every released table's source), sealed under the statistics key.
 
-Only the worker writes them (``sources.statistics_records_refresh``), under the policy with
+Only the worker writes them (``projection.statistics_records_refresh``), under the policy with
 the purpose statistics; see ``docs/trends.md``.
 """
 

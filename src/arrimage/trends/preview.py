@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 
 from arrimage.accounts.models import Membership
 from arrimage.coalition.models import Coalition
+from arrimage.trends import counting, selectors, services
 from arrimage.trends import privacy_noise as noise
-from arrimage.trends import selectors, services
 from arrimage.trends.models import PrivacyBudget, ReleaseMethod
 from arrimage.trends.presentation import titles
 from arrimage.trends.tables import CASES, TableSpec
@@ -126,7 +126,7 @@ def release_preview(
         sections=sections,
     )
     regions = services.coalition_regions(coalition)
-    specs = services.specs_of(sections=parameters.sections, regions=regions)
+    specs = counting.specs_of(sections=parameters.sections, regions=regions)
     if epsilon is None:
         return ReleasePreview(method=method, share=0, tables=[])
     per_table = epsilon / len(specs)

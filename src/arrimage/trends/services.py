@@ -1,6 +1,6 @@
-"""Writes of trends: releases (an explicit act of a coalition's coordinator), what they count,
-and the GBVIMS answer. Rollups to the level above, trusted instances and imports of signed
-bundles are in ``federation.py``.
+"""Writes of trends: releases (an explicit act of a coalition's coordinator) and the GBVIMS
+answer. What a release counts is in ``counting.py``; rollups to the level above, trusted
+instances and imports of signed bundles are in ``federation.py``.
 
 Each release is recorded once, signed, never changed, and audited with ids only.
 """
@@ -23,9 +23,9 @@ from arrimage.cases.access import case_grant
 from arrimage.coalition.models import Coalition, CoalitionLevel
 from arrimage.core.audit import audit_record
 from arrimage.core.errors import NotFound
-from arrimage.orientation.needs import NEEDS
 from arrimage.privacy.categories import Category
-from arrimage.trends import selectors, signing, sources, tallies
+from arrimage.trends import projection, selectors, signing, sources
+from arrimage.trends.counting import exact_counts, sections_check, sources_of
 from arrimage.trends.models import (
     PrivacyBudget,
     Release,
@@ -33,17 +33,7 @@ from arrimage.trends.models import (
     ReleaseOrigin,
     StatisticsRecord,
 )
-from arrimage.trends.tables import (
-    REFERRALS,
-    SECTIONS,
-    UNMET_NEEDS,
-    Leaf,
-    TableSpec,
-    leaf_counts,
-    protect,
-    table_specs,
-    unmet_need_spec,
-)
+from arrimage.trends.protection import protect
 
 COUNTING_LEVELS = frozenset({CoalitionLevel.LOCAL, CoalitionLevel.REGIONAL})
 MIN_EPSILON = 0.1
@@ -165,7 +155,7 @@ def release_parameters(
     loss and what is left of the budget."""
     coalition = selectors.coalition_for_release(actor=actor, coalition_id=coalition_id)
     year = year_check(year)
-    chosen = _check_sections(sections)
+    chosen = sections_check(sections)
     if coalition.level not in COUNTING_LEVELS:
         raise ValidationError(
             _(
@@ -257,7 +247,7 @@ def release_create(
     regions = coalition_regions(coalition)
     steps = 2 + len(sources_of(sections=chosen, regions=regions))
     report(0, steps)
-    sources.statistics_records_refresh(organisation_ids=organisation_ids)
+    projection.statistics_records_refresh(organisation_ids=organisation_ids)
     report(1, steps)
     counted = exact_counts(
         organisation_ids=organisation_ids,
@@ -291,75 +281,6 @@ def release_create(
         )
     report(steps, steps)
     return release
-
-
-def _check_sections(sections: Iterable[str] | None) -> list[str]:
-    if sections is None:
-        return list(SECTIONS)
-    chosen = [section for section in SECTIONS if section in set(sections)]
-    unknown = set(sections) - set(SECTIONS)
-    if unknown or not chosen:
-        raise ValidationError(_("Choose at least one part to release."), code="sections")
-    if UNMET_NEEDS in chosen and not sources.unmet_needs_available():
-        chosen.remove(UNMET_NEEDS)
-    if REFERRALS in chosen and not sources.unmet_needs_available():
-        chosen.remove(REFERRALS)
-    return chosen
-
-
-def specs_of(*, sections: list[str], regions: list[str]) -> list[TableSpec]:
-    specs = table_specs(
-        regions=regions,
-        contribution_bound=selectors.contribution_bound(),
-        referral_bound=sources.REFERRAL_SLOTS,
-        screening_bound=selectors.screening_bound(),
-    )
-    if UNMET_NEEDS in sections:
-        needs: tuple[str, ...] = ()
-        if sources.unmet_needs_available():
-            needs = NEEDS
-        specs.append(unmet_need_spec(regions=regions, needs=needs))
-    wanted = {key for section in sections for key in SECTIONS[section]}
-    return [spec for spec in specs if spec.key in wanted]
-
-
-def sources_of(*, sections: list[str], regions: list[str]) -> list[str]:
-    """The sources counted for these sections (one SQL query each)."""
-    return sorted({spec.source for spec in specs_of(sections=sections, regions=regions)})
-
-
-def exact_counts(
-    *,
-    organisation_ids: list[UUID],
-    regions: list[str],
-    year: int,
-    sections: list[str],
-    progress: Callable[[int], None] | None = None,
-) -> list[tuple[TableSpec, dict[Leaf, int]]]:
-    """The exact leaf counts of every table of the chosen sections, from the tallies of the
-    organisations (as of the projection's last refresh) and Orientation's unmet needs;
-    ``progress(n)`` after the n-th source."""
-    specs = specs_of(sections=sections, regions=regions)
-    tally = (
-        sources.tally_sum(organisation_ids=organisation_ids, year=year)
-        if any(spec.source != UNMET_NEEDS for spec in specs)
-        else None
-    )
-
-    def counts(source: str) -> dict[Any, int]:
-        if source == UNMET_NEEDS:
-            return sources.unmet_need_counts(regions=regions, year=year)
-        assert tally is not None
-        if source == REFERRALS:
-            return tallies.referral_counts(tally=tally)
-        return tallies.margin_counts(tally=tally, name=source)
-
-    cubes: dict[str, dict[Any, int]] = {}
-    for number, source in enumerate(sorted({spec.source for spec in specs}), start=1):
-        cubes[source] = counts(source)
-        if progress is not None:
-            progress(number)
-    return [(spec, leaf_counts(spec, cubes[spec.source])) for spec in specs]
 
 
 def release_id_new() -> UUID:

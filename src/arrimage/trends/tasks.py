@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from arrimage.coalition.models import Organisation
 from arrimage.core.background import background_task, periodic
-from arrimage.trends.sources import statistics_records_refresh
+from arrimage.trends.projection import statistics_records_refresh
 
 
 @background_task()

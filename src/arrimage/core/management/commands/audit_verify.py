@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from arrimage.core.audit import audit_anchor, audit_verify
+from arrimage.core.audit_check import audit_anchor, audit_verify
 
 
 class Command(BaseCommand):
